@@ -1,0 +1,154 @@
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import {
+  ComponentDialog, Dialog, DialogSet, DialogTurnStatus, WaterfallDialog,
+  type DialogContext, type DialogTurnResult, type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { Clock } from '../src/clock.js';
+import type { Database } from '../src/db/database.js';
+import { channelOf, requesterOf } from '../src/bot/channel.js';
+import { EMERGENCY_HANDLED } from '../src/bot/turn-keys.js';
+import { intentOf, interruptionOf } from '../src/conversation/intents.js';
+import { greeting, help, statusReply } from '../src/conversation/replies.js';
+import type { KnowledgeBase } from '../src/knowledge/types.js';
+import { concernsOf } from '../src/queue/concern-queue.js';
+import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogOptions } from './concern-dialog.js';
+
+export const MAIN_DIALOG = 'mainDialog';
+const ROUTE = 'route';
+
+/** What the conversation remembers between turns, outside any dialog. */
+export interface ConversationMemory {
+  greeted?: boolean;
+  /** The rest of the last SMS answer, sent on "MORE". */
+  pendingMore?: string;
+  /** We offered a co-ordinator after an answer we could not give: "yes" takes it up. */
+  offeredCoordinator?: boolean;
+}
+
+export interface MainDialogDeps {
+  db: Database;
+  clock: Clock;
+  knowledge: KnowledgeBase;
+  memory: StatePropertyAccessor<ConversationMemory>;
+}
+
+/**
+ * The root of every conversation. Cross-cutting commands (cancel, start again, help) and the
+ * re-prompt after an emergency live here, in one place, ahead of whatever dialog is running.
+ */
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly deps: MainDialogDeps) {
+    super(MAIN_DIALOG);
+    this.addDialog(new ConcernDialog(deps)).addDialog(new WaterfallDialog(ROUTE, [this.routeStep, this.finishStep]));
+    this.initialDialogId = ROUTE;
+  }
+
+  /** Runs one turn: continue what is in progress, or start routing afresh. */
+  async run(context: TurnContext, dialogState: StatePropertyAccessor): Promise<void> {
+    const dialogs = new DialogSet(dialogState);
+    dialogs.add(this);
+    const dc = await dialogs.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+  }
+
+  protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    const context = inner.context;
+    if (context.turnState.get(EMERGENCY_HANDLED)) {
+      // The emergency advice has been given; keep their place and ask the last question again.
+      await context.sendActivity('When you are safe and ready, we can carry on where we were.');
+      await inner.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
+    const interruption = interruptionOf(context.activity.text ?? '');
+    if (interruption === 'cancel') {
+      await inner.cancelAllDialogs();
+      await context.sendActivity('OK, I have stopped that and nothing was sent. Ask me a question, or say "talk to someone" at any time.');
+      return { status: DialogTurnStatus.cancelled };
+    }
+    if (interruption === 'restart') {
+      await inner.cancelAllDialogs();
+      await context.sendActivity('OK, let us start again.');
+      return inner.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
+    }
+    if (interruption === 'help') {
+      await context.sendActivity(help(channelOf(context.activity)));
+      await inner.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
+    return super.onContinueDialog(inner);
+  }
+
+  private routeStep = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
+    const context = step.context;
+    if (context.turnState.get(EMERGENCY_HANDLED)) return step.endDialog();
+    const channel = channelOf(context.activity);
+    const memory = await this.deps.memory.get(context, {});
+    const offered = memory.offeredCoordinator === true;
+    memory.offeredCoordinator = false;
+    const text = context.activity.text ?? '';
+    const intent = intentOf(text);
+    const interruption = interruptionOf(text);
+
+    if (!memory.greeted) {
+      memory.greeted = true;
+      await context.sendActivity(greeting(channel));
+      if (intent.kind === 'greeting') return step.endDialog();
+    }
+    if (interruption === 'cancel' || interruption === 'restart') {
+      await context.sendActivity('There is nothing in progress. Ask me a question, or say "talk to someone" to raise a concern.');
+      return step.endDialog();
+    }
+    switch (intent.kind) {
+      case 'greeting':
+        await context.sendActivity('Hello again. Ask me a question, or say "talk to someone" to raise a concern.');
+        return step.endDialog();
+      case 'help':
+        await context.sendActivity(help(channel));
+        return step.endDialog();
+      case 'thanks':
+        await context.sendActivity('You are welcome. I am here any time.');
+        return step.endDialog();
+      case 'concern':
+        return step.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
+      case 'yes':
+        if (offered) return step.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
+        return this.answer(step, text, memory);
+      case 'no':
+        await context.sendActivity(offered ? 'OK. Ask me something else whenever you like.' : 'OK. Ask me a question, or say "talk to someone" to raise a concern.');
+        return step.endDialog();
+      case 'more':
+        await context.sendActivity(memory.pendingMore ?? 'There is nothing more to send. Ask me another question any time.');
+        memory.pendingMore = undefined;
+        return step.endDialog();
+      case 'status': {
+        const requester = requesterOf(context.activity);
+        const items = await concernsOf(this.deps.db, requester.requesterKey, intent.reference);
+        await context.sendActivity(statusReply(items, intent.reference));
+        return step.endDialog();
+      }
+      case 'question':
+        return this.answer(step, intent.text, memory);
+    }
+  };
+
+  private finishStep = async (step: WaterfallStepContext) => step.endDialog(step.result);
+
+  private async answer(step: WaterfallStepContext, question: string, memory: ConversationMemory): Promise<DialogTurnResult> {
+    const channel = channelOf(step.context.activity);
+    const answer = await this.deps.knowledge.answer(question);
+    await step.context.sendActivity(channel === 'sms' ? answer.sms : answer.chat);
+    memory.pendingMore = channel === 'sms' ? answer.smsMore : undefined;
+    memory.offeredCoordinator = !answer.answered;
+    return step.endDialog();
+  }
+
+  private concernOptions(context: TurnContext): ConcernDialogOptions {
+    const channelData = context.activity.channelData as { phone?: unknown; requesterKey?: unknown } | undefined;
+    return {
+      // A person linked to a patient record (a registered SMS number) is not asked who they are.
+      askIdentity: typeof channelData?.requesterKey !== 'string',
+      knownPhone: typeof channelData?.phone === 'string' ? channelData.phone : undefined,
+    };
+  }
+}

@@ -1,0 +1,89 @@
+import { ActivityTypes, type Activity, type Middleware, type TurnContext } from 'botbuilder';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../logging.js';
+import { recordEmergency } from '../queue/concern-queue.js';
+import { recordInbound, recordOutbound } from '../queue/conversation-log.js';
+import type { EmergencyScreen } from '../safety/emergency-screen.js';
+import { emergencyReply } from '../safety/emergency-reply.js';
+import { requesterOf } from './channel.js';
+import { EMERGENCY_HANDLED } from './turn-keys.js';
+
+export interface InboundDeps {
+  db: Database;
+  clock: Clock;
+  screen: EmergencyScreen;
+  logger: Logger;
+  hashId: (value: string) => string;
+}
+
+/**
+ * Runs first on every inbound message, on every channel, in every conversation state:
+ * 1. screens the text for emergencies (before anything else looks at it);
+ * 2. records the message once (a duplicate delivery stops here, unprocessed);
+ * 3. on an emergency: raises or extends the emergency queue item, then tells the person what to do.
+ * The dialogs then see EMERGENCY_HANDLED in turn state and re-prompt instead of taking the text as an answer.
+ * It also records every outgoing message, so the co-ordinator reads the whole story.
+ */
+export class InboundMiddleware implements Middleware {
+  constructor(private readonly deps: InboundDeps) {}
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const { db, clock, logger, hashId } = this.deps;
+    const activity = context.activity;
+    const requester = requesterOf(activity);
+    const log = logger.child({ conversation: hashId(requester.conversationId), channel: requester.channel });
+
+    context.onSendActivities(async (_ctx, activities, sendNext) => {
+      const texts = activities.filter((a) => a.type === ActivityTypes.Message && a.text).map((a) => a.text!);
+      await recordOutbound(db, clock, requester.conversationId, texts);
+      return sendNext();
+    });
+
+    if (activity.type !== ActivityTypes.Message) return next();
+    const text = activity.text ?? '';
+    const result = this.deps.screen.screen(text);
+
+    const fresh = await recordInbound(db, clock, {
+      ...requester,
+      externalId: activity.id,
+      text,
+      reference: conversationReferenceOf(activity),
+    });
+    if (!fresh) {
+      log.info({ event: 'duplicate-delivery' }, 'inbound message already processed');
+      return;
+    }
+
+    if (result.emergency) {
+      let alerted: { reference: string } | null = null;
+      try {
+        const { item, created } = await recordEmergency(db, clock, {
+          ...requester,
+          flags: result.matches.map((m) => m.flag.id),
+          advice: result.advice!,
+          entry: { direction: 'in', text, at: clock.now().toISOString() },
+        });
+        alerted = { reference: item.reference };
+        log.warn({ event: 'emergency', concernId: item.id, created, flags: result.matches.map((m) => m.flag.id) }, 'emergency red flag');
+      } catch (err) {
+        // The 999 instruction must still go out when storage fails.
+        log.error({ err, event: 'emergency-not-recorded' }, 'emergency could not be recorded');
+      }
+      await context.sendActivity(emergencyReply(result, requester.channel, alerted));
+      context.turnState.set(EMERGENCY_HANDLED, result);
+    }
+    await next();
+  }
+}
+
+/** Enough to message the conversation later (proactive replies from the console). */
+function conversationReferenceOf(activity: Partial<Activity>): Record<string, unknown> {
+  return {
+    channelId: activity.channelId,
+    serviceUrl: activity.serviceUrl,
+    conversation: activity.conversation ? { id: activity.conversation.id } : undefined,
+    bot: activity.recipient,
+    user: activity.from ? { id: activity.from.id } : undefined,
+  };
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Every setting Carepoint reads. .env.example documents each one. */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    PUBLIC_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    DATA_DIR: z.string().trim().min(1).default('./data'),
+    DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    KNOWLEDGE_DIR: z.string().trim().min(1).default('./knowledge'),
+    MicrosoftAppId: optionalText,
+    MicrosoftAppPassword: optionalText,
+    MicrosoftAppTenantId: optionalText,
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    COORDINATOR_DEV_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    LOG_LEVEL: logLevel.default('info'),
+    LOG_HASH_SECRET: optionalText,
+    TWILIO_ACCOUNT_SID: optionalText,
+    TWILIO_AUTH_TOKEN: optionalText,
+    TWILIO_PHONE_NUMBER: optionalText,
+    TWILIO_API_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    DIRECT_LINE_SECRET: optionalText,
+    OPENAI_API_KEY: optionalText,
+    OPENAI_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    OPENAI_CHAT_MODEL: optionalText,
+    OPENAI_EMBEDDINGS_MODEL: optionalText,
+  })
+  .superRefine((c, ctx) => {
+    if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI') {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set' });
+    }
+    if (c.MicrosoftAppType === 'SingleTenant' && c.MicrosoftAppId && !c.MicrosoftAppTenantId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'is required for a SingleTenant bot' });
+    }
+    if (c.NODE_ENV === 'production' && !c.LOG_HASH_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['LOG_HASH_SECRET'], message: 'is required in production (it keys the hashes of identifiers in logs)' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+/** Parses the environment once; every problem is reported as `NAME: what is wrong`. */
+export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  const result = configSchema.safeParse(env);
+  if (result.success) return { ok: true, config: result.data };
+  const errors = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const value = env[name];
+    const shown = value === undefined || /SECRET|PASSWORD|TOKEN|KEY/.test(name) ? '' : ` (got "${value}")`;
+    return `${name}: ${issue.message}${shown}`;
+  });
+  return { ok: false, errors };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

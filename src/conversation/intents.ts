@@ -1,0 +1,55 @@
+import { findReference } from '../queue/reference.js';
+
+export type Intent =
+  | { kind: 'greeting' }
+  | { kind: 'help' }
+  | { kind: 'concern' }
+  | { kind: 'status'; reference?: string }
+  | { kind: 'more' }
+  | { kind: 'yes' }
+  | { kind: 'no' }
+  | { kind: 'thanks' }
+  | { kind: 'question'; text: string };
+
+export type Interruption = 'cancel' | 'restart' | 'help';
+
+const clean = (text: string) => text.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[^a-z0-9' -]+/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** Words that interrupt any dialog. Only whole short messages count, so "I cancelled my appointment" does not. */
+export function interruptionOf(text: string): Interruption | undefined {
+  const t = clean(text);
+  if (/^(cancel|cancel (that|this|it|concern)|stop (that|this)|quit|never ?mind|forget it|exit)( please)?$/.test(t)) return 'cancel';
+  if (/^(start (again|over)|restart|begin again|start from the (start|beginning)|go back to the start)( please)?$/.test(t)) return 'restart';
+  if (/^(help|help me|what can you do|menu|options)$/.test(t)) return 'help';
+  return undefined;
+}
+
+/** What someone wants when no dialog is asking them something. */
+export function intentOf(text: string): Intent {
+  const t = clean(text);
+  if (t === '') return { kind: 'greeting' };
+  const reference = findReference(text);
+  if (reference) return { kind: 'status', reference };
+  if (/^(more|tell me more|read more|rest|the rest|continue)$/.test(t)) return { kind: 'more' };
+  if (/^(y|yes|yes please|yeah|yep|ok|okay|please|sure|yes i would|please do)$/.test(t)) return { kind: 'yes' };
+  if (/^(n|no|no thanks|no thank you|nope|not now)$/.test(t)) return { kind: 'no' };
+  if (/^(thanks|thank you|thank u|ta|cheers|thx)( (very much|so much|a lot))?$/.test(t)) return { kind: 'thanks' };
+  if (/^(hi|hello|hey|hiya|good (morning|afternoon|evening)|start)$/.test(t)) return { kind: 'greeting' };
+  if (/^(help|what can you do|menu|options|how does this work)$/.test(t)) return { kind: 'help' };
+  if (
+    /\b(any (update|news|progress)|what'?s happening with my|status of my|update on my|heard back|chas(e|ing) (my|up)|where are we with my|my (concern|query|request|reference))\b/.test(t) &&
+    !/\b(referral|prescription|appointment|results?|wheelchair|equipment)\b/.test(t)
+  ) {
+    return { kind: 'status' };
+  }
+  if (
+    /\b(i'?m|i am|we'?re|we are|i'?ve been|really|getting) (very |really |so )?(worried|concerned|anxious|scared)\b/.test(t) ||
+    /\b(speak|talk|chat) (to|with) (someone|somebody|a (real |actual )?(person|human|nurse|co-?ordinator|coordinator)|the team)\b/.test(t) ||
+    /\b(raise|report|log|make) a (concern|complaint|query)\b/.test(t) ||
+    /\b(need|want) (help|someone|somebody|a person|a human)( with)?\b/.test(t) ||
+    /^(concern|talk to someone|speak to someone|human|person|agent|co-?ordinator|coordinator)$/.test(t)
+  ) {
+    return { kind: 'concern' };
+  }
+  return { kind: 'question', text };
+}

@@ -1,0 +1,29 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, Queryable } from './database.js';
+
+/** Embedded PostgreSQL (PGlite) persisted in a directory; `memory://` for throw-away use. */
+export async function openPgliteDatabase(dataDir: string): Promise<Database> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  const asQueryable = (q: Pick<PGlite, 'query'>): Queryable => ({
+    async query<Row>(sql: string, params: unknown[] = []) {
+      const result = await q.query<Row>(sql, params);
+      return { rows: result.rows };
+    },
+  });
+  return {
+    kind: 'pglite',
+    ...asQueryable(db),
+    transaction: (work) => db.transaction((tx) => work(asQueryable(tx))),
+    async ping() {
+      try {
+        await db.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,86 @@
+import type { Article, Section } from './article.js';
+import { gsm7Length, toGsm7, truncateGsm7 } from './gsm7.js';
+import { searchTerms } from './search-terms.js';
+
+/** One SMS reply, however many segments it is sent in (Twilio's limit). */
+export const SMS_MAX = 1600;
+
+export const NOT_SURE_TEXT =
+  "I'm not sure I have reliable information on that. I can pass your question to a care co-ordinator: just say 'talk to someone'.";
+
+const GENERAL_INFO = 'This is general information, not advice about your own care.';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2026-11-20" -> "20 Nov 2026". */
+export function formatReviewDate(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${d} ${MONTHS[(m ?? 1) - 1]} ${y}`;
+}
+
+/** The section that shares most terms with the question (heading words count double); the first on a tie. */
+export function relevantSection(article: Article, question: string): Section | undefined {
+  const wanted = new Set(searchTerms(question));
+  let best: Section | undefined;
+  let bestScore = -1;
+  for (const section of article.sections) {
+    const heading = searchTerms(section.heading).filter((t) => wanted.has(t)).length;
+    const text = searchTerms(section.text).filter((t) => wanted.has(t)).length;
+    const score = 2 * heading + text;
+    if (score > bestScore) {
+      best = section;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** Markdown to plain text for SMS: no emphasis marks, links as their text, bullets as "-". */
+export function plainText(markdown: string): string {
+  return markdown
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+    .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1')
+    .replace(/^#{1,6}\s+(.*)$/gm, '$1:')
+    .replace(/^\s*[*+]\s+/gm, '- ')
+    .replace(/(\*\*|__)(.*?)\1/g, '$2')
+    .replace(/(^|[^*\w])[*_]([^*_\n]+)[*_](?=[^*\w]|$)/g, '$1$2')
+    .replace(/`([^`]*)`/g, '$1')
+    .replace(/^>\s?/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+export interface AnswerText {
+  chat: string;
+  sms: string;
+  smsMore?: string;
+}
+
+/** Extractive answer: the article's own words (summary and one passage), never generated text. */
+export function answerText(article: Article, question: string): AnswerText {
+  const reviewed = formatReviewDate(article.lastReviewed);
+  const source = `Source: ${article.title}, reviewed ${reviewed}.`;
+  const section = relevantSection(article, question);
+  const passage = section ? `${section.heading ? `**${section.heading}**\n\n` : ''}${section.text}` : '';
+  const chat = [`**${article.title}**`, article.summary, passage, `_${source} ${GENERAL_INFO}_`].filter(Boolean).join('\n\n');
+
+  // SMS: the summary always fits (under 300 characters); the rest of the article waits for "MORE".
+  const ordered = section ? [section, ...article.sections.filter((s) => s !== section)] : article.sections;
+  const rest = toGsm7(plainText(ordered.map((s) => (s.heading ? `## ${s.heading}\n${s.text}` : s.text)).join('\n\n')));
+  const hasMore = rest.length > 0;
+  const sms = fitSms([toGsm7(article.summary), toGsm7(source), 'General information, not personal advice.', hasMore ? 'Reply MORE for more' : '']);
+  const smsMore = hasMore ? `${truncateGsm7(rest, SMS_MAX - gsm7Length(toGsm7(source)) - 2)}\n\n${toGsm7(source)}` : undefined;
+  return smsMore ? { chat, sms, smsMore } : { chat, sms };
+}
+
+export function notSureText(): AnswerText {
+  return { chat: NOT_SURE_TEXT, sms: toGsm7(NOT_SURE_TEXT) };
+}
+
+/** Joins lines and keeps the whole within one SMS reply, shortening the first (longest) part if needed. */
+function fitSms(parts: string[]): string {
+  const lines = parts.filter(Boolean);
+  const tail = lines.slice(1).join('\n');
+  const room = SMS_MAX - gsm7Length(tail) - 1;
+  return [truncateGsm7(lines[0] ?? '', room), tail].filter(Boolean).join('\n');
+}

@@ -1,0 +1,149 @@
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { KnowledgeFileError } from '../safety/red-flags.js';
+import type { KnowledgeAnswer, KnowledgeBase } from './types.js';
+
+export const evalCaseSchema = z.strictObject({
+  q: z.string().trim().min(1),
+  expect: z.array(z.string().min(1)),
+  emergency: z.boolean().optional(),
+});
+export type EvalCase = z.infer<typeof evalCaseSchema> & { line: number };
+
+/** Reads JSON Lines; blank lines are skipped, a bad line throws with its line number. */
+export async function readEvalCases(file: string): Promise<EvalCase[]> {
+  return parseEvalCases(await readFile(file, 'utf8'), file);
+}
+
+export function parseEvalCases(text: string, file: string): EvalCase[] {
+  const cases: EvalCase[] = [];
+  text.split('\n').forEach((raw, i) => {
+    if (!raw.trim()) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new KnowledgeFileError(file, i + 1, 'not valid JSON');
+    }
+    const parsed = evalCaseSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new KnowledgeFileError(file, i + 1, `${issue.path.join('.') || 'case'}: ${issue.message}`);
+    }
+    cases.push({ ...parsed.data, line: i + 1 });
+  });
+  return cases;
+}
+
+export interface EvalRow {
+  case: EvalCase;
+  answer: KnowledgeAnswer;
+  ms: number;
+  /** What the emergency screen said, when the case says what it should. */
+  screenedEmergency?: boolean;
+}
+
+export async function runCases(kb: KnowledgeBase, cases: EvalCase[], screen?: (text: string) => boolean): Promise<EvalRow[]> {
+  const rows: EvalRow[] = [];
+  for (const c of cases) {
+    const start = performance.now();
+    const answer = await kb.answer(c.q);
+    const ms = performance.now() - start;
+    const row: EvalRow = { case: c, answer, ms };
+    if (c.emergency !== undefined && screen) row.screenedEmergency = screen(c.q);
+    rows.push(row);
+  }
+  return rows;
+}
+
+export interface EvalFigures {
+  cases: number;
+  answerable: number;
+  unanswerable: number;
+  recallAt1: number;
+  recallAt3: number;
+  mrr: number;
+  /** Answerable cases answered from an expected article. */
+  answeredCorrectly: number;
+  /** Answerable cases answered from an article not expected. */
+  answeredWrongly: number;
+  /** Share of answerable cases declined. */
+  wronglyDeclined: number;
+  /** Share of should-decline cases declined. */
+  noAnswerAccuracy: number;
+  emergencyCases: number;
+  emergencySensitivity: number | null;
+  emergencySpecificity: number | null;
+  latencyMs: { median: number; p99: number };
+}
+
+export function summarise(rows: EvalRow[]): EvalFigures {
+  const answerable = rows.filter((r) => r.case.expect.length > 0);
+  const unanswerable = rows.filter((r) => r.case.expect.length === 0);
+  const rank = (r: EvalRow) => r.answer.articles.findIndex((a) => r.case.expect.includes(a.id)) + 1;
+  const correctTop = (r: EvalRow) => rank(r) === 1;
+  const flagged = rows.filter((r) => r.case.emergency !== undefined && r.screenedEmergency !== undefined);
+  const positives = flagged.filter((r) => r.case.emergency);
+  const negatives = flagged.filter((r) => !r.case.emergency);
+  return {
+    cases: rows.length,
+    answerable: answerable.length,
+    unanswerable: unanswerable.length,
+    recallAt1: share(answerable, correctTop),
+    recallAt3: share(answerable, (r) => rank(r) >= 1 && rank(r) <= 3),
+    mrr: round(answerable.reduce((s, r) => s + (rank(r) > 0 ? 1 / rank(r) : 0), 0) / Math.max(1, answerable.length)),
+    answeredCorrectly: share(answerable, (r) => r.answer.answered && correctTop(r)),
+    answeredWrongly: share(answerable, (r) => r.answer.answered && !correctTop(r)),
+    wronglyDeclined: share(answerable, (r) => !r.answer.answered),
+    noAnswerAccuracy: share(unanswerable, (r) => !r.answer.answered),
+    emergencyCases: positives.length,
+    emergencySensitivity: positives.length ? share(positives, (r) => r.screenedEmergency === true) : null,
+    emergencySpecificity: negatives.length ? share(negatives, (r) => r.screenedEmergency === false) : null,
+    latencyMs: { median: percentile(rows.map((r) => r.ms), 0.5), p99: percentile(rows.map((r) => r.ms), 0.99) },
+  };
+}
+
+export interface SweepRow {
+  threshold: number;
+  /** Answerable cases that would be answered, from an expected article, at this threshold. */
+  recallAt1: number;
+  noAnswerAccuracy: number;
+}
+
+/** What the answer threshold trades: correct answers given against unanswerable questions declined. */
+export function thresholdSweep(rows: EvalRow[], thresholds = range(0.3, 0.8, 0.05)): SweepRow[] {
+  const answerable = rows.filter((r) => r.case.expect.length > 0);
+  const unanswerable = rows.filter((r) => r.case.expect.length === 0);
+  const answersAt = (r: EvalRow, t: number) => (r.answer.confidence ?? 0) >= t && r.answer.declined !== 'expired' && r.answer.articles.length > 0;
+  return thresholds.map((t) => ({
+    threshold: t,
+    recallAt1: share(answerable, (r) => answersAt(r, t) && r.case.expect.includes(r.answer.articles[0]!.id)),
+    noAnswerAccuracy: share(unanswerable, (r) => !answersAt(r, t)),
+  }));
+}
+
+/** The threshold that maximises correct answers plus correct declines, each as a share of its own cases. */
+export function bestThreshold(sweep: SweepRow[]): number {
+  return sweep.reduce((best, row) => (row.recallAt1 + row.noAnswerAccuracy > best.recallAt1 + best.noAnswerAccuracy ? row : best)).threshold;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!);
+}
+
+function share<T>(items: T[], test: (item: T) => boolean): number {
+  return items.length ? round(items.filter(test).length / items.length) : 0;
+}
+
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let x = from; x <= to + 1e-9; x += step) out.push(Math.round(x * 100) / 100);
+  return out;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,113 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import type { BaseRetriever } from '@langchain/core/retrievers';
+import type { DocumentInterface } from '@langchain/core/documents';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logging.js';
+import type { Article } from './article.js';
+import { answerText, notSureText } from './answer-text.js';
+import { ANSWER_THRESHOLD } from './confidence.js';
+import { LexicalRetriever, type RetrievedMetadata } from './lexical-retriever.js';
+import { rephraseQuery } from './query-rewriter.js';
+import { RankFusionRetriever } from './rank-fusion-retriever.js';
+import type { KnowledgeAnswer, KnowledgeBase } from './types.js';
+import { VectorRetriever } from './vector-retriever.js';
+
+type Retrieved = DocumentInterface<RetrievedMetadata>[];
+
+export interface ArticleKnowledgeBaseOptions {
+  clock: Clock;
+  /** Any LangChain retriever whose documents carry {id, title, score, confidence}; default lexical. */
+  retriever?: BaseRetriever<RetrievedMetadata>;
+  /** May rephrase the question for retrieval only; never writes the answer. */
+  queryRewriter?: BaseChatModel;
+  threshold?: number;
+  logger?: Logger;
+}
+
+/** "Today" in the UK, where review dates are set: an article due on a date is served all that day. */
+export function ukDate(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+export function isExpired(article: Pick<Article, 'reviewDue'>, today: string): boolean {
+  return article.reviewDue < today;
+}
+
+/** Answers questions from a fixed set of articles: retrieve, decide answer or decline, quote the article. */
+export class ArticleKnowledgeBase implements KnowledgeBase {
+  private readonly byId: Map<string, Article>;
+  private readonly retriever: BaseRetriever<RetrievedMetadata>;
+  readonly threshold: number;
+
+  constructor(articles: readonly Article[], private readonly options: ArticleKnowledgeBaseOptions) {
+    this.byId = new Map(articles.map((a) => [a.id, a]));
+    this.retriever = options.retriever ?? new LexicalRetriever(articles);
+    this.threshold = options.threshold ?? ANSWER_THRESHOLD;
+  }
+
+  async answer(question: string): Promise<KnowledgeAnswer> {
+    const docs = await this.retrieve(question);
+    const articles = docs.map((d) => ({ id: d.metadata.id, title: d.metadata.title, score: d.metadata.score }));
+    const top = docs[0];
+    const article = top ? this.byId.get(top.metadata.id) : undefined;
+    const confidence = top?.metadata.confidence ?? 0;
+    const declined = !article ? 'no-match' : confidence < this.threshold ? 'low-confidence'
+      : isExpired(article, ukDate(this.options.clock.now())) ? 'expired' : undefined;
+    if (declined || !article) return { answered: false, articles, ...notSureText(), confidence, declined: declined ?? 'no-match' };
+    return {
+      answered: true,
+      articles,
+      source: { id: article.id, title: article.title, lastReviewed: article.lastReviewed, reviewDue: article.reviewDue },
+      ...answerText(article, question),
+      confidence,
+    };
+  }
+
+  articleCount(): number {
+    const today = ukDate(this.options.clock.now());
+    let n = 0;
+    for (const a of this.byId.values()) if (!isExpired(a, today)) n++;
+    return n;
+  }
+
+  article(id: string): Article | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Retrieves with the question, and with the model's rephrasing when there is a model; keeps the surer. */
+  private async retrieve(question: string): Promise<Retrieved> {
+    const original = await this.retriever.invoke(question);
+    const model = this.options.queryRewriter;
+    if (!model) return original;
+    let rephrased: string | undefined;
+    try {
+      rephrased = await rephraseQuery(model, question);
+    } catch (err) {
+      // The question itself is patient data: log only that the rewrite failed.
+      this.options.logger?.warn({ err: (err as Error).message }, 'query rewrite failed; using the question as asked');
+    }
+    if (!rephrased) return original;
+    const alternative = await this.retriever.invoke(rephrased);
+    return (alternative[0]?.metadata.confidence ?? 0) > (original[0]?.metadata.confidence ?? 0) ? alternative : original;
+  }
+}
+
+export interface BuildOptions extends ArticleKnowledgeBaseOptions {
+  embeddings?: EmbeddingsInterface;
+  /** Cosine similarity at which the embeddings model is trusted to answer on its own; per model. */
+  minSimilarity?: number;
+  vectorCache?: Map<string, number[]>;
+}
+
+/** The default composition: lexical alone, or lexical and vector fused when an embeddings provider is given. */
+export async function buildKnowledgeBase(articles: readonly Article[], options: BuildOptions): Promise<ArticleKnowledgeBase> {
+  let retriever = options.retriever;
+  if (!retriever) {
+    const lexical = new LexicalRetriever(articles);
+    retriever = options.embeddings
+      ? new RankFusionRetriever([lexical, await VectorRetriever.create(articles, options.embeddings, { minSimilarity: options.minSimilarity, cache: options.vectorCache })])
+      : lexical;
+  }
+  return new ArticleKnowledgeBase(articles, { ...options, retriever });
+}

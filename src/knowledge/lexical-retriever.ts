@@ -1,0 +1,100 @@
+import { BaseRetriever, type BaseRetrieverInput } from '@langchain/core/retrievers';
+import { Document } from '@langchain/core/documents';
+import MiniSearch, { type SearchResult } from 'minisearch';
+import type { Article } from './article.js';
+import { lexicalConfidence } from './confidence.js';
+import { searchTerms, termsForWord, tokenize } from './search-terms.js';
+
+export interface RetrievedMetadata {
+  id: string;
+  title: string;
+  score: number;
+  /** 0 to 1; see confidence.ts. */
+  confidence: number;
+  [key: string]: unknown;
+}
+
+export interface LexicalHit {
+  id: string;
+  title: string;
+  score: number;
+  confidence: number;
+  summary: string;
+  matchedTerms: string[];
+}
+
+/** Field weights: a word in the title or in a question people really ask says more than one in the body. */
+export const FIELD_BOOST = { title: 3, questions: 2.5, tags: 1.5, summary: 1.5, body: 1 };
+
+interface IndexedDoc {
+  id: string;
+  title: string;
+  questions: string;
+  tags: string;
+  summary: string;
+  body: string;
+}
+
+/** The embedded default retriever: a MiniSearch (BM25) index with stemming, SMS spellings and typo tolerance. */
+export class LexicalRetriever extends BaseRetriever<RetrievedMetadata> {
+  lc_namespace = ['carepoint', 'knowledge', 'retrievers'];
+  private readonly index: MiniSearch<IndexedDoc>;
+  private readonly k: number;
+
+  constructor(articles: readonly Article[], options: { k?: number } & BaseRetrieverInput = {}) {
+    super(options);
+    this.k = options.k ?? 5;
+    this.index = new MiniSearch<IndexedDoc>({
+      fields: ['title', 'questions', 'tags', 'summary', 'body'],
+      storeFields: ['title', 'summary'],
+      tokenize: (text) => tokenize(text),
+      processTerm: (term) => termsForWord(term),
+      searchOptions: {
+        boost: FIELD_BOOST,
+        // Typos in longer words only: a one-letter slip in a four-letter word is usually another word.
+        fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+        maxFuzzy: 2,
+        combineWith: 'OR',
+      },
+    });
+    this.index.addAll(
+      articles.map((a) => ({
+        id: a.id,
+        title: a.title,
+        questions: a.questions.join('\n'),
+        tags: a.tags.join('\n'),
+        summary: a.summary,
+        body: a.body,
+      })),
+    );
+  }
+
+  /** Synchronous search, best first, each with its confidence (the margin part only for the top hit). */
+  search(query: string, k = this.k): LexicalHit[] {
+    const queryTerms = searchTerms(query);
+    if (queryTerms.length === 0) return [];
+    const results: SearchResult[] = this.index.search(queryTerms.join(' '), { processTerm: (t) => t });
+    return results.slice(0, k).map((r, i) => {
+      const matched = r.queryTerms;
+      const nextScore = i === 0 ? (results[1]?.score ?? 0) : r.score;
+      return {
+        id: String(r.id),
+        title: String(r.title),
+        summary: String(r.summary),
+        score: Math.round(r.score * 1000) / 1000,
+        confidence: lexicalConfidence({ score: r.score, nextScore, queryTerms: queryTerms.length, matchedTerms: matched.length }),
+        matchedTerms: matched,
+      };
+    });
+  }
+
+  override async _getRelevantDocuments(query: string): Promise<Document<RetrievedMetadata>[]> {
+    return this.search(query).map(
+      (hit) =>
+        new Document<RetrievedMetadata>({
+          pageContent: hit.summary,
+          metadata: { id: hit.id, title: hit.title, score: hit.score, confidence: hit.confidence, matchedTerms: hit.matchedTerms, retriever: 'lexical' },
+        }),
+    );
+  }
+}

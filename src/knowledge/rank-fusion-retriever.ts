@@ -1,0 +1,48 @@
+import { BaseRetriever, type BaseRetrieverInput } from '@langchain/core/retrievers';
+import { Document } from '@langchain/core/documents';
+import type { CallbackManagerForRetrieverRun } from '@langchain/core/callbacks/manager';
+import type { RetrievedMetadata } from './lexical-retriever.js';
+
+export interface RankFusionOptions extends BaseRetrieverInput {
+  /** The usual RRF constant: dampens the advantage of rank 1 over rank 2. */
+  rankConstant?: number;
+  k?: number;
+}
+
+/**
+ * Reciprocal rank fusion of several retrievers: score(d) = sum over retrievers of 1 / (c + rank). Ranks, not
+ * raw scores, so BM25 scores and cosine similarities never have to share a scale. A document's confidence is
+ * the highest any retriever gave it: one retriever being sure is enough, the others only reorder.
+ */
+export class RankFusionRetriever extends BaseRetriever<RetrievedMetadata> {
+  lc_namespace = ['carepoint', 'knowledge', 'retrievers'];
+  private readonly c: number;
+  private readonly k: number;
+
+  constructor(private readonly retrievers: BaseRetriever<RetrievedMetadata>[], options: RankFusionOptions = {}) {
+    super(options);
+    this.c = options.rankConstant ?? 60;
+    this.k = options.k ?? 5;
+  }
+
+  override async _getRelevantDocuments(query: string, runManager?: CallbackManagerForRetrieverRun): Promise<Document<RetrievedMetadata>[]> {
+    const lists = await Promise.all(this.retrievers.map((r) => r.invoke(query, { callbacks: runManager?.getChild() })));
+    const fused = new Map<string, { score: number; confidence: number; first: Document<RetrievedMetadata>; ranks: number[] }>();
+    lists.forEach((docs, which) => {
+      docs.forEach((doc, rank) => {
+        const entry = fused.get(doc.metadata.id) ?? { score: 0, confidence: 0, first: doc, ranks: this.retrievers.map(() => -1) };
+        entry.score += 1 / (this.c + rank + 1);
+        entry.confidence = Math.max(entry.confidence, doc.metadata.confidence ?? 0);
+        entry.ranks[which] = rank + 1;
+        fused.set(doc.metadata.id, entry);
+      });
+    });
+    return [...fused.values()]
+      .sort((a, b) => b.score - a.score || b.confidence - a.confidence)
+      .slice(0, this.k)
+      .map(({ score, confidence, first, ranks }) => new Document<RetrievedMetadata>({
+        pageContent: first.pageContent,
+        metadata: { ...first.metadata, score: Math.round(score * 10000) / 10000, confidence, ranks, retriever: 'fusion' },
+      }));
+  }
+}

@@ -1,0 +1,67 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Text-to-terms for retrieval. The same function processes articles and questions, so an SMS spelling in a
+ * question and the full word in an article end up as the same term.
+ */
+
+/** SMS and everyday spellings, expanded before stemming. Keep small: each entry is a guess about meaning. */
+export const SPELLINGS: Readonly<Record<string, string>> = {
+  meds: 'medicines', med: 'medicine', medz: 'medicines', medicatn: 'medication', tabs: 'tablets', tab: 'tablet',
+  appt: 'appointment', appts: 'appointments', apt: 'appointment', apmt: 'appointment', appointmnt: 'appointment',
+  prescrip: 'prescription', prescrips: 'prescriptions', presc: 'prescription', script: 'prescription',
+  scripts: 'prescriptions', rx: 'prescription', bp: 'blood pressure', u: 'you', ur: 'your', r: 'are',
+  pls: 'please', plz: 'please', thx: 'thanks', b4: 'before', abt: 'about', wot: 'what', wat: 'what',
+  dr: 'doctor', drs: 'doctors', doc: 'doctor', hosp: 'hospital', ae: 'emergency department', 'a&e': 'emergency department',
+  info: 'information', nite: 'night', tmrw: 'tomorrow', tmr: 'tomorrow', '2moro': 'tomorrow',
+  wk: 'week', wks: 'weeks', yr: 'year', yrs: 'years', hr: 'hour', hrs: 'hours', mins: 'minutes', diff: 'different',
+  t1: 'type 1', t2: 'type 2', t1d: 'type 1 diabetes', t2d: 'type 2 diabetes', ckd: 'chronic kidney disease',
+  ms: 'multiple sclerosis', hf: 'heart failure', sugar: 'glucose', sugars: 'glucose', hypo: 'hypoglycaemia',
+  hypos: 'hypoglycaemia', hyper: 'hyperglycaemia', hypoglycemia: 'hypoglycaemia', hyperglycemia: 'hyperglycaemia',
+  puffer: 'inhaler', puffers: 'inhalers', carer: 'carer', parkinson: 'parkinsons',
+  "parkinson's": 'parkinsons', alzheimers: 'alzheimer', "alzheimer's": 'alzheimer', diabetic: 'diabetes',
+  epileptic: 'epilepsy', asthmatic: 'asthma', kidneys: 'kidney', renal: 'kidney', fits: 'seizures',
+  anaemia: 'anemia', haemoglobin: 'hemoglobin', oedema: 'edema', paediatric: 'pediatric', gp: 'gp', wanna: 'want to',
+};
+
+/**
+ * Words that carry no subject: question words, pronouns, auxiliaries, fillers. Removing them keeps scores
+ * about subjects, which is what separates "I can't answer that" from a weak match on "what" or "my".
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set(`
+a about above after again against all am an and any are aren as at be because been before being below between
+both but by can could couldn did didn do does doesn doing don down during each few for from further had hadn
+has hasn have haven having he her here hers herself him himself his how i if in into is isn it its itself just
+let ll me might more most must my myself no nor not now of off on once only or other ought our ours ourselves
+out over own re s same shall she should shouldn so some such t than that the their theirs them themselves then
+there these they this those through to too under until up ve very was wasn we were weren what when where which
+while who whom why will with won would wouldn you your yours yourself yourselves yes hi hello hey please thanks
+thank ok okay im ive id dont cant wont get got getting gets really tell know need want like also still much
+many something anything thing things someone anyone way ever even lot bit go going am pm
+`.split(/\s+/).filter(Boolean));
+
+const APOSTROPHES = /[\u2018\u2019\u02bc`]/g;
+
+/** Words in the text: lower-case, apostrophes dropped inside words ("don't" -> "dont"), digits kept. */
+export function tokenize(text: string): string[] {
+  const lowered = text.toLowerCase().replace(APOSTROPHES, "'").replace(/(\w)'(\w)/g, '$1$2');
+  return lowered.match(/a&e|[a-z0-9]+/g) ?? [];
+}
+
+/** Terms for one word: spelling expanded, stop words dropped, stemmed. May be empty or several terms. */
+export function termsForWord(word: string): string[] {
+  const expanded = SPELLINGS[word] ?? word;
+  const out: string[] = [];
+  for (const part of expanded === word ? [word] : tokenize(expanded)) {
+    if (STOP_WORDS.has(part)) continue;
+    // Single letters carry nothing except as part of "type 1"-style names, which the numbers cover.
+    if (part.length < 2 && !/\d/.test(part)) continue;
+    out.push(/\d/.test(part) ? part : stemmer(part));
+  }
+  return out;
+}
+
+/** The distinct terms of a text, in order of first appearance. */
+export function searchTerms(text: string): string[] {
+  return [...new Set(tokenize(text).flatMap(termsForWord))];
+}

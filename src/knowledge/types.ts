@@ -1,0 +1,32 @@
+/** What the conversation needs from the knowledge base: the port that dialogs and tools depend on. */
+
+export interface ArticleMatch {
+  id: string;
+  title: string;
+  score: number;
+}
+
+export interface KnowledgeAnswer {
+  /** False when retrieval is not confident, or the best article is past its review-due date. */
+  answered: boolean;
+  /** Best first; also filled when not answered, for the co-ordinator and the kb tool. */
+  articles: ArticleMatch[];
+  /** The article answered from, when answered. */
+  source?: { id: string; title: string; lastReviewed: string; reviewDue: string };
+  /** Extractive reply text for chat (summary, relevant passage, source title and review date). */
+  chat: string;
+  /** Reply text for SMS: the summary, source and review date, and an offer of more; GSM-7 only. */
+  sms: string;
+  /** The rest of the article for SMS "MORE", when there is more to send. */
+  smsMore?: string;
+  /** How sure retrieval was of the best article, 0 to 1 (compared with the answer threshold). */
+  confidence?: number;
+  /** Why it was not answered: nothing matched, not confident enough, or the best article is out of date. */
+  declined?: 'no-match' | 'low-confidence' | 'expired';
+}
+
+export interface KnowledgeBase {
+  answer(question: string): Promise<KnowledgeAnswer>;
+  /** Number of articles in service (not expired). */
+  articleCount(): number;
+}

@@ -1,0 +1,122 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { z } from 'zod';
+import { URGENCIES } from './priority.js';
+
+export const SUBJECTS = ['self', 'someone-else'] as const;
+export const PATHWAYS = [
+  'kidney', 'epilepsy', 'stroke', 'dementia', 'diabetes', 'copd', 'heart-failure', 'multiple-sclerosis',
+  'parkinsons', 'asthma', 'other',
+] as const;
+export const CONCERN_KINDS = [
+  'medication', 'appointment-or-referral', 'symptoms', 'test-results', 'equipment-or-supplies', 'care-at-home',
+  'moving-between-services', 'other',
+] as const;
+export const CONTACT_METHODS = ['this-conversation', 'text-message', 'phone-call'] as const;
+export const CONTACT_TIMES = ['morning', 'afternoon', 'evening', 'any-time'] as const;
+
+/** One schema per field, so a dialog can check each answer as it is given. */
+export const concernFields = {
+  subject: z.enum(SUBJECTS),
+  relationship: z
+    .string()
+    .trim()
+    .min(2, 'Please tell me in a word or two, for example "my mum" or "my husband".')
+    .max(60, 'Please keep it short, for example "my mum" or "my husband".'),
+  name: z
+    .string()
+    .trim()
+    .min(2, 'Please give the full name, as your GP has it.')
+    .max(100, 'That name is longer than I can take. Please give first name and surname.')
+    .regex(/^[\p{L}][\p{L}' .-]*$/u, 'Please use letters only, as your GP has it.'),
+  dateOfBirth: z.iso.date('Please give the date of birth like 31/01/1950.'),
+  pathway: z.enum(PATHWAYS),
+  kind: z.enum(CONCERN_KINDS),
+  description: z
+    .string()
+    .trim()
+    .min(10, 'Please tell me a little more, in your own words (a sentence or two).')
+    .max(1500, 'That is longer than I can pass on in one go. Please shorten it to the main points.'),
+  urgency: z.enum(URGENCIES),
+  contactMethod: z.enum(CONTACT_METHODS),
+  phone: z.string().regex(/^\+[1-9]\d{7,14}$/, 'Please give a UK phone number, like 07700 900123.'),
+  contactTime: z.enum(CONTACT_TIMES),
+  consentToShare: z.boolean(),
+};
+
+export const concernDetailsSchema = z.object({
+  subject: concernFields.subject,
+  relationship: concernFields.relationship.optional(),
+  name: concernFields.name.optional(),
+  dateOfBirth: concernFields.dateOfBirth.optional(),
+  pathway: concernFields.pathway,
+  kind: concernFields.kind,
+  description: concernFields.description,
+  urgency: concernFields.urgency,
+  contactMethod: concernFields.contactMethod,
+  phone: concernFields.phone.optional(),
+  contactTime: concernFields.contactTime,
+  consentToShare: concernFields.consentToShare,
+});
+
+export type ConcernDetails = z.infer<typeof concernDetailsSchema>;
+
+/** UK-first phone parsing to E.164; undefined when it is not a plausible number. */
+export function toE164(input: string): string | undefined {
+  const parsed = parsePhoneNumberFromString(input.trim(), 'GB');
+  return parsed?.isValid() ? parsed.number : undefined;
+}
+
+/** Reads "31/01/1950", "31-1-1950", "1950-01-31" or "31 Jan 1950" as an ISO date; undefined otherwise. */
+export function parseDateOfBirth(input: string, today: Date): string | undefined {
+  const text = input.trim().toLowerCase();
+  const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+  let day: number, month: number, year: number;
+  let m = text.match(/^(\d{4})-(\d{1,2})-(\d{1,2})$/);
+  if (m) [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = text.match(/^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$/))) [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = text.match(/^(\d{1,2})(?:st|nd|rd|th)? ([a-z]{3})[a-z]* (\d{4})$/)) && months.includes(m[2]!)) {
+    [day, month, year] = [Number(m[1]), months.indexOf(m[2]!) + 1, Number(m[3])];
+  } else return undefined;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  if (date > today || year < today.getUTCFullYear() - 120) return undefined;
+  return date.toISOString().slice(0, 10);
+}
+
+const LABELS: Record<string, string> = {
+  self: 'Me', 'someone-else': 'Someone I care for',
+  kidney: 'Kidney disease, dialysis or transplant', epilepsy: 'Epilepsy', stroke: 'Stroke', dementia: 'Dementia',
+  diabetes: 'Diabetes', copd: 'COPD', 'heart-failure': 'Heart failure', 'multiple-sclerosis': 'Multiple sclerosis',
+  parkinsons: "Parkinson's", asthma: 'Asthma', other: 'Other or not sure',
+  medication: 'Medicines', 'appointment-or-referral': 'Appointment or referral', symptoms: 'Symptoms',
+  'test-results': 'Test results', 'equipment-or-supplies': 'Equipment or supplies', 'care-at-home': 'Care at home',
+  'moving-between-services': 'Moving between services',
+  today: 'Today', 'next-few-days': 'In the next few days', 'not-urgent': 'Not urgent',
+  'this-conversation': 'Reply here', 'text-message': 'Text message', 'phone-call': 'Phone call',
+  morning: 'Morning', afternoon: 'Afternoon', evening: 'Evening', 'any-time': 'Any time',
+};
+
+export function labelOf(value: string): string {
+  return LABELS[value] ?? value;
+}
+
+/** The read-back the patient confirms, and the one-line summary co-ordinators scan in the queue. */
+export function describeConcern(d: ConcernDetails): string[] {
+  const who = d.subject === 'self' ? 'You' : `Someone you care for (${d.relationship ?? 'relationship not given'})`;
+  const lines = [
+    `About: ${who}${d.name ? `, ${d.name}` : ''}${d.dateOfBirth ? `, born ${d.dateOfBirth}` : ''}`,
+    `Condition: ${labelOf(d.pathway)}`,
+    `Concern: ${labelOf(d.kind)}`,
+    `What is happening: ${d.description}`,
+    `How soon: ${labelOf(d.urgency)}`,
+    `Contact: ${labelOf(d.contactMethod)}${d.phone ? ` on ${d.phone}` : ''}, ${labelOf(d.contactTime).toLowerCase()}`,
+    `Share with your care team: ${d.consentToShare ? 'Yes' : 'No'}`,
+  ];
+  return lines;
+}
+
+export function queueSummary(d: ConcernDetails): string {
+  const who = d.subject === 'self' ? 'Patient' : `Carer (${d.relationship ?? 'relationship not given'})`;
+  const text = d.description.length > 140 ? `${d.description.slice(0, 137)}...` : d.description;
+  return `${labelOf(d.kind)} - ${labelOf(d.pathway)} - ${who}: ${text}`;
+}

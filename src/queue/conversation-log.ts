@@ -1,0 +1,50 @@
+import type { Queryable } from '../db/database.js';
+import type { Clock } from '../clock.js';
+import type { Channel, TranscriptEntry } from './concern-queue.js';
+
+/**
+ * Records an inbound message once. Returns false when the same external id was already recorded for
+ * this conversation: a duplicate delivery, to be answered without being processed again.
+ */
+export async function recordInbound(
+  db: Queryable,
+  clock: Clock,
+  input: { conversationId: string; channel: Channel; requesterKey: string; externalId?: string; text: string; reference?: unknown },
+): Promise<boolean> {
+  const now = clock.now();
+  await db.query(
+    `insert into conversations (id, channel, requester_key, reference, created_at, last_seen_at)
+     values ($1, $2, $3, $4::jsonb, $5, $5)
+     on conflict (id) do update set last_seen_at = excluded.last_seen_at,
+       reference = coalesce(excluded.reference, conversations.reference)`,
+    [input.conversationId, input.channel, input.requesterKey, input.reference ? JSON.stringify(input.reference) : null, now],
+  );
+  const { rows } = await db.query(
+    `insert into messages (conversation_id, direction, external_id, text, created_at) values ($1, 'in', $2, $3, $4)
+     on conflict (conversation_id, external_id) where direction = 'in' and external_id is not null do nothing
+     returning id`,
+    [input.conversationId, input.externalId ?? null, input.text, now],
+  );
+  return rows.length > 0;
+}
+
+export async function recordOutbound(db: Queryable, clock: Clock, conversationId: string, texts: string[]): Promise<void> {
+  if (texts.length === 0) return;
+  const now = clock.now();
+  await db.query(
+    `insert into messages (conversation_id, direction, text, created_at)
+     select $1, 'out', t, $3 from unnest($2::text[]) as t`,
+    [conversationId, texts, now],
+  );
+}
+
+/** The most recent turns of a conversation, oldest first: the story a co-ordinator reads. */
+export async function recentTranscript(db: Queryable, conversationId: string, limit = 40): Promise<TranscriptEntry[]> {
+  const { rows } = await db.query<{ direction: 'in' | 'out'; text: string; created_at: Date | string }>(
+    `select direction, text, created_at from (
+       select id, direction, text, created_at from messages where conversation_id = $1 order by id desc limit $2
+     ) recent order by id`,
+    [conversationId, limit],
+  );
+  return rows.map((r) => ({ direction: r.direction, text: r.text, at: new Date(r.created_at).toISOString() }));
+}

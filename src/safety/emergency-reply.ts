@@ -1,0 +1,19 @@
+import type { Channel } from '../queue/concern-queue.js';
+import type { ScreenResult } from './emergency-screen.js';
+
+/**
+ * The emergency instruction. The call to action comes first and is short, so that on SMS it sits in
+ * the first segment even if later segments are delayed.
+ */
+export function emergencyReply(result: ScreenResult, channel: Channel, alerted: { reference: string } | null): string {
+  const call = result.advice === '111'
+    ? 'Call NHS 111 now (or 999 if they are getting worse or you are very worried).'
+    : 'Call 999 now. This could be an emergency.';
+  const meanwhile = result.matches.map((m) => m.flag.meanwhile).filter((v, i, all) => all.indexOf(v) === i).slice(0, 2);
+  const team = alerted
+    ? `I have also alerted the care co-ordination team (ref ${alerted.reference}), but do not wait for us.`
+    : 'Do not wait for a reply here.';
+  const parts = [call, ...meanwhile, team];
+  if (channel === 'chat') parts.push('I am still here if you need me.');
+  return parts.join(channel === 'sms' ? '\n' : '\n\n');
+}

@@ -1,0 +1,138 @@
+import type { RedFlag, RedFlagSet } from './red-flags.js';
+import { editDistance, normaliseWords, stem } from './text-normalise.js';
+
+export interface FlagMatch {
+  flag: RedFlag;
+  phrase: string;
+}
+
+export interface ScreenResult {
+  emergency: boolean;
+  /** The most urgent advice among the matched flags: 999 beats 111. */
+  advice: '999' | '111' | null;
+  matches: FlagMatch[];
+  /** Phrasings found but set aside as negated, hypothetical or past, kept for tests and audits. */
+  setAside: { phrase: string; why: 'negated' | 'question' | 'past' }[];
+}
+
+export interface EmergencyScreen {
+  screen(text: string): ScreenResult;
+}
+
+interface CompiledPhrase {
+  flag: RedFlag;
+  phrase: string;
+  tokens: { word: string; stem: string; optional: boolean }[];
+}
+
+/** Little words a phrase may or may not carry ("pain in my chest" = "pain in chest"). */
+const OPTIONAL = new Set(['a', 'an', 'the', 'my', 'his', 'her', 'their', 'your', 'of', 'in', 'on', 'to', 'for', 'at', 'with', 'up', 'me', 'him', 'them', 'and', 'over']);
+/** How many other words may stand between two words of a phrase. */
+const MAX_GAP = 2;
+const NEGATORS = new Set(['no', 'not', 'never', 'without', 'denies', 'nor', 'none', 'neither', 'cannot']);
+/** Words that may sit between a negator and what it negates ("not having any chest pain"). */
+const NEGATION_FILLERS = new Set(['any', 'have', 'has', 'had', 'got', 'feel', 'feeling', 'having', 'a', 'an', 'the', 'real', 'really', 'more', 'signs', 'sign', 'of', 'symptoms', 'do', 'does', 'did', 'is', 'are', 'was', 'were', 'he', 'she', 'they', 'i', 'it', 'been', 'experiencing', 'noticed', 'seen', 'obvious', 'actual', 'bad', 'much']);
+/** Words that open a new clause: negation does not reach across them. */
+const CLAUSE_BREAKS = new Set(['and', 'but', 'or', 'so', 'though', 'although', 'however', 'because', 'just', 'now', 'then', 'yet', 'while']);
+/** Before a phrasing in its sentence, these make it a question about warning signs or a hypothetical. */
+const QUESTION_CUES = [/\bif\b/, /\bsigns?\b/, /\bsymptoms?\b/, /\bwarning\b/, /\bhow (do|would|can|could) (i|you|we) (know|tell|spot|recogni[sz]e)\b/, /\bwhat (is|are|does|do)\b.*\b(mean|like|look)\b/, /\bin case\b/, /\babout\b/, /\bwhat happens\b/, /\bwhen (should|do|to)\b.*\b(call|ring|phone|999|111)\b/, /\bhow to (spot|recogni[sz]e|tell|help|deal)\b/, /\bwhat (should|do|to) (i|we|you)? ?do (if|when)\b/, /\bexplain\b/, /\bleaflet\b/, /\binformation\b/, /\bcould (it|this) be\b.*\?/];
+/** Anywhere in the message, these mean it is happening now, whatever else it says. */
+const HAPPENING_NOW = /\b(right now|now|at the moment|currently|happening|has just|have just|just (collapsed|fell|started)|keeps|still|started|minutes ago|an hour ago|help me|please help|urgent|emergency)\b/;
+const PAST_ONLY = /\b(\d+|few|couple of|many|several)? ?(years?|months?|weeks?) ago\b|\blast (year|month|week)\b|\bin the past\b|\bused to\b|\bhistory of\b|\bpreviously\b|\bin (19|20)\d\d\b/;
+
+export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
+  const compiled = new WeakMap<RedFlagSet, CompiledPhrase[]>();
+  const phrasesOf = (set: RedFlagSet) => {
+    let phrases = compiled.get(set);
+    if (!phrases) {
+      phrases = compile(set);
+      compiled.set(set, phrases);
+    }
+    return phrases;
+  };
+  return { screen: (text) => screenText(text, phrasesOf(currentFlags())) };
+}
+
+function compile(set: RedFlagSet): CompiledPhrase[] {
+  return set.flags.flatMap((flag) =>
+    flag.phrases.map((phrase) => ({
+      flag,
+      phrase,
+      tokens: normaliseWords(phrase).map((word) => ({ word, stem: stem(word), optional: OPTIONAL.has(word) })),
+    })),
+  );
+}
+
+function screenText(text: string, phrases: CompiledPhrase[]): ScreenResult {
+  const whole = normaliseWords(text).join(' ');
+  const happeningNow = HAPPENING_NOW.test(whole);
+  const pastOnly = !happeningNow && PAST_ONLY.test(whole);
+  const matches: FlagMatch[] = [];
+  const setAside: ScreenResult['setAside'] = [];
+  for (const sentence of text.split(/[.!;,\n]+|\?(?=\s|$)/)) {
+    const words = normaliseWords(sentence);
+    if (words.length === 0) continue;
+    const stems = words.map(stem);
+    for (const p of phrases) {
+      const start = findPhrase(p, words, stems);
+      if (start < 0) continue;
+      if (isNegated(words, start)) setAside.push({ phrase: p.phrase, why: 'negated' });
+      else if (!happeningNow && isQuestion(words.slice(0, start).join(' '), sentence, text)) setAside.push({ phrase: p.phrase, why: 'question' });
+      else if (pastOnly) setAside.push({ phrase: p.phrase, why: 'past' });
+      else if (!matches.some((m) => m.flag.id === p.flag.id)) matches.push({ flag: p.flag, phrase: p.phrase });
+    }
+  }
+  const advice = matches.length === 0 ? null : matches.some((m) => m.flag.advice === '999') ? '999' : '111';
+  return { emergency: matches.length > 0, advice, matches, setAside };
+}
+
+/** Index of the first word of the phrase in the sentence, or -1. */
+function findPhrase(p: CompiledPhrase, words: string[], stems: string[]): number {
+  const required = p.tokens.filter((t) => !t.optional);
+  if (required.length === 0) return -1;
+  for (let start = 0; start < words.length; start++) {
+    if (!sameWord(required[0]!, words[start]!, stems[start]!)) continue;
+    let at = start;
+    let ok = true;
+    for (const token of required.slice(1)) {
+      let found = -1;
+      for (let j = at + 1; j <= Math.min(words.length - 1, at + 1 + MAX_GAP); j++) {
+        if (sameWord(token, words[j]!, stems[j]!)) {
+          found = j;
+          break;
+        }
+      }
+      if (found < 0) {
+        ok = false;
+        break;
+      }
+      at = found;
+    }
+    if (ok) return start;
+  }
+  return -1;
+}
+
+/** Same stem, or one slip of the keyboard in a longer word that keeps its first letter. */
+function sameWord(token: { word: string; stem: string }, word: string, wordStem: string): boolean {
+  if (token.stem === wordStem || token.word === word) return true;
+  if (token.word.length < 4 || /\d/.test(token.word) || token.word[0] !== word[0]) return false;
+  const allowed = token.word.length >= 8 ? 2 : 1;
+  return editDistance(token.word, word, allowed) <= allowed || editDistance(token.stem, wordStem, allowed) <= allowed;
+}
+
+function isNegated(words: string[], start: number): boolean {
+  for (let i = start - 1; i >= 0 && i >= start - 4; i--) {
+    const word = words[i]!;
+    if (CLAUSE_BREAKS.has(word)) return false;
+    if (NEGATORS.has(word)) return true;
+    if (!NEGATION_FILLERS.has(word)) return false;
+  }
+  return false;
+}
+
+function isQuestion(before: string, sentence: string, message: string): boolean {
+  if (QUESTION_CUES.some((cue) => cue.test(before))) return true;
+  // "What are the signs of a stroke?": a question whose subject is the red flag itself.
+  return /\?/.test(sentence.length > 0 ? message : '') && /^\s*(what|how|when|which|is|are|can|could|should|does|do)\b/i.test(sentence) && /\b(signs?|symptoms?|mean|normal|cause|look like)\b/i.test(sentence);
+}

@@ -1,0 +1,60 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * SMS and everyday spellings that change meaning when missed. Applied to whole words after lower-casing
+ * and before tokenising, for screening (and shared with retrieval where useful).
+ */
+const SPELLINGS: Record<string, string> = {
+  cant: 'cannot', "can't": 'cannot', cnt: 'cannot', carnt: 'cannot', "cannot": 'cannot', "can not": 'cannot',
+  wont: 'will not', "won't": 'will not', dont: 'do not', "don't": 'do not', doesnt: 'does not',
+  "doesn't": 'does not', didnt: 'did not', "didn't": 'did not', isnt: 'is not', "isn't": 'is not',
+  hasnt: 'has not', "hasn't": 'has not', havent: 'have not', "haven't": 'have not', aint: 'is not',
+  wasnt: 'was not', "wasn't": 'was not', arent: 'are not', "aren't": 'are not', couldnt: 'could not',
+  "couldn't": 'could not', shouldnt: 'should not', "shouldn't": 'should not',
+  im: 'i am', "i'm": 'i am', ive: 'i have', "i've": 'i have', hes: 'he is', "he's": 'he is', shes: 'she is',
+  "she's": 'she is', "it's": 'it is', "they're": 'they are', theyre: 'they are',
+  u: 'you', ur: 'your', r: 'are', pls: 'please', plz: 'please', b4: 'before', gonna: 'going to', wanna: 'want to',
+  mins: 'minutes', min: 'minutes', hrs: 'hours', secs: 'seconds', mum: 'mum', meds: 'medicines',
+  breth: 'breath', brethe: 'breathe', bleding: 'bleeding', unconcious: 'unconscious', siezure: 'seizure',
+  seizer: 'seizure', fiting: 'fitting', strok: 'stroke', temp: 'temperature', sats: 'oxygen',
+};
+
+const APOSTROPHES = /[\u2018\u2019\u02bc`]/g;
+
+/** Lower-case words with spellings normalised; apostrophes kept only inside known contractions. */
+export function normaliseWords(text: string): string[] {
+  const lowered = text.toLowerCase().replace(APOSTROPHES, "'");
+  const raw = lowered.match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
+  const words: string[] = [];
+  for (const token of raw) {
+    const mapped = SPELLINGS[token] ?? SPELLINGS[token.replace(/'/g, '')];
+    if (mapped) words.push(...mapped.split(' '));
+    else if (token.endsWith("'s")) words.push(token.slice(0, -2));
+    else words.push(token.replace(/'/g, ''));
+  }
+  return words;
+}
+
+export function stem(word: string): string {
+  return /^\d+$/.test(word) ? word : stemmer(word);
+}
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions), capped for speed. */
+export function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let rowMin = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = d;
+      rowMin = Math.min(rowMin, d);
+    }
+    if (rowMin > cap) return cap + 1;
+  }
+  return rows[a.length]![b.length]!;
+}
