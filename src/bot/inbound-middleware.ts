@@ -8,6 +8,7 @@ import type { EmergencyScreen } from '../safety/emergency-screen.js';
 import { emergencyReply } from '../safety/emergency-reply.js';
 import { requesterOf } from './channel.js';
 import { EMERGENCY_HANDLED } from './turn-keys.js';
+import { currentLogger } from '../http/request-context.js';
 
 export interface InboundDeps {
   db: Database;
@@ -32,7 +33,7 @@ export class InboundMiddleware implements Middleware {
     const { db, clock, logger, hashId } = this.deps;
     const activity = context.activity;
     const requester = requesterOf(activity);
-    const log = logger.child({ conversation: hashId(requester.conversationId), channel: requester.channel });
+    const log = currentLogger(logger).child({ conversation: hashId(requester.conversationId), channel: requester.channel });
 
     context.onSendActivities(async (_ctx, activities, sendNext) => {
       const texts = activities.filter((a) => a.type === ActivityTypes.Message && a.text).map((a) => a.text!);

@@ -48,7 +48,6 @@ export function parseArticle(text: string, file: string): ParsedArticle {
   if (problems.length > 0 || !result.success) return { ok: false, problems };
 
   const fm = result.data;
-  const questionsNode = doc.get('questions', true);
   return {
     ok: true,
     article: {
@@ -60,7 +59,8 @@ export function parseArticle(text: string, file: string): ParsedArticle {
         id: lineOfPath(doc, ['id'], lineOf),
         related: lineOfPath(doc, ['related'], lineOf),
         redFlags: lineOfPath(doc, ['redFlags'], lineOf),
-        questions: fm.questions.map((_, i) => lineOfPath(doc, ['questions', i], lineOf) || lineOf(questionsNode as Node)),
+        reviewDue: lineOfPath(doc, ['reviewDue'], lineOf),
+        questions: fm.questions.map((_, i) => lineOfPath(doc, ['questions', i], lineOf)),
       },
     },
   };

@@ -25,7 +25,8 @@ export const frontMatterSchema = z
     audience: z.enum(['patient', 'carer', 'both']),
     summary: z.string().trim().min(20).max(299, 'must be under 300 characters so that it fits in one SMS'),
     questions: z.array(z.string().trim().min(3)).min(4, 'needs at least 4 example questions'),
-    tags: z.array(z.string().trim().min(1)).default([]),
+    // A tag like 111 or 999 reads as a number in YAML; it is meant as text.
+    tags: z.array(z.union([z.string().trim().min(1), z.number().transform(String)])).default([]),
     owner: z.string().trim().min(3),
     clinicalReviewer: z.string().trim().min(3),
     clinicalSignOff: z.string().trim().min(3),
@@ -51,7 +52,7 @@ export interface Article extends FrontMatter {
   sections: Section[];
   /** Path relative to the knowledge root (for messages), and line numbers of fields (for check messages). */
   file: string;
-  lines: { id: number; related: number; redFlags: number; questions: number[] };
+  lines: { id: number; related: number; redFlags: number; reviewDue: number; questions: number[] };
 }
 
 /** Splits the body at level-2+ headings; the passage shown in an answer is one of these. */

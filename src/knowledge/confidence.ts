@@ -16,7 +16,7 @@ export interface LexicalEvidence {
 }
 
 /** Score per query term at which the score part of the confidence saturates; typical of a title hit. */
-export const SCORE_PER_TERM_SCALE = 6;
+export const SCORE_PER_TERM_SCALE = 80;
 
 /** Answer at or above this confidence; below it Carepoint says it is not sure and offers a co-ordinator. */
 export const ANSWER_THRESHOLD = 0.5;

@@ -37,7 +37,9 @@ out over own re s same shall she should shouldn so some such t than that the the
 there these they this those through to too under until up ve very was wasn we were weren what when where which
 while who whom why will with won would wouldn you your yours yourself yourselves yes hi hello hey please thanks
 thank ok okay im ive id dont cant wont get got getting gets really tell know need want like also still much
-many something anything thing things someone anyone way ever even lot bit go going am pm
+many something anything thing things someone anyone way ever even lot bit go going am pm whats hows whos
+wheres whens whys thats theres heres youre theyre youve youll weve theyve isnt doesnt didnt arent wasnt werent
+havent hasnt shouldnt couldnt wouldnt
 `.split(/\s+/).filter(Boolean));
 
 const APOSTROPHES = /[\u2018\u2019\u02bc`]/g;

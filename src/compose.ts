@@ -1,0 +1,112 @@
+import {
+  CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type TurnContext,
+} from 'botbuilder';
+import type { DestinationStream } from 'pino';
+import { MainDialog, type ConversationMemory } from '../dialogs/main-dialog.js';
+import { CarepointBot } from './bot/carepoint-bot.js';
+import { InboundMiddleware } from './bot/inbound-middleware.js';
+import { currentLogger } from './http/request-context.js';
+import { registerBotFrameworkRoute } from './channels/bot-framework-route.js';
+import { systemClock, type Clock } from './clock.js';
+import { isLoopbackHost, type Config } from './config.js';
+import type { Database } from './db/database.js';
+import { openDatabase } from './db/open-database.js';
+import { DevTokenAuthenticator } from './http/coordinator-auth.js';
+import { registerHealthRoutes } from './http/health-routes.js';
+import { registerQueueRoutes } from './http/queue-routes.js';
+import { createHttpServer } from './http/server.js';
+import { openKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js';
+import { createIdHasher, createLogger, type Logger } from './logging.js';
+import { createEmergencyScreen } from './safety/emergency-screen.js';
+import { SqlBotStorage } from './storage/sql-bot-storage.js';
+
+/** What tests (and only tests) may replace; everything else comes from configuration. */
+export interface Overrides {
+  clock?: Clock;
+  logDestination?: DestinationStream;
+  knowledge?: KnowledgeService;
+}
+
+export interface Carepoint {
+  config: Config;
+  db: Database;
+  knowledge: KnowledgeService;
+  logger: Logger;
+  /** Listens on HOST:PORT (PORT 0 picks a free port); resolves with the base URL. */
+  listen(): Promise<string>;
+  /** SIGTERM path: stop taking requests, finish turns in flight, then close timers and storage. */
+  stop(): Promise<void>;
+}
+
+/** The composition root: the one place that turns configuration into working parts. */
+export async function buildCarepoint(config: Config, overrides: Overrides = {}): Promise<Carepoint> {
+  const logger = createLogger({ level: config.LOG_LEVEL, destination: overrides.logDestination });
+  const hashId = createIdHasher(config.LOG_HASH_SECRET);
+  const clock = overrides.clock ?? systemClock;
+
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const knowledge = overrides.knowledge ??
+    (await openKnowledgeService({ dir: config.KNOWLEDGE_DIR, clock, logger, watch: true }));
+  const screen = createEmergencyScreen(() => knowledge.redFlags());
+
+  const conversationState = new ConversationState(new SqlBotStorage(db));
+  const dialogState = conversationState.createProperty('dialogState');
+  const memory = conversationState.createProperty<ConversationMemory>('memory');
+  const dialog = new MainDialog({ db, clock, knowledge, memory });
+  const bot = new CarepointBot(dialog, conversationState, dialogState, memory);
+  const inbound = new InboundMiddleware({ db, clock, screen, logger, hashId });
+
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.MicrosoftAppId ?? '',
+      MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
+      MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
+      MicrosoftAppType: config.MicrosoftAppType,
+    }),
+  );
+  adapter.use(inbound);
+  adapter.onTurnError = (context, error) => onTurnError(context, error, logger);
+
+  const http = createHttpServer(logger);
+  registerHealthRoutes(http.server, { db, knowledge });
+  registerBotFrameworkRoute(http.server, adapter, bot);
+  registerQueueRoutes(http.server, { db, auth: new DevTokenAuthenticator(config.COORDINATOR_DEV_TOKEN, isLoopbackHost(config.HOST)) });
+
+  return {
+    config,
+    db,
+    knowledge,
+    logger,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.server.once('error', reject);
+        http.server.listen(config.PORT, config.HOST, () => {
+          const address = http.server.address();
+          const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          const url = `http://${host}:${address.port}`;
+          logger.info({ url, storage: db.kind, articles: knowledge.articleCount() }, 'Carepoint listening');
+          resolve(url);
+        });
+      }),
+    async stop() {
+      await http.drain();
+      await knowledge.close();
+      await db.close();
+      logger.info('Carepoint stopped');
+    },
+  };
+}
+
+/** Never shows internals: tells the person something safe and useful, and logs the fault. */
+async function onTurnError(context: TurnContext, error: Error, logger: Logger): Promise<void> {
+  const log = currentLogger(logger);
+  log.error({ err: error }, 'turn failed');
+  try {
+    await context.sendActivity(
+      'Sorry, something went wrong on our side. If this is an emergency call 999; if it is urgent, call NHS 111. ' +
+        'Please send your last message again in a moment.',
+    );
+  } catch (sendError) {
+    log.error({ err: sendError }, 'could not tell the patient about the failed turn');
+  }
+}

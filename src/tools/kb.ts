@@ -1,0 +1,141 @@
+/**
+ * Content tool: `kb check`, `kb ask [--json] [question]`, `kb eval FILE [--json] [--misses]`.
+ * A composition root of its own: it builds the knowledge service the way the server does, without a model.
+ */
+import { createInterface } from 'node:readline';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '../clock.js';
+import { createLogger } from '../logging.js';
+import { KnowledgeFileError, type RedFlagSet } from '../safety/red-flags.js';
+import { createEmergencyScreen } from '../safety/emergency-screen.js';
+import { ANSWER_THRESHOLD } from '../knowledge/confidence.js';
+import { bestThreshold, readEvalCases, runCases, summarise, thresholdSweep, type EvalRow } from '../knowledge/evaluation.js';
+import { checkKnowledge } from '../knowledge/knowledge-check.js';
+import { buildKnowledgeBase, type ArticleKnowledgeBase } from '../knowledge/knowledge-base.js';
+import { readKnowledgeFiles } from '../knowledge/load-knowledge.js';
+import type { KnowledgeAnswer } from '../knowledge/types.js';
+
+const USAGE = `usage: npm run kb -- check
+       npm run kb -- ask [--json] ["question"]     (no question: one question per line on stdin)
+       npm run kb -- eval FILE [--json] [--misses]
+options: --dir DIR   knowledge folder (default: the project's knowledge/)`;
+
+async function main(argv: string[]): Promise<number> {
+  const flags = new Set(argv.filter((a) => a.startsWith('--')));
+  const dirAt = argv.indexOf('--dir');
+  const dir = dirAt >= 0 && argv[dirAt + 1] ? resolve(argv[dirAt + 1]!) : fileURLToPath(new URL('../../knowledge', import.meta.url));
+  const words = argv.filter((a, i) => !a.startsWith('--') && !(dirAt >= 0 && i === dirAt + 1));
+  const [command, ...rest] = words;
+  switch (command) {
+    case 'check':
+      return check(dir);
+    case 'ask':
+      return ask(dir, rest.join(' ').trim(), flags.has('--json'));
+    case 'eval':
+      if (!rest[0]) break;
+      return evaluate(dir, resolve(rest[0]), flags.has('--json'), flags.has('--misses'));
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+async function check(dir: string): Promise<number> {
+  const result = await checkKnowledge(dir, systemClock);
+  for (const p of result.problems) console.log(`${join(dir, p.file)}:${p.line}: ${p.severity}: ${p.message}`);
+  const errors = result.problems.filter((p) => p.severity === 'error').length;
+  console.log(`${result.articles} articles, ${result.redFlags} red flags, ${errors} error(s), ${result.problems.length - errors} warning(s)`);
+  return errors > 0 ? 1 : 0;
+}
+
+interface ToolKnowledge {
+  kb: ArticleKnowledgeBase;
+  redFlags: RedFlagSet | undefined;
+  version: string;
+}
+
+/**
+ * Unlike the server, which refuses content with errors, the tool answers from the articles that are valid
+ * (saying on stderr what was left out), so that writers can try questions while one file is broken.
+ */
+async function open(dir: string): Promise<ToolKnowledge> {
+  const files = await readKnowledgeFiles(dir);
+  const errors = files.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) console.error(`warning: ${errors.length} error(s) in the content (see npm run kb -- check); answering from the valid articles`);
+  const logger = createLogger({ level: 'warn', destination: process.stderr });
+  const kb = await buildKnowledgeBase(files.articles, { clock: systemClock, logger });
+  return { kb, redFlags: files.redFlags, version: files.version };
+}
+
+async function ask(dir: string, question: string, json: boolean): Promise<number> {
+  const { kb } = await open(dir);
+  const show = async (q: string) => {
+    const answer = await kb.answer(q);
+    console.log(json ? JSON.stringify(toJson(q, answer)) : describe(q, answer));
+  };
+  if (question) await show(question);
+  else for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) if (line.trim()) await show(line.trim());
+  return 0;
+}
+
+function toJson(question: string, a: KnowledgeAnswer) {
+  return { question, answered: a.answered, articles: a.articles, answer: { chat: a.chat, sms: a.sms }, confidence: a.confidence, ...(a.declined ? { declined: a.declined } : {}) };
+}
+
+function describe(question: string, a: KnowledgeAnswer): string {
+  const lines = [`Q: ${question}`, `${a.answered ? 'ANSWERED' : `NOT ANSWERED (${a.declined})`}, confidence ${a.confidence}`];
+  for (const m of a.articles) lines.push(`  ${m.score.toFixed(3).padStart(8)}  ${m.id}  (${m.title})`);
+  lines.push('--- chat ---', a.chat, `--- sms (${a.sms.length} chars) ---`, a.sms);
+  if (a.smsMore) lines.push(`--- sms MORE (${a.smsMore.length} chars) ---`, a.smsMore);
+  return `${lines.join('\n')}\n`;
+}
+
+async function evaluate(dir: string, file: string, json: boolean, misses: boolean): Promise<number> {
+  const cases = await readEvalCases(file);
+  const { kb, redFlags, version } = await open(dir);
+  const known = new Set(cases.flatMap((c) => c.expect).filter((id) => kb.article(id)));
+  for (const c of cases) for (const id of c.expect) if (!known.has(id)) console.error(`${file}:${c.line}: warning: no article has id "${id}"`);
+  const screen = redFlags ? createEmergencyScreen(() => redFlags) : undefined;
+  const rows = await runCases(kb, cases, screen && ((text) => screen.screen(text).emergency));
+  const figures = summarise(rows);
+  const sweep = thresholdSweep(rows);
+  const report = { file, version, articles: kb.articleCount(), threshold: ANSWER_THRESHOLD, suggestedThreshold: bestThreshold(sweep), ...figures, sweep };
+  if (json) {
+    console.log(JSON.stringify(report));
+    return 0;
+  }
+  const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+  console.log(`${figures.cases} cases (${figures.answerable} answerable, ${figures.unanswerable} should decline, ${figures.emergencyCases} emergencies) against ${report.articles} articles`);
+  console.log(`recall@1 ${pct(figures.recallAt1)}  recall@3 ${pct(figures.recallAt3)}  MRR ${figures.mrr.toFixed(3)}`);
+  console.log(`answered correctly ${pct(figures.answeredCorrectly)}  answered from a wrong article ${pct(figures.answeredWrongly)}  wrongly declined ${pct(figures.wronglyDeclined)}`);
+  console.log(`no-answer cases correctly declined ${pct(figures.noAnswerAccuracy)}`);
+  console.log(`emergency sensitivity ${pct(figures.emergencySensitivity)}  specificity ${pct(figures.emergencySpecificity)}`);
+  console.log(`latency per query: median ${figures.latencyMs.median} ms, p99 ${figures.latencyMs.p99} ms`);
+  console.log(`\nanswer threshold ${ANSWER_THRESHOLD} (best on this set: ${report.suggestedThreshold})\nthreshold  recall@1(answered)  no-answer accuracy`);
+  for (const s of sweep) console.log(`${s.threshold.toFixed(2).padStart(9)}  ${pct(s.recallAt1).padStart(18)}  ${pct(s.noAnswerAccuracy).padStart(18)}${s.threshold === ANSWER_THRESHOLD ? '  <- in use' : ''}`);
+  if (misses) printMisses(rows);
+  return 0;
+}
+
+function printMisses(rows: EvalRow[]): void {
+  console.log('\nmisses (line: expected -> got, confidence):');
+  for (const r of rows) {
+    const top = r.answer.articles[0]?.id ?? '-';
+    const wantDecline = r.case.expect.length === 0;
+    const ok = wantDecline ? !r.answer.answered : r.answer.answered && r.case.expect.includes(top);
+    const screenMiss = r.screenedEmergency !== undefined && r.screenedEmergency !== r.case.emergency;
+    if (ok && !screenMiss) continue;
+    const expected = wantDecline ? '(decline)' : r.case.expect.join('|');
+    const got = r.answer.answered ? top : `(declined; top ${top})`;
+    console.log(`${r.case.line}: ${JSON.stringify(r.case.q)}: ${expected} -> ${got} ${r.answer.confidence}${screenMiss ? ` [screen said emergency=${r.screenedEmergency}]` : ''}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof KnowledgeFileError) console.error(`${err.file}:${err.line}: error: ${err.problem}`);
+    else console.error(err);
+    process.exit(1);
+  },
+);
