@@ -183,8 +183,7 @@ export class ConcernDialog extends ComponentDialog {
   private dateOfBirthValidator = async (prompt: PromptValidatorContext<string>) => {
     const parsed = prompt.recognized.succeeded ? parseDateOfBirth(prompt.recognized.value ?? '', this.deps.clock.now()) : undefined;
     if (parsed) return true;
-    await prompt.context.sendActivity('I could not read that as a date of birth. Please write it like 31/01/1950.');
-    return false;
+    return retryWith(prompt, 'I could not read that as a date of birth. Please write it like 31/01/1950.');
   };
 }
 
@@ -204,18 +203,24 @@ function choose(step: WaterfallStepContext, prompt: string, values: readonly str
   });
 }
 
-/** Checks a text answer against the field's schema, and says exactly what is wrong when it fails. */
+/** Checks a text answer against the field's schema; a failed answer is met with what is wrong and the question again. */
 function fieldValidator(schema: ZodType<string>) {
   return async (prompt: PromptValidatorContext<string>) => {
     const result = schema.safeParse(prompt.recognized.value ?? '');
     if (result.success) return true;
-    await prompt.context.sendActivity(result.error.issues[0]?.message ?? 'Sorry, I could not use that answer.');
-    return false;
+    return retryWith(prompt, result.error.issues[0]?.message ?? 'Sorry, I could not use that answer.');
   };
 }
 
 async function phoneValidator(prompt: PromptValidatorContext<string>) {
   if (toE164(prompt.recognized.value ?? '')) return true;
-  await prompt.context.sendActivity('That does not look like a phone number I can use. Please give a UK number, like 07700 900123.');
+  return retryWith(prompt, 'That does not look like a phone number I can use. Please give a UK number, like 07700 900123.');
+}
+
+/** Sets the re-prompt to say what was wrong, then ask the same question again. */
+function retryWith(prompt: PromptValidatorContext<string>, problem: string): false {
+  const question = prompt.options.prompt;
+  const text = typeof question === 'string' ? question : (question?.text ?? '');
+  prompt.options.retryPrompt = `${problem}\n\n${text}`;
   return false;
 }

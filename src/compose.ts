@@ -1,10 +1,6 @@
-import {
-  CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { DestinationStream } from 'pino';
-import { MainDialog, type ConversationMemory } from '../dialogs/main-dialog.js';
-import { CarepointBot } from './bot/carepoint-bot.js';
-import { InboundMiddleware } from './bot/inbound-middleware.js';
+import { buildBot } from './bot/build-bot.js';
 import { currentLogger } from './http/request-context.js';
 import { registerBotFrameworkRoute } from './channels/bot-framework-route.js';
 import { systemClock, type Clock } from './clock.js';
@@ -18,7 +14,6 @@ import { createHttpServer } from './http/server.js';
 import { openKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js';
 import { createIdHasher, createLogger, type Logger } from './logging.js';
 import { createEmergencyScreen } from './safety/emergency-screen.js';
-import { SqlBotStorage } from './storage/sql-bot-storage.js';
 
 /** What tests (and only tests) may replace; everything else comes from configuration. */
 export interface Overrides {
@@ -49,12 +44,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     (await openKnowledgeService({ dir: config.KNOWLEDGE_DIR, clock, logger, watch: true }));
   const screen = createEmergencyScreen(() => knowledge.redFlags());
 
-  const conversationState = new ConversationState(new SqlBotStorage(db));
-  const dialogState = conversationState.createProperty('dialogState');
-  const memory = conversationState.createProperty<ConversationMemory>('memory');
-  const dialog = new MainDialog({ db, clock, knowledge, memory });
-  const bot = new CarepointBot(dialog, conversationState, dialogState, memory);
-  const inbound = new InboundMiddleware({ db, clock, screen, logger, hashId });
+  const { bot, middleware } = buildBot({ db, clock, knowledge, screen, logger, hashId });
 
   const adapter = new CloudAdapter(
     new ConfigurationBotFrameworkAuthentication({
@@ -64,7 +54,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
       MicrosoftAppType: config.MicrosoftAppType,
     }),
   );
-  adapter.use(inbound);
+  for (const m of middleware) adapter.use(m);
   adapter.onTurnError = (context, error) => onTurnError(context, error, logger);
 
   const http = createHttpServer(logger);

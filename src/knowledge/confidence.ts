@@ -9,27 +9,26 @@ export interface LexicalEvidence {
   score: number;
   /** Score of the next article, 0 if none. */
   nextScore: number;
-  /** Distinct meaningful terms in the question (after stop words). */
-  queryTerms: number;
-  /** Of those, how many the article matched (fuzzy matches count as matched). */
-  matchedTerms: number;
+  /** Sum of the weights (inverse document frequencies) of the question's terms. */
+  queryWeight: number;
+  /** Share of that weight the article matched, a fuzzy or corrected match counting half. */
+  coverage: number;
 }
 
-/** Score per query term at which the score part of the confidence saturates; typical of a title hit. */
-export const SCORE_PER_TERM_SCALE = 80;
+/** Score per unit of query weight at which the score part saturates: about a title or question hit. */
+export const SCORE_SCALE = 6;
 
 /** Answer at or above this confidence; below it Carepoint says it is not sure and offers a co-ordinator. */
 export const ANSWER_THRESHOLD = 0.5;
 
-const WEIGHTS = { coverage: 0.5, score: 0.35, margin: 0.15 };
+export const CONFIDENCE_WEIGHTS = { coverage: 0.5, score: 0.35, margin: 0.15 };
 
-export function lexicalConfidence(e: LexicalEvidence): number {
-  if (e.queryTerms === 0 || e.score <= 0) return 0;
-  const coverage = Math.min(1, e.matchedTerms / e.queryTerms);
-  // Long questions pile up score without being better matched, so score is taken per term.
-  const perTerm = Math.min(1, e.score / e.queryTerms / SCORE_PER_TERM_SCALE);
+export function lexicalConfidence(e: LexicalEvidence, weights = CONFIDENCE_WEIGHTS, scale = SCORE_SCALE): number {
+  if (e.queryWeight <= 0 || e.score <= 0) return 0;
+  // Long questions pile up score without being better matched, so score is taken per unit of query weight.
+  const perWeight = Math.min(1, e.score / e.queryWeight / scale);
   const margin = e.nextScore > 0 ? Math.max(0, (e.score - e.nextScore) / e.score) : 1;
-  return round(WEIGHTS.coverage * coverage + WEIGHTS.score * perTerm + WEIGHTS.margin * margin);
+  return round(weights.coverage * Math.min(1, e.coverage) + weights.score * perWeight + weights.margin * margin);
 }
 
 /**

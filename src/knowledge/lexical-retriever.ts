@@ -2,8 +2,9 @@ import { BaseRetriever, type BaseRetrieverInput } from '@langchain/core/retrieve
 import { Document } from '@langchain/core/documents';
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Article } from './article.js';
-import { lexicalConfidence } from './confidence.js';
-import { searchTerms, termsForWord, tokenize } from './search-terms.js';
+import { lexicalConfidence, type LexicalEvidence } from './confidence.js';
+import { termsForWord, tokenize } from './search-terms.js';
+import { Vocabulary } from './vocabulary.js';
 
 export interface RetrievedMetadata {
   id: string;
@@ -21,6 +22,7 @@ export interface LexicalHit {
   confidence: number;
   summary: string;
   matchedTerms: string[];
+  evidence: LexicalEvidence;
 }
 
 /** Field weights: a word in the title or in a question people really ask says more than one in the body. */
@@ -39,6 +41,7 @@ interface IndexedDoc {
 export class LexicalRetriever extends BaseRetriever<RetrievedMetadata> {
   lc_namespace = ['carepoint', 'knowledge', 'retrievers'];
   private readonly index: MiniSearch<IndexedDoc>;
+  private readonly vocabulary: Vocabulary;
   private readonly k: number;
 
   constructor(articles: readonly Article[], options: { k?: number } & BaseRetrieverInput = {}) {
@@ -57,33 +60,43 @@ export class LexicalRetriever extends BaseRetriever<RetrievedMetadata> {
         combineWith: 'OR',
       },
     });
-    this.index.addAll(
-      articles.map((a) => ({
-        id: a.id,
-        title: a.title,
-        questions: a.questions.join('\n'),
-        tags: a.tags.join('\n'),
-        summary: a.summary,
-        body: a.body,
-      })),
-    );
+    const docs = articles.map((a) => ({
+      id: a.id,
+      title: a.title,
+      questions: a.questions.join('\n'),
+      tags: a.tags.join('\n'),
+      summary: a.summary,
+      body: a.body,
+    }));
+    this.index.addAll(docs);
+    this.vocabulary = new Vocabulary(docs.map((d) => [d.title, d.questions, d.tags, d.summary, d.body].join('\n')));
   }
 
   /** Synchronous search, best first, each with its confidence (the margin part only for the top hit). */
   search(query: string, k = this.k): LexicalHit[] {
-    const queryTerms = searchTerms(query);
-    if (queryTerms.length === 0) return [];
-    const results: SearchResult[] = this.index.search(queryTerms.join(' '), { processTerm: (t) => t });
+    const { words, corrected } = this.vocabulary.correct(query);
+    const weights = new Map<string, { weight: number; corrected: boolean }>();
+    for (const word of words) {
+      for (const term of termsForWord(word)) weights.set(term, { weight: this.vocabulary.weight(term), corrected: corrected.has(word) });
+    }
+    if (weights.size === 0) return [];
+    const queryWeight = [...weights.values()].reduce((s, w) => s + w.weight, 0);
+    const results: SearchResult[] = this.index.search([...weights.keys()].join(' '), { processTerm: (t) => t });
     return results.slice(0, k).map((r, i) => {
-      const matched = r.queryTerms;
-      const nextScore = i === 0 ? (results[1]?.score ?? 0) : r.score;
+      // A term found only by fuzzy matching or spelling correction is weaker evidence than one found as typed.
+      const matched = r.queryTerms.reduce((s, t) => {
+        const w = weights.get(t);
+        return w ? s + w.weight * (r.terms.includes(t) && !w.corrected ? 1 : 0.5) : s;
+      }, 0);
+      const evidence: LexicalEvidence = { score: r.score, nextScore: i === 0 ? (results[1]?.score ?? 0) : r.score, queryWeight, coverage: matched / queryWeight };
       return {
         id: String(r.id),
         title: String(r.title),
         summary: String(r.summary),
         score: Math.round(r.score * 1000) / 1000,
-        confidence: lexicalConfidence({ score: r.score, nextScore, queryTerms: queryTerms.length, matchedTerms: matched.length }),
-        matchedTerms: matched,
+        confidence: lexicalConfidence(evidence),
+        matchedTerms: r.queryTerms,
+        evidence,
       };
     });
   }

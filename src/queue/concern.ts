@@ -63,7 +63,8 @@ export type ConcernDetails = z.infer<typeof concernDetailsSchema>;
 /** UK-first phone parsing to E.164; undefined when it is not a plausible number. */
 export function toE164(input: string): string | undefined {
   const parsed = parsePhoneNumberFromString(input.trim(), 'GB');
-  return parsed?.isValid() ? parsed.number : undefined;
+  // "Possible" (right length for the country), not "valid": Ofcom's drama ranges and new ranges must pass.
+  return parsed?.isPossible() ? parsed.number : undefined;
 }
 
 /** Reads "31/01/1950", "31-1-1950", "1950-01-31" or "31 Jan 1950" as an ISO date; undefined otherwise. */

@@ -1,0 +1,32 @@
+import { ConversationState, type Middleware } from 'botbuilder';
+import { MainDialog, type ConversationMemory } from '../../dialogs/main-dialog.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/database.js';
+import type { KnowledgeBase } from '../knowledge/types.js';
+import type { Logger } from '../logging.js';
+import type { EmergencyScreen } from '../safety/emergency-screen.js';
+import { SqlBotStorage } from '../storage/sql-bot-storage.js';
+import { CarepointBot } from './carepoint-bot.js';
+import { InboundMiddleware } from './inbound-middleware.js';
+
+export interface BotDeps {
+  db: Database;
+  clock: Clock;
+  knowledge: KnowledgeBase;
+  screen: EmergencyScreen;
+  logger: Logger;
+  hashId: (value: string) => string;
+}
+
+/**
+ * The one bot every channel runs, and the middleware every channel's adapter must use
+ * (emergency screening first). Channels add only conversion and delivery.
+ */
+export function buildBot(deps: BotDeps): { bot: CarepointBot; middleware: Middleware[] } {
+  const conversationState = new ConversationState(new SqlBotStorage(deps.db));
+  const dialogState = conversationState.createProperty('dialogState');
+  const memory = conversationState.createProperty<ConversationMemory>('memory');
+  const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory });
+  const bot = new CarepointBot(dialog, conversationState, dialogState, memory);
+  return { bot, middleware: [new InboundMiddleware(deps)] };
+}

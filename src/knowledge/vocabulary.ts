@@ -1,0 +1,83 @@
+import MiniSearch from 'minisearch';
+import { termsForWord, tokenize } from './search-terms.js';
+
+/**
+ * The words the articles use: how many articles use each term (for weighting question words by how much
+ * they say), and spelling correction. Correction is needed on top of MiniSearch's fuzzy search because the
+ * index holds stems: "inhlaer" stems to itself, three edits from "inhal", yet one swap from "inhaler". A word
+ * is only corrected when its stem is unknown to the articles, so real words stay as typed.
+ */
+export class Vocabulary {
+  /** Term -> number of articles using it. */
+  private readonly documentFrequency = new Map<string, number>();
+  private readonly articles: number;
+  private readonly words = new MiniSearch<{ id: number; word: string; count: number }>({
+    fields: ['word'],
+    storeFields: ['word', 'count'],
+    processTerm: (t) => t,
+    tokenize: (t) => [t],
+  });
+
+  /** One entry per article: all its text. */
+  constructor(articleTexts: string[]) {
+    this.articles = articleTexts.length;
+    const counts = new Map<string, number>();
+    for (const text of articleTexts) {
+      const seen = new Set<string>();
+      for (const word of tokenize(text)) {
+        for (const term of termsForWord(word)) seen.add(term);
+        if (word.length >= 4 && !/\d/.test(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+      }
+      for (const term of seen) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+    }
+    let id = 0;
+    this.words.addAll([...counts].map(([word, count]) => ({ id: id++, word, count })));
+  }
+
+  /**
+   * How much a term says (BM25's inverse document frequency). A term no article uses weighs most: a
+   * question about bunions should not be answered because it also said "treatment".
+   */
+  weight(term: string): number {
+    const df = this.documentFrequency.get(term) ?? 0;
+    return Math.log(1 + (this.articles - df + 0.5) / (df + 0.5));
+  }
+
+  /** The question's words, each unknown one replaced by the nearest article word when one is near enough. */
+  correct(text: string): { words: string[]; corrected: Set<string> } {
+    const corrected = new Set<string>();
+    const words = tokenize(text).map((word) => {
+      const fixed = this.correctWord(word);
+      if (fixed !== word) corrected.add(fixed);
+      return fixed;
+    });
+    return { words, corrected };
+  }
+
+  private correctWord(word: string): string {
+    if (word.length < 4 || /\d/.test(word)) return word;
+    const terms = termsForWord(word);
+    if (terms.length === 0 || terms.some((t) => this.documentFrequency.has(t))) return word;
+    // Up to 2 edits for longer words; a swap of two letters costs 2 in MiniSearch's edit distance.
+    const hits = this.words.search(word, { fuzzy: word.length >= 7 ? 2 : 1, prefix: false });
+    const best = hits
+      .map((h) => ({ word: String(h.word), count: Number(h.count), distance: editDistance(word, String(h.word)) }))
+      .sort((a, b) => a.distance - b.distance || b.count - a.count)[0];
+    return best && best.distance <= (word.length >= 7 ? 2 : 1) ? best.word : word;
+  }
+}
+
+/** Optimal string alignment distance: Levenshtein plus adjacent swaps, the commonest typing slip. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { concernsOf, listQueue } from '../../src/queue/concern-queue.js';
+import { openTestBot, type TestBot } from '../support/test-bot.js';
+import { runTranscript, type Exchange } from '../support/transcript.js';
+
+let bot: TestBot;
+beforeAll(async () => {
+  bot = await openTestBot();
+});
+afterAll(async () => {
+  await bot.close();
+});
+
+const GREETING = /not for emergencies/;
+const WHO = /about you, or about someone you care for\?/;
+const RELATIONSHIP = /Who are they to you\?/;
+const NAME = /full name\?/;
+const DOB = /date of birth\?/;
+const PATHWAY = /Which condition or care is this about\?/;
+const KIND = /What kind of concern is it\?/;
+const DESCRIBE = /In your own words, what is happening\?/;
+const HOW_SOON = /How soon does this need attention\?/;
+const HOW_CONTACT = /How would you like the co-ordinator to contact you\?/;
+const NUMBER = /What number should they use\?/;
+const WHEN = /When is best to reach you\?/;
+const CONSENT = /May we share this with the care team/;
+const SUMMARY = /Here is what I will pass on:/;
+const IS_THAT_RIGHT = /Is that right\?/;
+const PASSED_ON = /passed this to the care co-ordination team\. Your reference is CP-[A-HJ-NP-Z2-9]{6}\./;
+
+/** The answers after "who is it about", for a concern about oneself. */
+const restOfConcern: Exchange[] = [
+  ['Jane Smith', DOB],
+  ['31/01/1950', PATHWAY],
+  ['kidney', KIND],
+  ['2', DESCRIBE],
+  ['The hospital said they would send a dialysis appointment three weeks ago and nothing has come.', HOW_SOON],
+  ['in the next few days', HOW_CONTACT],
+  ['reply here', WHEN],
+  ['morning', CONSENT],
+  ['yes', SUMMARY, IS_THAT_RIGHT],
+];
+
+describe('concern dialog', () => {
+  it('collects a concern about oneself and commits it before giving the reference', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ["I'm worried about my appointment", GREETING, WHO],
+      ['me', NAME],
+      ...restOfConcern,
+      ['yes', PASSED_ON],
+    ]);
+    const key = `test:${adapter.conversation.user.id}`;
+    const [concern] = await concernsOf(bot.db, key);
+    expect(concern).toBeDefined();
+    expect(concern!.priority).toBe('soon');
+    expect(concern!.status).toBe('open');
+    expect(concern!.details).toMatchObject({
+      subject: 'self', name: 'Jane Smith', dateOfBirth: '1950-01-31', pathway: 'kidney', kind: 'appointment-or-referral',
+      urgency: 'next-few-days', contactMethod: 'this-conversation', contactTime: 'morning', consentToShare: true,
+    });
+    // The transcript carries the turns that led to it.
+    expect(concern!.transcript.some((t) => t.direction === 'in' && /dialysis appointment/.test(t.text))).toBe(true);
+  });
+
+  it('asks who they are to the person when it is about someone they care for, and re-prompts bad input', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ['I need to speak to someone', GREETING, WHO],
+      ['purple', /Please choose one of the options: 1 Me, 2 Someone I care for/],
+      ['2', RELATIONSHIP],
+      ['x', /Please tell me in a word or two[^]*Who are they to you\?/],
+      ['my mum', NAME],
+      ['!!', /Please use letters only[^]*full name\?/],
+      ['Mary Jones', DOB],
+      ['next tuesday', /could not read that as a date of birth[^]*date of birth\?/],
+      ['31/12/2099', /could not read that as a date of birth[^]*date of birth\?/],
+      ['3 March 1941', PATHWAY],
+      ['dementia', KIND],
+      ['care at home', DESCRIBE],
+      ['help', /You can:/, DESCRIBE],
+      ['bad', /tell me a little more[^]*what is happening\?/],
+      ['Her carers did not come this morning and she has not had her lunchtime tablets.', HOW_SOON],
+      ['today', HOW_CONTACT],
+      ['phone call', NUMBER],
+      ['12345', /does not look like a phone number[^]*What number should they use\?/],
+      ['07700 900123', WHEN],
+      ['any time', CONSENT],
+      ['no', SUMMARY, IS_THAT_RIGHT],
+      ['yes', /CP-[A-HJ-NP-Z2-9]{6}.*aims to contact you today/],
+    ]);
+    const [concern] = await concernsOf(bot.db, `test:${adapter.conversation.user.id}`);
+    expect(concern!.priority).toBe('urgent');
+    expect(concern!.details).toMatchObject({
+      subject: 'someone-else', relationship: 'my mum', name: 'Mary Jones', dateOfBirth: '1941-03-03',
+      phone: '+447700900123', contactMethod: 'phone-call', consentToShare: false,
+    });
+  });
+
+  it('starts again when the read-back is wrong, and stores nothing until confirmed', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ['talk to a person', GREETING, WHO],
+      ['me', NAME],
+      ...restOfConcern,
+      ['no', /go through it again/, WHO],
+    ]);
+    expect(await concernsOf(bot.db, `test:${adapter.conversation.user.id}`)).toHaveLength(0);
+  });
+
+  it('cancels at any point, and then answers questions as normal', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ["I'm worried", GREETING, WHO],
+      ['me', NAME],
+      ['cancel', /stopped that and nothing was sent/],
+      ['cancel', /nothing in progress/],
+    ]);
+    expect(await concernsOf(bot.db, `test:${adapter.conversation.user.id}`)).toHaveLength(0);
+  });
+
+  it('starts again from the first question on "start again"', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ["I'm worried", GREETING, WHO],
+      ['me', NAME],
+      ['Jane Smith', DOB],
+      ['start again', /start again/, WHO],
+    ]);
+  });
+
+  it('gives emergency advice mid-dialog, raises an emergency item, and keeps the patient\'s place', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ["I'm worried", GREETING, WHO],
+      ['me', NAME],
+      ['my chest pian is really bad now', /^Call 999 now/, /carry on where we were/, NAME],
+      ['Jane Smith', DOB],
+    ]);
+    const emergencies = (await listQueue(bot.db)).filter(
+      (i) => i.conversationId === adapter.conversation.conversation.id && i.priority === 'emergency',
+    );
+    expect(emergencies).toHaveLength(1);
+    expect(emergencies[0]!.details.redFlags).toEqual(['chest-pain']);
+  });
+
+  it('does not ask a registered patient who they are, and on SMS uses the number they text from', async () => {
+    const adapter = bot.conversation({ channelId: 'sms', channelData: { phone: '+447700900456', requesterKey: 'patient:test-1' } });
+    await runTranscript(adapter, [
+      ["I'm worried about my meds", GREETING, WHO],
+      ['1', PATHWAY],
+      ['epilepsy', KIND],
+      ['medication', DESCRIBE],
+      ['The pharmacy says my levetiracetam is out of stock everywhere.', HOW_SOON],
+      ['1', HOW_CONTACT],
+      ['text message', WHEN],
+      ['evening', CONSENT],
+      ['yes', SUMMARY, IS_THAT_RIGHT],
+      ['yes', PASSED_ON],
+      ['any update?', /CP-[A-HJ-NP-Z2-9]{6}: your medicines concern raised .* is waiting for a care co-ordinator/],
+    ]);
+    const [concern] = await concernsOf(bot.db, 'patient:test-1');
+    expect(concern!.channel).toBe('sms');
+    expect(concern!.details).toMatchObject({ contactMethod: 'text-message', phone: '+447700900456', urgency: 'today' });
+    expect(concern!.details.name).toBeUndefined();
+  });
+});

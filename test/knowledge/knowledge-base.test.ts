@@ -1,0 +1,99 @@
+import { FakeListChatModel } from '@langchain/core/utils/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { buildKnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
+import type { Article } from '../../src/knowledge/article.js';
+import { ARTICLES, makeKnowledgeDir } from './fixtures.js';
+
+let articles: Article[];
+const clock = new ManualClock(new Date('2027-01-10T12:00:00Z'));
+
+beforeAll(async () => {
+  articles = (await readKnowledgeFiles(await makeKnowledgeDir())).articles;
+});
+
+describe('knowledge base with the embedded default (no model, no embeddings)', () => {
+  it.each([
+    ['how do i order a repeat prescription', 'general-repeat-prescriptions'],
+    ['need more meds', 'general-repeat-prescriptions'],
+    ['need to change my appt', 'general-appointments'],
+    ['how do i use my inhlaer', 'asthma-inhalers'],
+    ['cleaning a spacer', 'asthma-inhalers'],
+    ['what shd my bp be with kidney disease', 'kidney-blood-pressure'],
+  ])('answers %j from %s', async (question, id) => {
+    const kb = await buildKnowledgeBase(articles, { clock });
+    const answer = await kb.answer(question);
+    expect(answer.articles[0]?.id).toBe(id);
+    expect(answer.answered).toBe(true);
+    expect(answer.source?.id).toBe(id);
+  });
+
+  it.each(['what is the capital of france', 'who won the football last night', 'hello', 'recipe for lasagne'])('declines %j', async (question) => {
+    const kb = await buildKnowledgeBase(articles, { clock });
+    const answer = await kb.answer(question);
+    expect(answer.answered).toBe(false);
+    expect(answer.chat).toMatch(/not sure/);
+    expect(answer.source).toBeUndefined();
+  });
+
+  it('returns documents through the LangChain retriever interface, best first, with id, title and score', async () => {
+    const { LexicalRetriever } = await import('../../src/knowledge/lexical-retriever.js');
+    const docs = await new LexicalRetriever(articles).invoke('blood pressure kidneys');
+    expect(docs[0]!.metadata).toMatchObject({ id: 'kidney-blood-pressure', title: 'Blood pressure and your kidneys' });
+    const scores = docs.map((d) => d.metadata.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+});
+
+describe('review dates', () => {
+  it('does not serve an article past its review-due date, and does not count it', async () => {
+    const dated = articles.map((a) => (a.id === 'asthma-inhalers' ? { ...a, reviewDue: '2027-03-01' } : a));
+    const at = new ManualClock(new Date('2027-03-01T23:30:00Z')); // still 1 March in the UK
+    const kb = await buildKnowledgeBase(dated, { clock: at });
+    expect((await kb.answer('how do i use my inhaler')).answered).toBe(true);
+    expect(kb.articleCount()).toBe(ARTICLES.length);
+
+    at.set(new Date('2027-03-02T00:30:00Z'));
+    const late = await kb.answer('how do i use my inhaler');
+    expect(late).toMatchObject({ answered: false, declined: 'expired' });
+    expect(late.articles[0]!.id).toBe('asthma-inhalers');
+    expect(kb.articleCount()).toBe(ARTICLES.length - 1);
+  });
+});
+
+describe('query rewriting by a language model', () => {
+  it('retrieves with the rephrasing when it is surer, but answers in the article\u2019s own words', async () => {
+    const model = new FakeListChatModel({ responses: ['cancel hospital appointment'] });
+    const kb = await buildKnowledgeBase(articles, { clock, queryRewriter: model });
+    const plain = await (await buildKnowledgeBase(articles, { clock })).answer('cnt go on tuesday to the clinic thing');
+    expect(plain.answered).toBe(false);
+
+    const answer = await kb.answer('cnt go on tuesday to the clinic thing');
+    expect(answer).toMatchObject({ answered: true, source: { id: 'general-appointments' } });
+    expect(answer.chat).not.toContain('cancel hospital appointment');
+    expect(answer.chat).toContain(articles.find((a) => a.id === 'general-appointments')!.summary);
+  });
+
+  it('keeps the original retrieval when the rephrasing is worse', async () => {
+    const model = new FakeListChatModel({ responses: ['weather forecast'] });
+    const kb = await buildKnowledgeBase(articles, { clock, queryRewriter: model });
+    expect((await kb.answer('how do i order my repeat prescription')).source?.id).toBe('general-repeat-prescriptions');
+  });
+
+  it('carries on with the question as asked when the model fails', async () => {
+    class DownModel extends FakeListChatModel {
+      override async _generate(): Promise<never> {
+        throw new Error('model down');
+      }
+    }
+    const model = new DownModel({ responses: [] });
+    const warnings: unknown[] = [];
+    const logger = { warn: (obj: unknown) => warnings.push(obj) } as unknown as import('../../src/logging.js').Logger;
+    const kb = await buildKnowledgeBase(articles, { clock, queryRewriter: model, logger });
+    const answer = await kb.answer('how do i order my repeat prescription');
+    expect(answer.source?.id).toBe('general-repeat-prescriptions');
+    expect(JSON.stringify(warnings)).not.toContain('prescription');
+    expect(warnings).toHaveLength(1);
+  });
+});

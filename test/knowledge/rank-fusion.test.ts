@@ -1,0 +1,83 @@
+import { Document } from '@langchain/core/documents';
+import { BaseRetriever } from '@langchain/core/retrievers';
+import { FakeEmbeddings, SyntheticEmbeddings } from '@langchain/core/utils/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import type { Article } from '../../src/knowledge/article.js';
+import { buildKnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import type { RetrievedMetadata } from '../../src/knowledge/lexical-retriever.js';
+import { LexicalRetriever } from '../../src/knowledge/lexical-retriever.js';
+import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
+import { RankFusionRetriever } from '../../src/knowledge/rank-fusion-retriever.js';
+import { VectorRetriever } from '../../src/knowledge/vector-retriever.js';
+import { makeKnowledgeDir } from './fixtures.js';
+
+/** A retriever that always returns the same ranking: stands in for any other team's retriever. */
+class FixedRetriever extends BaseRetriever<RetrievedMetadata> {
+  lc_namespace = ['test'];
+  constructor(private readonly ids: string[], private readonly confidence = 0.2) {
+    super();
+  }
+  override async _getRelevantDocuments(): Promise<Document<RetrievedMetadata>[]> {
+    return this.ids.map((id, i) => new Document({ pageContent: id, metadata: { id, title: id.toUpperCase(), score: 1 - i / 10, confidence: this.confidence } }));
+  }
+}
+
+let articles: Article[];
+const clock = new ManualClock(new Date('2027-01-10T12:00:00Z'));
+beforeAll(async () => {
+  articles = (await readKnowledgeFiles(await makeKnowledgeDir())).articles;
+});
+
+describe('reciprocal rank fusion', () => {
+  it('puts first what both retrievers rank well, and keeps what either found', async () => {
+    const fused = await new RankFusionRetriever([new FixedRetriever(['a', 'b', 'c']), new FixedRetriever(['b', 'd', 'a'])]).invoke('q');
+    expect(fused.map((d) => d.metadata.id)).toEqual(['b', 'a', 'd', 'c']);
+    // b: 1/62 + 1/61; a: 1/61 + 1/63
+    expect(fused[0]!.metadata.score).toBeCloseTo(1 / 62 + 1 / 61, 4);
+    expect(fused[0]!.metadata.ranks).toEqual([2, 1]);
+  });
+
+  it('takes the highest confidence any retriever gave a document', async () => {
+    const fused = await new RankFusionRetriever([new FixedRetriever(['a'], 0.9), new FixedRetriever(['a'], 0.1)]).invoke('q');
+    expect(fused[0]!.metadata.confidence).toBe(0.9);
+  });
+
+  it('fuses lexical and vector retrieval over real articles (FakeEmbeddings) without losing the lexical answer', async () => {
+    const vector = await VectorRetriever.create(articles, new FakeEmbeddings());
+    const fusion = new RankFusionRetriever([new LexicalRetriever(articles), vector]);
+    const docs = await fusion.invoke('how do i clean my spacer');
+    expect(docs[0]!.metadata.id).toBe('asthma-inhalers');
+    expect(new Set(docs.map((d) => d.metadata.id)).size).toBe(docs.length);
+  });
+
+  it('answers through the knowledge base with an embeddings provider configured', async () => {
+    const kb = await buildKnowledgeBase(articles, { clock, embeddings: new FakeEmbeddings(), minSimilarity: 1.01 });
+    expect(await kb.answer('need to change my appt')).toMatchObject({ answered: true, source: { id: 'general-appointments' } });
+    // Constant vectors say nothing: the question with no lexical match is still declined.
+    expect((await kb.answer('recipe for lasagne')).answered).toBe(false);
+  });
+
+  it('ranks articles by embedding similarity (same text, same vector)', async () => {
+    const embeddings = new SyntheticEmbeddings({ vectorSize: 8 });
+    const target = articles.find((a) => a.id === 'kidney-blood-pressure')!;
+    const { embeddingText } = await import('../../src/knowledge/vector-retriever.js');
+    // The same text embeds to the same vector, so the vector retriever must rank this article first.
+    const docs = await (await VectorRetriever.create(articles, embeddings)).invoke(embeddingText(target));
+    expect(docs[0]!.metadata).toMatchObject({ id: 'kidney-blood-pressure', score: 1 });
+  });
+
+  it('embeds each article text only once across rebuilds', async () => {
+    let embedded = 0;
+    class CountingEmbeddings extends FakeEmbeddings {
+      override embedDocuments(documents: string[]) {
+        embedded += documents.length;
+        return super.embedDocuments(documents);
+      }
+    }
+    const cache = new Map<string, number[]>();
+    await VectorRetriever.create(articles, new CountingEmbeddings(), { cache });
+    await VectorRetriever.create(articles, new CountingEmbeddings(), { cache });
+    expect(embedded).toBe(articles.length);
+  });
+});

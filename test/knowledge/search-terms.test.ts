@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { searchTerms } from '../../src/knowledge/search-terms.js';
+
+describe('searchTerms', () => {
+  it.each([
+    ['meds', 'medicines'],
+    ['appt', 'appointment'],
+    ['prescrip', 'prescription'],
+    ['my bp', 'blood pressure'],
+    ['puffer', 'inhaler'],
+    ['t2 diabetes', 'type 2 diabetes'],
+  ])('treats the SMS spelling %j as %j', (sms, full) => {
+    expect(searchTerms(sms)).toEqual(searchTerms(full));
+  });
+
+  it('drops stop words and question words, so that only the subject is searched', () => {
+    expect(searchTerms("What's the best way for u to tell me about my tablets?")).toEqual(['best', 'tablet']);
+  });
+
+  it('stems, so that word forms meet', () => {
+    expect(searchTerms('ordering prescriptions')).toEqual(searchTerms('order prescription'));
+  });
+
+  it('keeps numbers, which tell type 1 from type 2', () => {
+    expect(searchTerms('type 1')).toEqual(['type', '1']);
+  });
+
+  it('gives nothing for a message with no subject', () => {
+    expect(searchTerms('hi, can you tell me what I need?')).toEqual([]);
+  });
+});

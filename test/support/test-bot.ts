@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { TestAdapter, type Activity } from 'botbuilder';
+import { buildBot } from '../../src/bot/build-bot.js';
+import { ManualClock } from '../../src/clock.js';
+import type { Database } from '../../src/db/database.js';
+import { openPgliteDatabase } from '../../src/db/pglite-database.js';
+import { openKnowledgeService, type KnowledgeService } from '../../src/knowledge/knowledge-service.js';
+import { createIdHasher, createLogger } from '../../src/logging.js';
+import { createEmergencyScreen } from '../../src/safety/emergency-screen.js';
+import { freshDataDir } from './database-template.js';
+
+export const KNOWLEDGE_DIR = new URL('../../knowledge', import.meta.url).pathname;
+
+export interface TestBot {
+  db: Database;
+  clock: ManualClock;
+  knowledge: KnowledgeService;
+  /** A new conversation with the bot through botbuilder's TestAdapter. */
+  conversation(options?: { channelId?: string; channelData?: Record<string, unknown> }): TestAdapter;
+  close(): Promise<void>;
+}
+
+/** The real bot, dialogs, middleware, knowledge and PGlite storage, driven by TestAdapter. */
+export async function openTestBot(): Promise<TestBot> {
+  const db = await openPgliteDatabase(join(await freshDataDir(), 'pg'));
+  const clock = new ManualClock(new Date('2026-11-24T10:00:00Z'));
+  const logger = createLogger({ level: 'silent' });
+  const knowledge = await openKnowledgeService({ dir: KNOWLEDGE_DIR, clock, logger });
+  const screen = createEmergencyScreen(() => knowledge.redFlags());
+  const { bot, middleware } = buildBot({ db, clock, knowledge, screen, logger, hashId: createIdHasher('test') });
+  return {
+    db,
+    clock,
+    knowledge,
+    conversation(options = {}) {
+      const id = randomUUID();
+      const template: Partial<Activity> = { channelId: options.channelId ?? 'test' };
+      if (options.channelData) template.channelData = options.channelData;
+      const adapter = new TestAdapter((context) => bot.run(context), template);
+      adapter.conversation.conversation = { id: `conv-${id}`, isGroup: false, name: 'test', conversationType: 'personal' };
+      adapter.conversation.user = { id: `user-${id}`, name: 'Patient' };
+      for (const m of middleware) adapter.use(m);
+      return adapter;
+    },
+    async close() {
+      await knowledge.close();
+      await db.close();
+    },
+  };
+}
+
+/** Reply-text matcher for TestFlow.assertReply. */
+export function replyMatching(pattern: RegExp) {
+  return (activity: Partial<Activity>, description?: string) => {
+    if (!pattern.test(activity.text ?? '')) {
+      throw new Error(`${description ?? 'reply'}: expected ${pattern} but the bot said: ${JSON.stringify(activity.text)}`);
+    }
+  };
+}
