@@ -81,9 +81,13 @@ export class MainDialog extends ComponentDialog {
 
   private routeStep = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     const context = step.context;
-    if (context.turnState.get(EMERGENCY_HANDLED)) return step.endDialog();
-    const channel = channelOf(context.activity);
     const memory = await this.deps.memory.get(context, {});
+    if (context.turnState.get(EMERGENCY_HANDLED)) {
+      // The emergency instruction was this conversation's first word from us; a greeting now would only be noise.
+      memory.greeted = true;
+      return step.endDialog();
+    }
+    const channel = channelOf(context.activity);
     const offered = memory.offeredCoordinator === true;
     memory.offeredCoordinator = false;
     const text = context.activity.text ?? '';

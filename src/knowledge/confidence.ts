@@ -16,12 +16,13 @@ export interface LexicalEvidence {
 }
 
 /** Score per unit of query weight at which the score part saturates: about a title or question hit. */
-export const SCORE_SCALE = 6;
+export const SCORE_SCALE = 15;
 
 /** Answer at or above this confidence; below it Carepoint says it is not sure and offers a co-ordinator. */
-export const ANSWER_THRESHOLD = 0.5;
+export const ANSWER_THRESHOLD = 0.6;
 
-export const CONFIDENCE_WEIGHTS = { coverage: 0.5, score: 0.35, margin: 0.15 };
+/** Margin counts because a question that fits two articles equally is often answered from the wrong one. */
+export const CONFIDENCE_WEIGHTS = { coverage: 0.4, score: 0.4, margin: 0.2 };
 
 export function lexicalConfidence(e: LexicalEvidence, weights = CONFIDENCE_WEIGHTS, scale = SCORE_SCALE): number {
   if (e.queryWeight <= 0 || e.score <= 0) return 0;

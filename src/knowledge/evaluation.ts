@@ -72,6 +72,11 @@ export interface EvalFigures {
   wronglyDeclined: number;
   /** Share of should-decline cases declined. */
   noAnswerAccuracy: number;
+  /**
+   * The same, leaving out emergencies: the emergency screen answers those before retrieval is asked, and
+   * a message like "lips going blue" rightly matches the asthma attack article.
+   */
+  noAnswerAccuracyNonEmergency: number;
   emergencyCases: number;
   emergencySensitivity: number | null;
   emergencySpecificity: number | null;
@@ -97,6 +102,7 @@ export function summarise(rows: EvalRow[]): EvalFigures {
     answeredWrongly: share(answerable, (r) => r.answer.answered && !correctTop(r)),
     wronglyDeclined: share(answerable, (r) => !r.answer.answered),
     noAnswerAccuracy: share(unanswerable, (r) => !r.answer.answered),
+    noAnswerAccuracyNonEmergency: share(unanswerable.filter((r) => !r.case.emergency), (r) => !r.answer.answered),
     emergencyCases: positives.length,
     emergencySensitivity: positives.length ? share(positives, (r) => r.screenedEmergency === true) : null,
     emergencySpecificity: negatives.length ? share(negatives, (r) => r.screenedEmergency === false) : null,
@@ -108,17 +114,24 @@ export interface SweepRow {
   threshold: number;
   /** Answerable cases that would be answered, from an expected article, at this threshold. */
   recallAt1: number;
+  /** Answerable cases that would be answered from an article not expected. */
+  answeredWrongly: number;
+  /** Should-decline cases, other than emergencies, that would be declined. */
   noAnswerAccuracy: number;
 }
 
-/** What the answer threshold trades: correct answers given against unanswerable questions declined. */
+/**
+ * What the answer threshold trades: correct answers given against unanswerable questions declined.
+ * Emergencies are left out of the declines: the screen handles them before retrieval.
+ */
 export function thresholdSweep(rows: EvalRow[], thresholds = range(0.3, 0.8, 0.05)): SweepRow[] {
   const answerable = rows.filter((r) => r.case.expect.length > 0);
-  const unanswerable = rows.filter((r) => r.case.expect.length === 0);
+  const unanswerable = rows.filter((r) => r.case.expect.length === 0 && !r.case.emergency);
   const answersAt = (r: EvalRow, t: number) => (r.answer.confidence ?? 0) >= t && r.answer.declined !== 'expired' && r.answer.articles.length > 0;
   return thresholds.map((t) => ({
     threshold: t,
     recallAt1: share(answerable, (r) => answersAt(r, t) && r.case.expect.includes(r.answer.articles[0]!.id)),
+    answeredWrongly: share(answerable, (r) => answersAt(r, t) && !r.case.expect.includes(r.answer.articles[0]!.id)),
     noAnswerAccuracy: share(unanswerable, (r) => !answersAt(r, t)),
   }));
 }

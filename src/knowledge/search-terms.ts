@@ -39,7 +39,7 @@ while who whom why will with won would wouldn you your yours yourself yourselves
 thank ok okay im ive id dont cant wont get got getting gets really tell know need want like also still much
 many something anything thing things someone anyone way ever even lot bit go going am pm whats hows whos
 wheres whens whys thats theres heres youre theyre youve youll weve theyve isnt doesnt didnt arent wasnt werent
-havent hasnt shouldnt couldnt wouldnt
+havent hasnt shouldnt couldnt wouldnt vs versus
 `.split(/\s+/).filter(Boolean));
 
 const APOSTROPHES = /[\u2018\u2019\u02bc`]/g;

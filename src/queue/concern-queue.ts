@@ -118,7 +118,7 @@ export async function recordEmergency(
        on conflict (conversation_id) where priority = 'emergency' and status <> 'resolved'
        do update set transcript = concerns.transcript || excluded.transcript,
          details = jsonb_set(concerns.details, '{redFlags}',
-           (select coalesce(jsonb_agg(distinct f), '[]'::jsonb) from jsonb_array_elements(concerns.details->'redFlags' || excluded.details->'redFlags') f)),
+           (select coalesce(jsonb_agg(distinct f), '[]'::jsonb) from jsonb_array_elements((concerns.details->'redFlags') || (excluded.details->'redFlags')) f)),
          updated_at = excluded.updated_at
        returning ${COLUMNS}, (xmax = 0) as created`,
       [reference, input.channel, input.conversationId, input.requesterKey, JSON.stringify(details),

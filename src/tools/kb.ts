@@ -108,11 +108,11 @@ async function evaluate(dir: string, file: string, json: boolean, misses: boolea
   console.log(`${figures.cases} cases (${figures.answerable} answerable, ${figures.unanswerable} should decline, ${figures.emergencyCases} emergencies) against ${report.articles} articles`);
   console.log(`recall@1 ${pct(figures.recallAt1)}  recall@3 ${pct(figures.recallAt3)}  MRR ${figures.mrr.toFixed(3)}`);
   console.log(`answered correctly ${pct(figures.answeredCorrectly)}  answered from a wrong article ${pct(figures.answeredWrongly)}  wrongly declined ${pct(figures.wronglyDeclined)}`);
-  console.log(`no-answer cases correctly declined ${pct(figures.noAnswerAccuracy)}`);
+  console.log(`no-answer cases correctly declined ${pct(figures.noAnswerAccuracy)} (${pct(figures.noAnswerAccuracyNonEmergency)} leaving out emergencies, which the screen answers first)`);
   console.log(`emergency sensitivity ${pct(figures.emergencySensitivity)}  specificity ${pct(figures.emergencySpecificity)}`);
   console.log(`latency per query: median ${figures.latencyMs.median} ms, p99 ${figures.latencyMs.p99} ms`);
-  console.log(`\nanswer threshold ${ANSWER_THRESHOLD} (best on this set: ${report.suggestedThreshold})\nthreshold  recall@1(answered)  no-answer accuracy`);
-  for (const s of sweep) console.log(`${s.threshold.toFixed(2).padStart(9)}  ${pct(s.recallAt1).padStart(18)}  ${pct(s.noAnswerAccuracy).padStart(18)}${s.threshold === ANSWER_THRESHOLD ? '  <- in use' : ''}`);
+  console.log(`\nanswer threshold ${ANSWER_THRESHOLD} (best on this set: ${report.suggestedThreshold})\nthreshold  recall@1(answered)  answered wrongly  no-answer accuracy (non-emergency)`);
+  for (const s of sweep) console.log(`${s.threshold.toFixed(2).padStart(9)}  ${pct(s.recallAt1).padStart(18)}  ${pct(s.answeredWrongly).padStart(16)}  ${pct(s.noAnswerAccuracy).padStart(18)}${s.threshold === ANSWER_THRESHOLD ? '  <- in use' : ''}`);
   if (misses) printMisses(rows);
   return 0;
 }

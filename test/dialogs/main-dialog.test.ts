@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listQueue } from '../../src/queue/concern-queue.js';
+import { openTestBot, type TestBot } from '../support/test-bot.js';
+import { runTranscript } from '../support/transcript.js';
+
+let bot: TestBot;
+beforeAll(async () => {
+  bot = await openTestBot();
+});
+afterAll(async () => {
+  await bot.close();
+});
+
+const GREETING = /Hello, I am Carepoint[^]*not for emergencies/;
+const CITED = /Source: .+, reviewed \d{1,2} [A-Z][a-z]{2} \d{4}/;
+
+describe('main dialog', () => {
+  it('greets a new conversation once, saying it is not for emergencies and what it can do', async () => {
+    await runTranscript(bot.conversation(), [
+      ['hello', GREETING],
+      ['hi', /Hello again/],
+    ]);
+  });
+
+  it('answers a question from the knowledge base with the article title and review date', async () => {
+    await runTranscript(bot.conversation(), [
+      ['how do i order my repeat prescription', GREETING, CITED],
+    ]);
+  });
+
+  it('says plainly when it does not know, offers a co-ordinator, and "yes" starts a concern', async () => {
+    await runTranscript(bot.conversation(), [
+      ['what is the capital of france', GREETING, /not sure[^]*co-ordinator/i],
+      ['yes', /about you, or about someone you care for\?/],
+    ]);
+  });
+
+  it('on SMS, sends the summary first and the rest on MORE', async () => {
+    const adapter = bot.conversation({ channelId: 'sms', channelData: { phone: '+447700900999' } });
+    await runTranscript(adapter, [
+      ['how do i order my repeat prescription', /not for emergencies/, /Reply MORE/],
+      ['more', /.{40,}/],
+      ['more', /nothing more to send/],
+    ]);
+  });
+
+  it('tells a person the status of their own concern, and never of another person\'s', async () => {
+    const other = bot.conversation();
+    await runTranscript(other, [['my chest hurts', /^Call 999 now/]]);
+    const [item] = (await listQueue(bot.db)).filter((i) => i.conversationId === other.conversation.conversation.id);
+    expect(item).toBeDefined();
+
+    await runTranscript(bot.conversation(), [
+      [`What's happening with ${item!.reference}?`, GREETING, new RegExp(`cannot find a concern with the reference ${item!.reference}`)],
+      ['any update?', /cannot find any concerns raised from here/],
+    ]);
+    await runTranscript(other, [
+      [`what's happening with ${item!.reference.toLowerCase()}`, new RegExp(`${item!.reference}: your concern raised .* is waiting`)],
+    ]);
+  });
+
+  it('adds further emergency messages to the open emergency item instead of flooding the queue', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ['he has collapsed and is not breathing', /^Call 999 now/],
+      ['his lips are going blue', /^Call 999 now/],
+      ['no chest pain, just asking about diet', /.+/],
+    ]);
+    const items = (await listQueue(bot.db)).filter((i) => i.conversationId === adapter.conversation.conversation.id);
+    expect(items).toHaveLength(1);
+    expect(items[0]!.transcript.map((t) => t.text)).toEqual(['he has collapsed and is not breathing', 'his lips are going blue']);
+    expect(items[0]!.details.redFlags).toEqual(expect.arrayContaining(['unconscious', 'breathing-difficulty']));
+  });
+
+  it('treats a question about warning signs as a question, not an emergency', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [['what are the signs of a stroke?', GREETING, CITED]]);
+    expect((await listQueue(bot.db)).filter((i) => i.conversationId === adapter.conversation.conversation.id)).toHaveLength(0);
+  });
+});
