@@ -24,7 +24,7 @@ export function toGsm7(text: string): string {
   let out = '';
   for (const ch of text) {
     if (BASIC_SET.has(ch) || EXTENSION_SET.has(ch)) out += ch;
-    else if (ch in REPLACEMENTS) out += REPLACEMENTS[ch];
+    else if (Object.hasOwn(REPLACEMENTS, ch)) out += REPLACEMENTS[ch];
     else {
       const plain = ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
       if (plain !== ch && [...plain].every((c) => BASIC_SET.has(c))) out += plain;

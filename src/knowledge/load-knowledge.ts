@@ -6,6 +6,7 @@ import type { Article } from './article.js';
 import { parseArticle, type Problem } from './article-file.js';
 
 export interface KnowledgeFiles {
+  /** The valid articles, one per id (the first, in path order, when an id is duplicated). */
   articles: Article[];
   /** Undefined when red-flags.yaml could not be loaded (the problem is in `problems`). */
   redFlags: RedFlagSet | undefined;
@@ -44,7 +45,10 @@ export async function readKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
   }
 
   problems.push(...checkLinks(articles, redFlags));
-  return { articles, redFlags, problems, version: hash.digest('hex').slice(0, 16) };
+  // A second article with the same id is an error already reported; leave it out so the rest can be indexed.
+  const seen = new Set<string>();
+  const unique = articles.filter((a) => !seen.has(a.id) && Boolean(seen.add(a.id)));
+  return { articles: unique, redFlags, problems, version: hash.digest('hex').slice(0, 16) };
 }
 
 /** Duplicate ids and links to articles or red flags that do not exist are errors; naming slips are warnings. */

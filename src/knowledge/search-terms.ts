@@ -52,7 +52,8 @@ export function tokenize(text: string): string[] {
 
 /** Terms for one word: spelling expanded, stop words dropped, stemmed. May be empty or several terms. */
 export function termsForWord(word: string): string[] {
-  const expanded = SPELLINGS[word] ?? word;
+  // hasOwn: a patient may well type "constructor", which a plain lookup would find on Object.prototype.
+  const expanded = Object.hasOwn(SPELLINGS, word) ? SPELLINGS[word]! : word;
   const out: string[] = [];
   for (const part of expanded === word ? [word] : tokenize(expanded)) {
     if (STOP_WORDS.has(part)) continue;

@@ -29,3 +29,9 @@ describe('searchTerms', () => {
     expect(searchTerms('hi, can you tell me what I need?')).toEqual([]);
   });
 });
+
+describe('searchTerms on words that name JavaScript object properties', () => {
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])('treats %j as an ordinary word', (word) => {
+    expect(() => searchTerms(`my ${word} question`)).not.toThrow();
+  });
+});

@@ -1,0 +1,46 @@
+import type { Clock } from '../../clock.js';
+import type { Queryable } from '../../db/database.js';
+
+/**
+ * Claims a Twilio MessageSid for processing. Exactly one delivery of a given sid gets true, also when
+ * several arrive at once: the primary key decides, on PGlite and on a PostgreSQL server alike.
+ */
+export async function claimInboundSms(
+  db: Queryable,
+  clock: Clock,
+  input: { messageSid: string; conversationId: string },
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `insert into sms_inbound (message_sid, conversation_id, received_at) values ($1, $2, $3)
+     on conflict (message_sid) do nothing returning message_sid`,
+    [input.messageSid, input.conversationId, clock.now()],
+  );
+  return rows.length > 0;
+}
+
+/** Keeps the reply given to a sid, so a repeated delivery gets the same one. */
+export async function storeInboundReply(db: Queryable, clock: Clock, messageSid: string, twiml: string): Promise<void> {
+  await db.query('update sms_inbound set twiml = $2, replied_at = $3 where message_sid = $1', [messageSid, twiml, clock.now()]);
+}
+
+export async function storedInboundReply(db: Queryable, messageSid: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ twiml: string | null }>('select twiml from sms_inbound where message_sid = $1', [messageSid]);
+  return rows[0]?.twiml ?? undefined;
+}
+
+/**
+ * Waits (bounded, polling) for the first delivery of a sid to store its reply. Undefined when it has not
+ * within `timeoutMs`: the first delivery is still running, or its process died mid-turn.
+ */
+export async function awaitInboundReply(
+  db: Queryable,
+  messageSid: string,
+  options: { timeoutMs: number; pollMs: number },
+): Promise<string | undefined> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const twiml = await storedInboundReply(db, messageSid);
+    if (twiml !== undefined || Date.now() >= deadline) return twiml;
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+  }
+}

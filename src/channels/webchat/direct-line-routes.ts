@@ -1,0 +1,124 @@
+import type { ActivityHandler } from 'botbuilder';
+import type { Request, Server } from 'restify';
+import { z } from 'zod';
+import type { Database } from '../../db/database.js';
+import { Forbidden, Invalid, NotFound } from '../../http/errors.js';
+import { withRequestLogger } from '../../http/request-context.js';
+import { route } from '../../http/route.js';
+import type { LoggedRequest } from '../../http/server.js';
+import { webChatActivitiesAfter, webChatConversationExists } from './activity-log.js';
+import type { DirectLineAdapter } from './direct-line-adapter.js';
+import { bearerToken, type WebChatClaims, type WebChatTokens } from './webchat-token.js';
+
+/** Where Carepoint's own Direct Line 3.0 endpoints live; the page's Web Chat uses this as its domain. */
+export const LOCAL_DIRECT_LINE_PATH = '/v3/directline';
+
+/** The most activities one poll returns; Web Chat asks again from the new watermark a second later. */
+export const POLL_PAGE_SIZE = 50;
+
+export interface DirectLineRouteDeps {
+  adapter: DirectLineAdapter;
+  bot: ActivityHandler;
+  tokens: WebChatTokens;
+  db: Database;
+  hashId: (value: string) => string;
+}
+
+const conversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a conversation id');
+const watermarkSchema = z.union([z.literal(''), z.string().regex(/^\d{1,9}$/)]).optional();
+
+/** What Carepoint takes from a posted activity; everything else (including `from`) is ignored. */
+const postedActivitySchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('message'),
+    text: z.string().trim().min(1, 'a message needs text').max(4000, 'that message is too long'),
+    locale: z.string().max(35).optional(),
+    attachments: z.array(z.unknown()).max(0, 'attachments are not accepted').optional(),
+    channelData: z.object({ clientActivityID: z.string().max(100).optional() }).optional(),
+  }),
+  z.object({ type: z.literal('typing') }),
+]);
+
+/**
+ * The parts of the Direct Line 3.0 REST protocol that Web Chat's DirectLine client uses when polling
+ * (`createDirectLine({ token, domain, webSocket: false })`). Every call needs a token from
+ * POST /api/webchat/token, and a token opens only its own conversation.
+ */
+export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDeps): void {
+  const { adapter, bot, tokens, db } = deps;
+  const authorise = (req: Request): WebChatClaims => tokens.verify(bearerToken(req.header('authorization')));
+  const authoriseFor = (req: Request): WebChatClaims => {
+    const claims = authorise(req);
+    const asked = conversationIdSchema.safeParse(req.params.conversationId);
+    if (!asked.success || asked.data !== claims.conversationId) throw new Forbidden('this token is for another conversation');
+    return claims;
+  };
+  const run = <T>(req: Request, work: () => Promise<T>) => withRequestLogger((req as LoggedRequest).carepointLog, work);
+  const logFor = (req: Request, claims: WebChatClaims) =>
+    (req as LoggedRequest).carepointLog.child({ conversation: deps.hashId(claims.conversationId), channel: 'chat' });
+
+  // Start (or rejoin) the token's conversation; the answer carries a fresh token for it.
+  server.post(`${LOCAL_DIRECT_LINE_PATH}/conversations`, route(async (req, res) => {
+    noStore(res);
+    const claims = authorise(req);
+    const created = await run(req, () => adapter.startConversation(claims.conversationId, claims.userId, (c) => bot.run(c)));
+    if (created) logFor(req, claims).info({ event: 'webchat-started' }, 'web chat conversation started');
+    return { status: created ? 201 : 200, body: conversationBody(claims, tokens) };
+  }));
+
+  // Reconnect to a conversation (the client does this when it is given a conversationId).
+  server.get(`${LOCAL_DIRECT_LINE_PATH}/conversations/:conversationId`, route(async (req, res) => {
+    noStore(res);
+    const claims = authoriseFor(req);
+    if (!(await webChatConversationExists(db, claims.conversationId))) throw new NotFound('no such conversation');
+    return { status: 200, body: conversationBody(claims, tokens) };
+  }));
+
+  server.post(`${LOCAL_DIRECT_LINE_PATH}/conversations/:conversationId/activities`, route(async (req, res) => {
+    noStore(res);
+    const claims = authoriseFor(req);
+    const parsed = postedActivitySchema.safeParse(req.body);
+    if (!parsed.success) throw new Invalid(parsed.error.issues[0]?.message ?? 'not an activity Carepoint accepts');
+    const posted = parsed.data;
+    // Typing indicators are accepted and dropped: nobody is watching the patient type.
+    if (posted.type === 'typing') return { status: 200, body: { id: '' } };
+    const id = await run(req, () =>
+      adapter.receiveMessage(
+        claims.conversationId,
+        claims.userId,
+        { text: posted.text, locale: posted.locale, clientActivityId: posted.channelData?.clientActivityID },
+        (c) => bot.run(c),
+      ),
+    );
+    return { status: 200, body: { id } };
+  }));
+
+  server.get(`${LOCAL_DIRECT_LINE_PATH}/conversations/:conversationId/activities`, route(async (req, res) => {
+    noStore(res);
+    const claims = authoriseFor(req);
+    const watermarkParam = watermarkSchema.safeParse(req.query?.watermark);
+    if (!watermarkParam.success) throw new Invalid('watermark must be a number');
+    const after = watermarkParam.data ? Number(watermarkParam.data) : 0;
+    const page = await webChatActivitiesAfter(db, { conversationId: claims.conversationId, watermark: after, limit: POLL_PAGE_SIZE });
+    // Only an empty page costs the extra query: an unknown conversation is 404, which Web Chat reads as "ended".
+    if (page.activities.length === 0 && !(await webChatConversationExists(db, claims.conversationId))) {
+      throw new NotFound('no such conversation');
+    }
+    return { status: 200, body: { activities: page.activities, watermark: String(page.watermark) } };
+  }));
+
+  server.post(`${LOCAL_DIRECT_LINE_PATH}/tokens/refresh`, route(async (req, res) => {
+    noStore(res);
+    const claims = authorise(req);
+    return { status: 200, body: conversationBody(claims, tokens) };
+  }));
+}
+
+function conversationBody(claims: WebChatClaims, tokens: WebChatTokens) {
+  const { token, expiresIn } = tokens.issue(claims);
+  return { conversationId: claims.conversationId, token, expires_in: expiresIn };
+}
+
+function noStore(res: { setHeader(name: string, value: string): void }): void {
+  res.setHeader('cache-control', 'no-store');
+}

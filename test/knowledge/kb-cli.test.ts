@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeKnowledgeDir, writeArticle, ARTICLES } from './fixtures.js';
+
+const root = join(import.meta.dirname, '../..');
+function kb(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/tools/kb.ts'), ...args], { input, encoding: 'utf8', cwd: root });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('npm run kb', () => {
+  it('ask --json reads questions from stdin and writes one JSON line each', async () => {
+    const dir = await makeKnowledgeDir();
+    const questions = Array.from({ length: 50 }, (_, i) => (i % 2 ? 'how do i clean my spacer' : 'recipe for lasagne'));
+    const { code, out } = kb(['ask', '--json', '--dir', dir], questions.join('\n'));
+    expect(code).toBe(0);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(50);
+    expect(lines[1]).toMatchObject({ question: 'how do i clean my spacer', answered: true, articles: [{ id: 'asthma-inhalers', title: 'Using your asthma inhaler and spacer' }], answer: { chat: expect.any(String), sms: expect.any(String) } });
+    expect(lines[0]).toMatchObject({ answered: false, answer: { sms: expect.stringContaining('talk to someone') } });
+  }, 30_000);
+
+  it('check exits 1 and prints file:line for an error', async () => {
+    const dir = await makeKnowledgeDir();
+    await writeArticle(dir, { ...ARTICLES[0]!, related: ['general-nowhere'] });
+    const { code, out } = kb(['check', '--dir', dir]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/general-repeat-prescriptions\.md:\d+: error: related: no article has id "general-nowhere"/);
+  }, 30_000);
+
+  it('eval --json prints the figures, the threshold and the sweep', async () => {
+    const dir = await makeKnowledgeDir();
+    const file = join(dir, 'cases.jsonl');
+    await writeFile(file, [
+      { q: 'how do i clean my spacer', expect: ['asthma-inhalers'] },
+      { q: 'cancel my appointment', expect: ['general-appointments'] },
+      { q: 'recipe for lasagne', expect: [] },
+      { q: 'crushing chest pain right now', expect: [], emergency: true },
+      { q: 'no chest pain, just asking about inhalers', expect: ['asthma-inhalers'], emergency: false },
+    ].map((c) => JSON.stringify(c)).join('\n'));
+    const { code, out } = kb(['eval', file, '--json', '--dir', dir]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as Record<string, unknown>;
+    expect(report).toMatchObject({ cases: 5, recallAt1: 1, noAnswerAccuracy: 1, emergencySensitivity: 1, emergencySpecificity: 1, threshold: expect.any(Number) });
+    expect(report.sweep).toContainEqual(expect.objectContaining({ threshold: 0.5, recallAt1: expect.any(Number), noAnswerAccuracy: expect.any(Number) }));
+  }, 30_000);
+});

@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import type { Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { concernsOf, listQueue, recordEmergency, submitConcern } from '../../src/queue/concern-queue.js';
+import type { ConcernDetails } from '../../src/queue/concern.js';
+import { recentTranscript, recordInbound, recordOutbound } from '../../src/queue/conversation-log.js';
+import type { Priority } from '../../src/queue/priority.js';
+import { REFERENCE_PATTERN } from '../../src/queue/reference.js';
+import { SqlBotStorage, StaleStateError } from '../../src/storage/sql-bot-storage.js';
+import { freshDataDir } from '../support/database-template.js';
+import { TEST_DATABASE_URL, createTestDatabase } from '../support/postgres.js';
+
+const backends: { name: string; available: boolean; open: () => Promise<{ db: Database; cleanup: () => Promise<void> }> }[] = [
+  {
+    name: 'PGlite',
+    available: true,
+    async open() {
+      const db = await openDatabase({ dataDir: join(await freshDataDir()) });
+      return { db, cleanup: () => db.close() };
+    },
+  },
+  {
+    name: 'PostgreSQL server',
+    available: Boolean(TEST_DATABASE_URL),
+    async open() {
+      const { url, drop } = await createTestDatabase();
+      const db = await openDatabase({ databaseUrl: url, dataDir: 'unused' });
+      return { db, cleanup: async () => { await db.close(); await drop(); } };
+    },
+  },
+];
+
+const details: ConcernDetails = {
+  subject: 'self', pathway: 'kidney', kind: 'medication', description: 'My tablets have not arrived this month.',
+  urgency: 'not-urgent', contactMethod: 'this-conversation', contactTime: 'any-time', consentToShare: true,
+};
+
+for (const backend of backends) {
+  describe.skipIf(!backend.available)(`storage on ${backend.name}`, () => {
+    let db: Database;
+    let cleanup: () => Promise<void>;
+    const clock = new ManualClock(new Date('2026-11-24T09:00:00Z'));
+    let n = 0;
+    const requester = () => {
+      n++;
+      return { channel: 'chat' as const, conversationId: `conv-${backend.name}-${n}`, requesterKey: `test:user-${n}` };
+    };
+    const submit = (priority: Priority, who = requester()) =>
+      submitConcern(db, clock, { ...who, priority, details, summary: 'Medicines - Kidney', transcript: [] });
+
+    beforeAll(async () => {
+      ({ db, cleanup } = await backend.open());
+    });
+    afterAll(async () => cleanup());
+
+    it('applies migrations once', async () => {
+      expect(await migrate(db)).toEqual([]);
+      const { rows } = await db.query<{ name: string }>('select name from schema_migrations order by name');
+      expect(rows.map((r) => r.name)).toContain('001_core.sql');
+    });
+
+    it('keeps bot state with eTag concurrency', async () => {
+      const storage = new SqlBotStorage(db);
+      expect(await storage.read(['missing'])).toEqual({});
+      await storage.write({ 'conv/a': { step: 1 } });
+      const first = await storage.read(['conv/a']);
+      expect(first['conv/a']).toMatchObject({ step: 1 });
+      await storage.write({ 'conv/a': { ...first['conv/a'], step: 2 } });
+      // A second writer still holding the first eTag must not overwrite the newer state.
+      await expect(storage.write({ 'conv/a': { ...first['conv/a'], step: 3 } })).rejects.toBeInstanceOf(StaleStateError);
+      await storage.write({ 'conv/a': { step: 4, eTag: '*' } });
+      expect((await storage.read(['conv/a']))['conv/a']).toMatchObject({ step: 4 });
+      await storage.delete(['conv/a']);
+      expect(await storage.read(['conv/a'])).toEqual({});
+    });
+
+    it('commits a concern with a well-formed reference and reads it back', async () => {
+      const who = requester();
+      const item = await submit('soon', who);
+      expect(item.reference).toMatch(REFERENCE_PATTERN);
+      expect(item.status).toBe('open');
+      const [mine] = await concernsOf(db, who.requesterKey);
+      expect(mine).toMatchObject({ id: item.id, details, priority: 'soon', channel: 'chat', conversationId: who.conversationId });
+      expect(await concernsOf(db, 'test:somebody-else')).toEqual([]);
+    });
+
+    it('orders the queue by priority, then age', async () => {
+      await db.query('delete from concerns');
+      const routine = await submit('routine');
+      clock.advance(60_000);
+      const urgentOld = await submit('urgent');
+      clock.advance(60_000);
+      const urgentNew = await submit('urgent');
+      clock.advance(60_000);
+      const { item: emergency } = await recordEmergency(db, clock, {
+        ...requester(), flags: ['chest-pain'], advice: '999', entry: { direction: 'in', text: 'chest pain', at: clock.now().toISOString() },
+      });
+      const queue = await listQueue(db);
+      expect(queue.map((i) => i.id)).toEqual([emergency.id, urgentOld.id, urgentNew.id, routine.id]);
+      await db.query(`update concerns set status = 'resolved' where id = $1`, [emergency.id]);
+      expect((await listQueue(db)).map((i) => i.id)).not.toContain(emergency.id);
+    });
+
+    it('keeps one unresolved emergency item per conversation, even under concurrent red flags', async () => {
+      const who = requester();
+      const results = await Promise.all(
+        ['he collapsed', 'not breathing', 'lips blue', 'no pulse'].map((text) =>
+          recordEmergency(db, clock, { ...who, flags: [text.split(' ')[0]!], advice: '999', entry: { direction: 'in', text, at: clock.now().toISOString() } }),
+        ),
+      );
+      expect(new Set(results.map((r) => r.item.id)).size).toBe(1);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const [item] = (await listQueue(db)).filter((i) => i.conversationId === who.conversationId);
+      expect(item!.transcript).toHaveLength(4);
+      expect(new Set(item!.details.redFlags as string[])).toEqual(new Set(['he', 'not', 'lips', 'no']));
+    });
+
+    it('records an inbound message once, also when duplicates arrive together', async () => {
+      const who = requester();
+      const deliveries = await Promise.all(
+        Array.from({ length: 5 }, () => recordInbound(db, clock, { ...who, externalId: 'msg-1', text: 'hello' })),
+      );
+      expect(deliveries.filter(Boolean)).toHaveLength(1);
+      await recordOutbound(db, clock, who.conversationId, ['Hello, I am Carepoint']);
+      expect((await recentTranscript(db, who.conversationId)).map((t) => [t.direction, t.text])).toEqual([
+        ['in', 'hello'], ['out', 'Hello, I am Carepoint'],
+      ]);
+    });
+
+    it('rolls a failed transaction back', async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query(`insert into bot_state (key, document) values ('tx-test', '{}'::jsonb)`);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect((await db.query(`select 1 from bot_state where key = 'tx-test'`)).rows).toHaveLength(0);
+    });
+  });
+}
