@@ -3,6 +3,8 @@ import type { DestinationStream } from 'pino';
 import { buildBot } from './bot/build-bot.js';
 import { currentLogger } from './http/request-context.js';
 import { registerBotFrameworkRoute } from './channels/bot-framework-route.js';
+import { DirectLineAdapter } from './channels/webchat/direct-line-adapter.js'; // web chat
+import { registerWebChat } from './channels/webchat/web-chat.js'; // web chat
 import { systemClock, type Clock } from './clock.js';
 import { isLoopbackHost, type Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -59,8 +61,26 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
 
   const http = createHttpServer(logger);
   registerHealthRoutes(http.server, { db, knowledge });
-  registerBotFrameworkRoute(http.server, adapter, bot);
+  registerBotFrameworkRoute(http.server, adapter, bot, hashId);
   registerQueueRoutes(http.server, { db, auth: new DevTokenAuthenticator(config.COORDINATOR_DEV_TOKEN, isLoopbackHost(config.HOST)) });
+
+  // --- web chat in the browser (src/channels/webchat): the page, tokens, and the local Direct Line transport ---
+  const webChatAdapter = new DirectLineAdapter({ db, clock });
+  for (const m of middleware) webChatAdapter.use(m);
+  webChatAdapter.onTurnError = (context, error) => onTurnError(context, error, logger);
+  registerWebChat(http.server, {
+    settings: {
+      directLineSecret: config.DIRECT_LINE_SECRET,
+      directLineBaseUrl: config.DIRECT_LINE_BASE_URL,
+      tokenSecret: config.WEBCHAT_TOKEN_SECRET,
+    },
+    adapter: webChatAdapter,
+    bot,
+    db,
+    clock,
+    hashId,
+  });
+  // --- end web chat ---
 
   return {
     config,

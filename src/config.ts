@@ -30,6 +30,10 @@ export const configSchema = z
     TWILIO_PHONE_NUMBER: optionalText,
     TWILIO_API_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     DIRECT_LINE_SECRET: optionalText,
+    // --- web chat (src/channels/webchat) ---
+    DIRECT_LINE_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    WEBCHAT_TOKEN_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    // --- end web chat ---
     OPENAI_API_KEY: optionalText,
     OPENAI_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     OPENAI_CHAT_MODEL: optionalText,

@@ -33,7 +33,9 @@ export class InboundMiddleware implements Middleware {
     const { db, clock, logger, hashId } = this.deps;
     const activity = context.activity;
     const requester = requesterOf(activity);
-    const log = currentLogger(logger).child({ conversation: hashId(requester.conversationId), channel: requester.channel });
+    const scoped = currentLogger(logger);
+    // The channel route may already have named the conversation on the request's logger.
+    const log = scoped.bindings().conversation ? scoped.child({ channel: requester.channel }) : scoped.child({ conversation: hashId(requester.conversationId), channel: requester.channel });
 
     context.onSendActivities(async (_ctx, activities, sendNext) => {
       const texts = activities.filter((a) => a.type === ActivityTypes.Message && a.text).map((a) => a.text!);

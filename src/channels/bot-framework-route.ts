@@ -8,10 +8,17 @@ import type { LoggedRequest } from '../http/server.js';
  * which authenticates Azure Bot Service requests when an app id is configured and answers
  * `deliveryMode: "expectReplies"` requests in the response body.
  */
-export function registerBotFrameworkRoute(server: Server, adapter: CloudAdapter, bot: ActivityHandler): void {
+export function registerBotFrameworkRoute(
+  server: Server,
+  adapter: CloudAdapter,
+  bot: ActivityHandler,
+  hashId: (value: string) => string,
+): void {
   server.post('/api/messages', async (req, res) => {
-    await withRequestLogger((req as LoggedRequest).carepointLog, () =>
-      adapter.process(req, res, (context) => bot.run(context)),
-    );
+    const request = req as LoggedRequest;
+    const conversationId = (req.body as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
+    // Every line of this request, the access line included, carries the (hashed) conversation.
+    if (typeof conversationId === 'string') request.carepointLog = request.carepointLog.child({ conversation: hashId(conversationId) });
+    await withRequestLogger(request.carepointLog, () => adapter.process(req, res, (context) => bot.run(context)));
   });
 }

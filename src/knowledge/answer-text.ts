@@ -18,14 +18,23 @@ export function formatReviewDate(iso: string): string {
   return `${d} ${MONTHS[(m ?? 1) - 1]} ${y}`;
 }
 
+// Terms of each section, worked out once per loaded article rather than on every question.
+const sectionTerms = new WeakMap<Section, { heading: string[]; text: string[] }>();
+function termsOf(section: Section) {
+  let terms = sectionTerms.get(section);
+  if (!terms) sectionTerms.set(section, (terms = { heading: searchTerms(section.heading), text: searchTerms(section.text) }));
+  return terms;
+}
+
 /** The section that shares most terms with the question (heading words count double); the first on a tie. */
 export function relevantSection(article: Article, question: string): Section | undefined {
   const wanted = new Set(searchTerms(question));
   let best: Section | undefined;
   let bestScore = -1;
   for (const section of article.sections) {
-    const heading = searchTerms(section.heading).filter((t) => wanted.has(t)).length;
-    const text = searchTerms(section.text).filter((t) => wanted.has(t)).length;
+    const terms = termsOf(section);
+    const heading = terms.heading.filter((t) => wanted.has(t)).length;
+    const text = terms.text.filter((t) => wanted.has(t)).length;
     const score = 2 * heading + text;
     if (score > bestScore) {
       best = section;

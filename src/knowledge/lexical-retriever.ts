@@ -3,7 +3,7 @@ import { Document } from '@langchain/core/documents';
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Article } from './article.js';
 import { lexicalConfidence, type LexicalEvidence } from './confidence.js';
-import { termsForWord, tokenize } from './search-terms.js';
+import { LOW_SIGNAL, LOW_SIGNAL_WEIGHT, termsForWord, tokenize } from './search-terms.js';
 import { Vocabulary } from './vocabulary.js';
 
 export interface RetrievedMetadata {
@@ -58,6 +58,7 @@ export class LexicalRetriever extends BaseRetriever<RetrievedMetadata> {
         fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
         maxFuzzy: 2,
         combineWith: 'OR',
+        boostTerm: (term) => (LOW_SIGNAL.has(term) ? LOW_SIGNAL_WEIGHT : 1),
       },
     });
     const docs = articles.map((a) => ({
@@ -77,7 +78,10 @@ export class LexicalRetriever extends BaseRetriever<RetrievedMetadata> {
     const { words, corrected } = this.vocabulary.correct(query);
     const weights = new Map<string, { weight: number; corrected: boolean }>();
     for (const word of words) {
-      for (const term of termsForWord(word)) weights.set(term, { weight: this.vocabulary.weight(term), corrected: corrected.has(word) });
+      for (const term of termsForWord(word)) {
+        const weight = this.vocabulary.weight(term) * (LOW_SIGNAL.has(term) ? LOW_SIGNAL_WEIGHT : 1);
+        weights.set(term, { weight, corrected: corrected.has(word) });
+      }
     }
     if (weights.size === 0) return [];
     const queryWeight = [...weights.values()].reduce((s, w) => s + w.weight, 0);

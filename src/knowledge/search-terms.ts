@@ -42,12 +42,25 @@ wheres whens whys thats theres heres youre theyre youve youll weve theyve isnt d
 havent hasnt shouldnt couldnt wouldnt vs versus
 `.split(/\s+/).filter(Boolean));
 
+/**
+ * Words that are not stop words but say little about which article fits: family members, and everyday
+ * verbs and times that appear in questions on every subject. They still count, at a fraction of the weight.
+ */
+const LOW_SIGNAL_WORDS = `mum mam mom dad father mother husband wife partner son daughter nan nana gran granny grandad
+grandma grandpa grandmother grandfather brother sister friend boy girl kid kids child baby aunt uncle neighbour
+look looking keep keeps take taking give giving see seeing ring call help people person time day days week month
+months year years morning night today yesterday tomorrow last next soon now ok fine normal right best good`;
+
+export const LOW_SIGNAL: ReadonlySet<string> = new Set(LOW_SIGNAL_WORDS.split(/\s+/).map((w) => stemmer(w)));
+export const LOW_SIGNAL_WEIGHT = 0.3;
+
 const APOSTROPHES = /[\u2018\u2019\u02bc`]/g;
 
 /** Words in the text: lower-case, apostrophes dropped inside words ("don't" -> "dont"), digits kept. */
 export function tokenize(text: string): string[] {
   const lowered = text.toLowerCase().replace(APOSTROPHES, "'").replace(/(\w)'(\w)/g, '$1$2');
-  return lowered.match(/a&e|[a-z0-9]+/g) ?? [];
+  // A decimal such as a blood sugar of 3.2 stays one token (and is dropped below) rather than "3" and "2".
+  return lowered.match(/a&e|\d+\.\d+|[a-z0-9]+/g) ?? [];
 }
 
 /** Terms for one word: spelling expanded, stop words dropped, stemmed. May be empty or several terms. */
@@ -56,7 +69,7 @@ export function termsForWord(word: string): string[] {
   const expanded = Object.hasOwn(SPELLINGS, word) ? SPELLINGS[word]! : word;
   const out: string[] = [];
   for (const part of expanded === word ? [word] : tokenize(expanded)) {
-    if (STOP_WORDS.has(part)) continue;
+    if (STOP_WORDS.has(part) || part.includes('.')) continue;
     // Single letters carry nothing except as part of "type 1"-style names, which the numbers cover.
     if (part.length < 2 && !/\d/.test(part)) continue;
     out.push(/\d/.test(part) ? part : stemmer(part));

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { isLoopbackHost, parseConfig } from '../../src/config.js';
+import { newReference, findReference, REFERENCE_PATTERN } from '../../src/queue/reference.js';
+import fc from 'fast-check';
+
+describe('configuration', () => {
+  it('has safe defaults for every setting', () => {
+    const result = parseConfig({});
+    expect(result).toMatchObject({ ok: true, config: { PORT: 3978, HOST: '127.0.0.1', DATA_DIR: './data', LOG_LEVEL: 'info' } });
+  });
+
+  it('treats empty values as unset', () => {
+    const result = parseConfig({ DATABASE_URL: '', MicrosoftAppId: '' });
+    expect(result.ok && result.config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('names every bad variable and what is wrong with it', () => {
+    const result = parseConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', COORDINATOR_DEV_TOKEN: 'short' });
+    expect(result.ok).toBe(false);
+    const errors = result.ok ? [] : result.errors;
+    expect(errors.find((e) => e.startsWith('PORT: '))).toMatch(/eighty/);
+    expect(errors.find((e) => e.startsWith('LOG_LEVEL: '))).toBeDefined();
+    expect(errors.find((e) => e.startsWith('DATABASE_URL: '))).toBeDefined();
+    // Secrets are never echoed back.
+    expect(errors.find((e) => e.startsWith('COORDINATOR_DEV_TOKEN: '))).not.toMatch(/short"/);
+  });
+
+  it('requires the app password with an app id, and a hash key in production', () => {
+    const result = parseConfig({ MicrosoftAppId: 'abc', NODE_ENV: 'production' });
+    const errors = result.ok ? [] : result.errors;
+    expect(errors.some((e) => e.startsWith('MicrosoftAppPassword: '))).toBe(true);
+    expect(errors.some((e) => e.startsWith('LOG_HASH_SECRET: '))).toBe(true);
+  });
+
+  it('knows loopback addresses', () => {
+    expect(['127.0.0.1', '127.1.2.3', 'localhost', '::1'].every(isLoopbackHost)).toBe(true);
+    expect(['0.0.0.0', '10.0.0.1', '::', 'example.org'].some(isLoopbackHost)).toBe(false);
+  });
+});
+
+describe('references', () => {
+  it('are CP- and six characters without look-alikes, and are found however they are typed', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 6, maxLength: 6 }), (bytes) => {
+        const reference = newReference(() => bytes);
+        expect(reference).toMatch(REFERENCE_PATTERN);
+        expect(reference.slice(3)).not.toMatch(/[OI01]/);
+        expect(findReference(`whats happening with ${reference.toLowerCase().replace('-', ' ')}?`)).toBe(reference);
+      }),
+    );
+  });
+});

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createEmergencyScreen, type EmergencyScreen } from '../../src/safety/emergency-screen.js';
+import { KnowledgeFileError, loadRedFlags, parseRedFlags, type RedFlagSet } from '../../src/safety/red-flags.js';
+
+let flags: RedFlagSet;
+let screen: EmergencyScreen;
+beforeAll(async () => {
+  flags = await loadRedFlags(new URL('../../knowledge/red-flags.yaml', import.meta.url).pathname);
+  screen = createEmergencyScreen(() => flags);
+});
+
+const emergency = (text: string) => screen.screen(text);
+
+describe('emergency screening', () => {
+  it.each([
+    ['cant breath', 'breathing-difficulty'],
+    ['chest pian', 'chest-pain'],
+    ['Im having chest pains', 'chest-pain'],
+    ["my dad's face has dropped and he cant lift his arm", 'stroke-signs'],
+    ["she's been fitting for 6 mins", 'seizure-emergency'],
+    ['he has collapsed and wont wake up', 'unconscious'],
+    ['I want to end my life tonight', 'suicidal-crisis'],
+    ["he's taken all his tablets", 'overdose'],
+    ['my fistula is bleeding and wont stop', 'dialysis-access-bleeding'],
+    ['I cannot stand the chest pain', 'chest-pain'],
+    ['my dad has chest pain what should I do', 'chest-pain'],
+    ['no appetite and my chest hurts', 'chest-pain'],
+  ])('reports "%s" as %s', (text, flag) => {
+    const result = emergency(text);
+    expect(result.emergency).toBe(true);
+    expect(result.matches.map((m) => m.flag.id)).toContain(flag);
+    expect(result.advice).toBe('999');
+  });
+
+  it('gives 111 advice where the content says so', () => {
+    expect(emergency('my pd bag is cloudy today')).toMatchObject({ emergency: true, advice: '111' });
+  });
+
+  it.each([
+    ['no chest pain, just asking about diet', 'negated'],
+    ["I don't have any chest pain", 'negated'],
+    ['what are the signs of a stroke?', undefined],
+    ['what should I do if my dad has chest pain', 'question'],
+    ['is it normal to have chest pain after dialysis?', 'question'],
+    ['he had a seizure last year, can he drive', undefined],
+    ['my fitting appointment is tomorrow', undefined],
+    ['how do I order my repeat prescription', undefined],
+  ])('does not report "%s"', (text, why) => {
+    const result = emergency(text);
+    expect(result.emergency).toBe(false);
+    if (why) expect(result.setAside.map((s) => s.why)).toContain(why);
+  });
+
+  it('puts the call to action in the first SMS segment of the reply', async () => {
+    const { emergencyReply } = await import('../../src/safety/emergency-reply.js');
+    const reply = emergencyReply(emergency('cant breathe'), 'sms', { reference: 'CP-ABCDEF' });
+    expect(reply.slice(0, 160)).toMatch(/Call 999 now/);
+  });
+
+  it('finds every phrasing of every red flag, however it is capitalised or padded', () => {
+    const phrasings = flags.flags.flatMap((f) => f.phrases.map((p) => [f.id, p] as const));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...phrasings),
+        fc.constantFrom('', 'help ', 'please ', 'my mum: ', 'URGENT '),
+        fc.constantFrom('', '!', ' now', '...', ' please help'),
+        fc.boolean(),
+        ([id, phrase], before, after, upper) => {
+          const text = `${before}${upper ? phrase.toUpperCase() : phrase}${after}`;
+          expect(emergency(text).matches.map((m) => m.flag.id)).toContain(id);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reads a new red flag set as soon as it is in service', () => {
+    let current = flags;
+    const live = createEmergencyScreen(() => current);
+    expect(live.screen('purple elephant attack').emergency).toBe(false);
+    current = { flags: [...flags.flags, { ...flags.flags[0]!, id: 'test-flag', phrases: ['purple elephant'] }] };
+    expect(live.screen('purple elephant attack').emergency).toBe(true);
+  });
+});
+
+describe('red flags file', () => {
+  it('rejects a bad edit with the file and line of the problem', () => {
+    const text = ['flags:', '  - id: chest-pain', '    pathways: [general]', "    advice: '998'", '    meanwhile: Sit down and rest please.', '    phrases: [chest pain]', '    owner: Someone', '    clinicalReviewer: Someone', '    clinicalSignOff: pending', '    lastReviewed: 2026-11-20', '    reviewDue: 2027-05-20'].join('\n');
+    try {
+      parseRedFlags(text, 'red-flags.yaml');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(KnowledgeFileError);
+      expect((error as KnowledgeFileError).line).toBe(4);
+      expect((error as Error).message).toMatch(/^red-flags.yaml:4: flags.0.advice/);
+    }
+  });
+
+  it('carries an owner, reviewer and review dates on every flag', () => {
+    for (const flag of flags.flags) {
+      expect(flag.owner).not.toBe('');
+      expect(flag.clinicalReviewer).not.toBe('');
+      expect(flag.reviewDue > flag.lastReviewed).toBe(true);
+    }
+  });
+});
