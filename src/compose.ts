@@ -5,6 +5,7 @@ import { currentLogger } from './http/request-context.js';
 import { registerBotFrameworkRoute } from './channels/bot-framework-route.js';
 import { DirectLineAdapter } from './channels/webchat/direct-line-adapter.js'; // web chat
 import { registerWebChat } from './channels/webchat/web-chat.js'; // web chat
+import { createSmsChannel, type SmsOverrides } from './channels/sms/sms-channel.js'; // sms
 import { systemClock, type Clock } from './clock.js';
 import { isLoopbackHost, type Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -22,6 +23,8 @@ export interface Overrides {
   clock?: Clock;
   logDestination?: DestinationStream;
   knowledge?: KnowledgeService;
+  /** SMS channel timings (outbox polling, retry back-off, reply deadline) so tests run fast. */
+  sms?: SmsOverrides;
 }
 
 export interface Carepoint {
@@ -82,6 +85,13 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   });
   // --- end web chat ---
 
+  // --- SMS through Twilio (src/channels/sms): webhook, status callbacks, outbox worker, dev simulator ---
+  const sms = createSmsChannel({ config, db, clock, logger, hashId, overrides: overrides.sms });
+  for (const m of middleware) sms.adapter.use(m);
+  sms.adapter.onTurnError = (context, error) => onTurnError(context, error, logger);
+  sms.register(http.server, bot);
+  // --- end SMS ---
+
   return {
     config,
     db,
@@ -95,11 +105,13 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
           const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           const url = `http://${host}:${address.port}`;
           logger.info({ url, storage: db.kind, articles: knowledge.articleCount() }, 'Carepoint listening');
+          sms.start(config.PUBLIC_BASE_URL ?? url); // sms: the outbox worker, once Twilio can call us back
           resolve(url);
         });
       }),
     async stop() {
       await http.drain();
+      await sms.stop(); // sms: no outbox pass may be running when storage closes
       await knowledge.close();
       await db.close();
       logger.info('Carepoint stopped');

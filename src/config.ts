@@ -46,6 +46,11 @@ export const configSchema = z
     if (c.MicrosoftAppType === 'SingleTenant' && c.MicrosoftAppId && !c.MicrosoftAppTenantId) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'is required for a SingleTenant bot' });
     }
+    // --- SMS (src/channels/sms) ---
+    if (c.NODE_ENV === 'production' && !c.TWILIO_AUTH_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['TWILIO_AUTH_TOKEN'], message: 'is required in production (every SMS webhook request is checked against it)' });
+    }
+    // --- end SMS ---
     if (c.NODE_ENV === 'production' && !c.LOG_HASH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['LOG_HASH_SECRET'], message: 'is required in production (it keys the hashes of identifiers in logs)' });
     }

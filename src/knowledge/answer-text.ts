@@ -74,7 +74,10 @@ export function answerText(article: Article, question: string): AnswerText {
   const chat = [`**${article.title}**`, article.summary, passage, `_${source} ${GENERAL_INFO}_`].filter(Boolean).join('\n\n');
 
   // SMS: the summary always fits (under 300 characters); the rest of the article waits for "MORE".
-  const ordered = section ? [section, ...article.sections.filter((s) => s !== section)] : article.sections;
+  // "When to get help" goes straight after the relevant passage, so that a cut for length never drops it.
+  const help = article.sections.find((s) => /when to get help|get help|urgent/i.test(s.heading));
+  const first = [section, help].filter((s, i, all): s is Section => s !== undefined && all.indexOf(s) === i);
+  const ordered = [...first, ...article.sections.filter((s) => !first.includes(s))];
   const rest = toGsm7(plainText(ordered.map((s) => (s.heading ? `## ${s.heading}\n${s.text}` : s.text)).join('\n\n')));
   const hasMore = rest.length > 0;
   const sms = fitSms([toGsm7(article.summary), toGsm7(source), 'General information, not personal advice.', hasMore ? 'Reply MORE for more' : '']);

@@ -19,7 +19,7 @@ export interface LexicalEvidence {
 export const SCORE_SCALE = 15;
 
 /** Answer at or above this confidence; below it Carepoint says it is not sure and offers a co-ordinator. */
-export const ANSWER_THRESHOLD = 0.6;
+export const ANSWER_THRESHOLD = 0.65;
 
 /** Margin counts because a question that fits two articles equally is often answered from the wrong one. */
 export const CONFIDENCE_WEIGHTS = { coverage: 0.4, score: 0.4, margin: 0.2 };

@@ -26,8 +26,11 @@ export interface ArticleKnowledgeBaseOptions {
 }
 
 /** "Today" in the UK, where review dates are set: an article due on a date is served all that day. */
+// Built once: constructing an Intl formatter costs far more than using one.
+const UK_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 export function ukDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return UK_DATE.format(at);
 }
 
 export function isExpired(article: Pick<Article, 'reviewDue'>, today: string): boolean {
@@ -102,12 +105,17 @@ export interface BuildOptions extends ArticleKnowledgeBaseOptions {
 
 /** The default composition: lexical alone, or lexical and vector fused when an embeddings provider is given. */
 export async function buildKnowledgeBase(articles: readonly Article[], options: BuildOptions): Promise<ArticleKnowledgeBase> {
-  let retriever = options.retriever;
-  if (!retriever) {
-    const lexical = new LexicalRetriever(articles);
-    retriever = options.embeddings
-      ? new RankFusionRetriever([lexical, await VectorRetriever.create(articles, options.embeddings, { minSimilarity: options.minSimilarity, cache: options.vectorCache })])
-      : lexical;
+  if (options.retriever) return new ArticleKnowledgeBase(articles, options);
+  const lexical = new LexicalRetriever(articles);
+  if (!options.embeddings) return new ArticleKnowledgeBase(articles, { ...options, retriever: lexical });
+  let vector: VectorRetriever;
+  try {
+    vector = await VectorRetriever.create(articles, options.embeddings, { minSimilarity: options.minSimilarity, cache: options.vectorCache });
+  } catch (err) {
+    // The embedded lexical retriever stands on its own: a provider outage degrades ranking, not service.
+    options.logger?.warn({ problem: (err as Error).message }, 'embeddings unavailable; answering with lexical retrieval only');
+    return new ArticleKnowledgeBase(articles, { ...options, retriever: lexical });
   }
-  return new ArticleKnowledgeBase(articles, { ...options, retriever });
+  const onError = (err: unknown) => options.logger?.warn({ problem: (err as Error).message }, 'a retriever failed; answering from the others');
+  return new ArticleKnowledgeBase(articles, { ...options, retriever: new RankFusionRetriever([lexical, vector], { onError }) });
 }

@@ -26,7 +26,7 @@ export interface LexicalHit {
 }
 
 /** Field weights: a word in the title or in a question people really ask says more than one in the body. */
-export const FIELD_BOOST = { title: 3, questions: 2.5, tags: 1.5, summary: 1.5, body: 1 };
+export const FIELD_BOOST = { title: 2.5, questions: 2, tags: 2.5, summary: 2, body: 1.5 };
 
 interface IndexedDoc {
   id: string;

@@ -7,6 +7,8 @@ export interface RankFusionOptions extends BaseRetrieverInput {
   /** The usual RRF constant: dampens the advantage of rank 1 over rank 2. */
   rankConstant?: number;
   k?: number;
+  /** Told when one retriever fails; the others still answer (an embeddings API being down must not stop answers). */
+  onError?: (err: unknown, retriever: number) => void;
 }
 
 /**
@@ -18,15 +20,23 @@ export class RankFusionRetriever extends BaseRetriever<RetrievedMetadata> {
   lc_namespace = ['carepoint', 'knowledge', 'retrievers'];
   private readonly c: number;
   private readonly k: number;
+  private readonly onError: RankFusionOptions['onError'];
 
   constructor(private readonly retrievers: BaseRetriever<RetrievedMetadata>[], options: RankFusionOptions = {}) {
     super(options);
+    this.onError = options.onError;
     this.c = options.rankConstant ?? 60;
     this.k = options.k ?? 5;
   }
 
   override async _getRelevantDocuments(query: string, runManager?: CallbackManagerForRetrieverRun): Promise<Document<RetrievedMetadata>[]> {
-    const lists = await Promise.all(this.retrievers.map((r) => r.invoke(query, { callbacks: runManager?.getChild() })));
+    const settled = await Promise.allSettled(this.retrievers.map((r) => r.invoke(query, { callbacks: runManager?.getChild() })));
+    if (settled.every((s) => s.status === 'rejected')) throw (settled[0] as PromiseRejectedResult).reason;
+    const lists = settled.map((s, i) => {
+      if (s.status === 'fulfilled') return s.value;
+      this.onError?.(s.reason, i);
+      return [];
+    });
     const fused = new Map<string, { score: number; confidence: number; first: Document<RetrievedMetadata>; ranks: number[] }>();
     lists.forEach((docs, which) => {
       docs.forEach((doc, rank) => {

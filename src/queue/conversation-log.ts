@@ -12,18 +12,19 @@ export async function recordInbound(
   input: { conversationId: string; channel: Channel; requesterKey: string; externalId?: string; text: string; reference?: unknown },
 ): Promise<boolean> {
   const now = clock.now();
-  await db.query(
-    `insert into conversations (id, channel, requester_key, reference, created_at, last_seen_at)
-     values ($1, $2, $3, $4::jsonb, $5, $5)
-     on conflict (id) do update set last_seen_at = excluded.last_seen_at,
-       reference = coalesce(excluded.reference, conversations.reference)`,
-    [input.conversationId, input.channel, input.requesterKey, input.reference ? JSON.stringify(input.reference) : null, now],
-  );
+  // One round trip: the conversation row and the message go in together (a turn's hot path).
   const { rows } = await db.query(
-    `insert into messages (conversation_id, direction, external_id, text, created_at) values ($1, 'in', $2, $3, $4)
+    `with conversation as (
+       insert into conversations (id, channel, requester_key, reference, created_at, last_seen_at)
+       values ($1, $2, $3, $4::jsonb, $5, $5)
+       on conflict (id) do update set last_seen_at = excluded.last_seen_at,
+         reference = coalesce(excluded.reference, conversations.reference)
+     )
+     insert into messages (conversation_id, direction, external_id, text, created_at) values ($1, 'in', $6, $7, $5)
      on conflict (conversation_id, external_id) where direction = 'in' and external_id is not null do nothing
      returning id`,
-    [input.conversationId, input.externalId ?? null, input.text, now],
+    [input.conversationId, input.channel, input.requesterKey, input.reference ? JSON.stringify(input.reference) : null, now,
+      input.externalId ?? null, input.text],
   );
   return rows.length > 0;
 }

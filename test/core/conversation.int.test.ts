@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotClient } from '../support/bot-client.js';
+import { BotClient } from '../../src/tools/bot-client.js';
 import { CONCERN_ANSWERS } from '../support/concern-answers.js';
 import { DEV_TOKEN, startCarepoint, type RunningCarepoint } from '../support/start-carepoint.js';
 
@@ -59,7 +59,7 @@ describe('a patient over HTTP (POST /api/messages, expectReplies)', () => {
   });
 
   it('refuses the queue without the co-ordinator token, or with a wrong one, and shows no data', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token-00' }, { authorization: DEV_TOKEN }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-wrong-token-00' }, { authorization: DEV_TOKEN }]) {
       const response = await fetch(`${server.url}/api/queue`, { headers });
       expect(response.status).toBe(401);
       expect(JSON.stringify(await response.json())).not.toMatch(/items|CP-/);

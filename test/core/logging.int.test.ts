@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotClient } from '../support/bot-client.js';
+import { BotClient } from '../../src/tools/bot-client.js';
 import { startCarepoint, type RunningCarepoint } from '../support/start-carepoint.js';
 
 let server: RunningCarepoint;

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { BotClient } from '../support/bot-client.js';
+import { BotClient } from '../../src/tools/bot-client.js';
 import { CONCERN_ANSWERS } from '../support/concern-answers.js';
 import { freshDataDir } from '../support/database-template.js';
 import { startServerProcess } from '../support/server-process.js';

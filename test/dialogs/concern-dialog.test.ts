@@ -50,7 +50,7 @@ describe('concern dialog', () => {
       ...restOfConcern,
       ['yes', PASSED_ON],
     ]);
-    const key = `test:${adapter.conversation.user.id}`;
+    const key = `test:${adapter.conversation.user!.id}`;
     const [concern] = await concernsOf(bot.db, key);
     expect(concern).toBeDefined();
     expect(concern!.priority).toBe('soon');
@@ -89,7 +89,7 @@ describe('concern dialog', () => {
       ['no', SUMMARY, IS_THAT_RIGHT],
       ['yes', /CP-[A-HJ-NP-Z2-9]{6}.*aims to contact you today/],
     ]);
-    const [concern] = await concernsOf(bot.db, `test:${adapter.conversation.user.id}`);
+    const [concern] = await concernsOf(bot.db, `test:${adapter.conversation.user!.id}`);
     expect(concern!.priority).toBe('urgent');
     expect(concern!.details).toMatchObject({
       subject: 'someone-else', relationship: 'my mum', name: 'Mary Jones', dateOfBirth: '1941-03-03',
@@ -105,7 +105,7 @@ describe('concern dialog', () => {
       ...restOfConcern,
       ['no', /go through it again/, WHO],
     ]);
-    expect(await concernsOf(bot.db, `test:${adapter.conversation.user.id}`)).toHaveLength(0);
+    expect(await concernsOf(bot.db, `test:${adapter.conversation.user!.id}`)).toHaveLength(0);
   });
 
   it('cancels at any point, and then answers questions as normal', async () => {
@@ -116,7 +116,7 @@ describe('concern dialog', () => {
       ['cancel', /stopped that and nothing was sent/],
       ['cancel', /nothing in progress/],
     ]);
-    expect(await concernsOf(bot.db, `test:${adapter.conversation.user.id}`)).toHaveLength(0);
+    expect(await concernsOf(bot.db, `test:${adapter.conversation.user!.id}`)).toHaveLength(0);
   });
 
   it('starts again from the first question on "start again"', async () => {

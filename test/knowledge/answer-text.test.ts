@@ -31,6 +31,13 @@ describe('answer text', () => {
     expect(a.smsMore).toContain('Using a spacer:');
   });
 
+  it('puts "When to get help" straight after the relevant passage on MORE, so that a cut never drops it', () => {
+    const long = article({ ...ARTICLES[0]!, body: `## Ways to order\n\n${'Use the NHS App. '.repeat(60)}\n\n## How long it takes\n\n${'Allow 3 days. '.repeat(80)}\n\n## When to get help\n\nIf you have run out, ask a pharmacist today.` });
+    const { smsMore } = answerText(long, 'how do i order');
+    expect(smsMore).toMatch(/^Ways to order:[^]*When to get help:\nIf you have run out, ask a pharmacist today\.\n\nHow long it takes:/);
+    expect(smsMore!.length).toBeLessThanOrEqual(SMS_MAX);
+  });
+
   it('keeps SMS within 1,600 GSM-7 characters whatever the article holds', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', minLength: 20, maxLength: 299 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6000 }), (summary, body) => {

@@ -67,6 +67,26 @@ describe('reciprocal rank fusion', () => {
     expect(docs[0]!.metadata).toMatchObject({ id: 'kidney-blood-pressure', score: 1 });
   });
 
+  it('answers from the lexical side when the embeddings provider is down, at build or at question time', async () => {
+    class DownEmbeddings extends FakeEmbeddings {
+      override embedDocuments(): Promise<number[][]> {
+        return Promise.reject(new Error('provider down'));
+      }
+    }
+    class FlakyEmbeddings extends FakeEmbeddings {
+      override embedQuery(): Promise<number[]> {
+        return Promise.reject(new Error('provider down'));
+      }
+    }
+    const warnings: string[] = [];
+    const logger = { warn: (_: unknown, msg: string) => warnings.push(msg) } as unknown as import('../../src/logging.js').Logger;
+    for (const embeddings of [new DownEmbeddings(), new FlakyEmbeddings()]) {
+      const kb = await buildKnowledgeBase(articles, { clock, embeddings, logger });
+      expect(await kb.answer('need to change my appt')).toMatchObject({ answered: true, source: { id: 'general-appointments' } });
+    }
+    expect(warnings).toEqual(['embeddings unavailable; answering with lexical retrieval only', 'a retriever failed; answering from the others']);
+  });
+
   it('embeds each article text only once across rebuilds', async () => {
     let embedded = 0;
     class CountingEmbeddings extends FakeEmbeddings {

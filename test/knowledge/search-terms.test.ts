@@ -9,6 +9,8 @@ describe('searchTerms', () => {
     ['my bp', 'blood pressure'],
     ['puffer', 'inhaler'],
     ['t2 diabetes', 'type 2 diabetes'],
+    ['go to a and e', 'go to A&E'],
+    ['go to a&e', 'emergency department'],
   ])('treats the SMS spelling %j as %j', (sms, full) => {
     expect(searchTerms(sms)).toEqual(searchTerms(full));
   });

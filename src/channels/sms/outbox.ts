@@ -205,7 +205,9 @@ export async function recordDeliveryStatus(
   const { rows } = await db.query<OutboxRow>(
     `update sms_outbox set
        delivery_status = case when ${DELIVERY_RANK('$2')} >= ${DELIVERY_RANK('delivery_status')} then $2 else delivery_status end,
-       delivery_error_code = coalesce($3, delivery_error_code), updated_at = $4
+       delivery_error_code = coalesce($3, delivery_error_code),
+       contact_problem = case when $2 in ('undelivered', 'failed') then 'undelivered' else contact_problem end,
+       updated_at = $4
      where twilio_sid = $1
      returning ${COLUMNS}`,
     [input.twilioSid, input.status, input.errorCode ?? null, clock.now()],

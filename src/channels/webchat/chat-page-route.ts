@@ -55,17 +55,24 @@ function contentTypeOf(file: string): string {
   return 'image/x-icon';
 }
 
+/** The sha256 of an empty <style> element. */
+const EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
+
 /**
  * The page's Content-Security-Policy: only this origin, plus the Direct Line service when Azure carries the
- * chat. Web Chat writes its styles into <style> elements at run time; they carry this response's nonce.
+ * chat. Web Chat styles itself at run time (emotion): it creates empty <style> elements and fills them
+ * through the CSSOM (insertRule), which the policy does not govern. Web Chat's own elements carry this
+ * response's nonce; the scroll panel inside it (react-scroll-to-bottom) is not given the nonce, so empty
+ * <style> elements are allowed by their hash. No inline style text is allowed.
+ * Web Chat also draws a few images from blob: URLs it creates itself.
  */
 export function contentSecurityPolicy(nonce: string, directLineOrigin?: string): string {
   const connect = ["'self'", ...(directLineOrigin ? [directLineOrigin] : [])].join(' ');
   return [
     "default-src 'self'",
     "script-src 'self'",
-    `style-src 'self' 'nonce-${nonce}'`,
-    "img-src 'self' data:",
+    `style-src 'self' 'nonce-${nonce}' ${EMPTY_STYLE_HASH}`,
+    "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src ${connect}`,
     "object-src 'none'",

@@ -8,7 +8,7 @@ export interface BotReply {
 
 /**
  * Talks to POST /api/messages the way a Bot Framework channel does, with deliveryMode "expectReplies"
- * so the replies come back in the response body.
+ * so the replies come back in the response body. Used by `npm run chat`, the tests and the benchmark.
  */
 export class BotClient {
   readonly conversationId: string;

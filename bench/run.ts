@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { freePort } from '../test/support/server-process.js';
+
+/**
+ * `npm run bench`: full Carepoint turns (a knowledge question; conversation state read and written in
+ * PGlite) against a bare botbuilder echo bot on the same stack, 16 connections, median of several runs,
+ * and the knowledge base's own latency. Prints JSON.
+ */
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = 16;
+const QUESTIONS = [
+  'how do i order my repeat prescription', 'what does my egfr mean', 'how do i look after my fistula',
+  'what is a hypo', 'who do i chase about my referral', 'can i drive with epilepsy',
+];
+
+async function startProcess(entry: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return { child, url };
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${entry} did not become ready`);
+}
+
+function load(url: string): Promise<autocannon.Result> {
+  let n = 0;
+  return autocannon({
+    url: `${url}/api/messages`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        // One conversation per connection, so every turn reads and writes existing state.
+        setupRequest: (request, connection: object) => {
+          const context = connection as { conversation?: string };
+          context.conversation ??= randomUUID();
+          n++;
+          return {
+            ...request,
+            body: JSON.stringify({
+              type: 'message', id: `bench-${n}`, text: QUESTIONS[n % QUESTIONS.length], channelId: 'emulator',
+              serviceUrl: 'http://127.0.0.1:9', from: { id: `user-${context.conversation}` }, recipient: { id: 'bot' },
+              conversation: { id: context.conversation }, deliveryMode: 'expectReplies',
+            }),
+          };
+        },
+      },
+    ],
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function measure(name: string, entry: string, env: Record<string, string>) {
+  const { child, url } = await startProcess(entry, env);
+  await load(url); // warm-up: JIT, caches, first state rows
+  const runs: autocannon.Result[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await load(url));
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const rssMiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  child.kill('SIGTERM');
+  const errors = runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0);
+  return {
+    name,
+    requestsPerSecond: median(runs.map((r) => r.requests.average)),
+    p50Ms: median(runs.map((r) => r.latency.p50)),
+    p99Ms: median(runs.map((r) => r.latency.p99)),
+    errors,
+    peakRssMiB: Math.round(rssMiB),
+  };
+}
+
+const carepoint = await measure('carepoint', 'src/main.ts', { DATA_DIR: mkdtempSync(join(tmpdir(), 'carepoint-bench-')) });
+const echo = await measure('echo-bot', 'bench/echo-bot.ts', {});
+const { runKnowledgeBench } = await import('./knowledge-bench.js');
+const knowledge = await runKnowledgeBench();
+console.log(JSON.stringify({
+  connections: CONNECTIONS, runs: RUNS, secondsPerRun: SECONDS,
+  carepoint, echo,
+  throughputVsEcho: Math.round((carepoint.requestsPerSecond / echo.requestsPerSecond) * 100) / 100,
+  knowledge,
+}, null, 2));

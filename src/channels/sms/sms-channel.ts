@@ -1,0 +1,79 @@
+import type { ActivityHandler } from 'botbuilder';
+import type { Request, Server } from 'restify';
+import type { Clock } from '../../clock.js';
+import { isLoopbackHost, type Config } from '../../config.js';
+import type { Database } from '../../db/database.js';
+import type { Logger } from '../../logging.js';
+import { registerSmsSimulator } from './dev-sms-simulator.js';
+import { DEFAULT_OUTBOX_TIMING, OutboxWorker, type OutboxTiming } from './outbox-worker.js';
+import { SmsAdapter } from './sms-adapter.js';
+import { registerSmsRoutes } from './sms-routes.js';
+import { TwilioSmsSender, type SmsSender } from './sms-sender.js';
+
+/** What tests may tune (through the composition root's Overrides). */
+export interface SmsOverrides {
+  outbox?: Partial<OutboxTiming>;
+  /** Replies later than this in a turn go by outbox instead of TwiML. Default 10 s (Twilio waits 15 s). */
+  replyDeadlineMs?: number;
+  sender?: SmsSender;
+}
+
+export interface SmsChannelDeps {
+  config: Pick<Config, 'NODE_ENV' | 'HOST' | 'PUBLIC_BASE_URL' | 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_PHONE_NUMBER' | 'TWILIO_API_BASE_URL'>;
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  hashId: (value: string) => string;
+  overrides?: SmsOverrides;
+}
+
+export interface SmsChannel {
+  /** Use the shared inbound middleware on it and set onTurnError, as for every adapter. */
+  adapter: SmsAdapter;
+  /** POST /api/sms, POST /api/sms/status, and in development on loopback the simulator at /dev/sms. */
+  register(server: Server, bot: ActivityHandler): void;
+  /** Starts the outbox worker once the server listens; `publicBaseUrl` is where Twilio reaches us. */
+  start(publicBaseUrl: string): void;
+  /** Stops the outbox worker (before storage closes). */
+  stop(): Promise<void>;
+}
+
+/** The SMS channel's parts, built from configuration. */
+export function createSmsChannel(deps: SmsChannelDeps): SmsChannel {
+  const { config, db, clock, logger, hashId } = deps;
+  const overrides = deps.overrides ?? {};
+  const sender = overrides.sender ?? twilioSender(config);
+  const adapter = new SmsAdapter({ db, clock, logger, botNumber: config.TWILIO_PHONE_NUMBER, replyDeadlineMs: overrides.replyDeadlineMs ?? 10_000 });
+  const worker = new OutboxWorker({ db, clock, logger, hashId, sender, timing: { ...DEFAULT_OUTBOX_TIMING, ...overrides.outbox } });
+  const host = config.HOST.includes(':') && !config.HOST.startsWith('[') ? `[${config.HOST}]` : config.HOST;
+  const localBaseUrl = (req: Request) => `http://${host}:${req.socket.localPort}`;
+  const publicBaseUrl = (req: Request) => config.PUBLIC_BASE_URL ?? localBaseUrl(req);
+
+  if (!config.TWILIO_AUTH_TOKEN) {
+    logger.warn({ event: 'sms-not-configured' }, 'TWILIO_AUTH_TOKEN is not set: the SMS webhook (/api/sms) refuses every request');
+  }
+
+  return {
+    adapter,
+    register(server, bot) {
+      registerSmsRoutes(server, {
+        db, clock, adapter, bot, hashId, authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl, duplicateWaitMs: 12_000,
+      });
+      if (config.NODE_ENV === 'development' && isLoopbackHost(config.HOST)) {
+        registerSmsSimulator(server, {
+          db, authToken: config.TWILIO_AUTH_TOKEN, accountSid: config.TWILIO_ACCOUNT_SID,
+          carepointNumber: config.TWILIO_PHONE_NUMBER, localBaseUrl, publicBaseUrl,
+        });
+        logger.info({ path: '/dev/sms' }, 'SMS simulator available (development, loopback only)');
+      }
+    },
+    start: (publicBaseUrl) => worker.start(`${publicBaseUrl.replace(/\/+$/, '')}/api/sms/status`),
+    stop: () => worker.stop(),
+  };
+}
+
+function twilioSender(config: SmsChannelDeps['config']): SmsSender | undefined {
+  const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_PHONE_NUMBER: from } = config;
+  if (!accountSid || !authToken || !from) return undefined;
+  return new TwilioSmsSender({ accountSid, authToken, from, apiBaseUrl: config.TWILIO_API_BASE_URL });
+}

@@ -1,0 +1,136 @@
+import type { ActivityHandler } from 'botbuilder';
+import type { Request, Response, Server } from 'restify';
+import twilio from 'twilio';
+import { z } from 'zod';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/database.js';
+import { withRequestLogger } from '../../http/request-context.js';
+import type { LoggedRequest } from '../../http/server.js';
+import type { Logger } from '../../logging.js';
+import { awaitInboundReply, claimInboundSms, storeInboundReply } from './inbound-deliveries.js';
+import { flagConcernContactProblem, recordDeliveryStatus } from './outbox.js';
+import type { SmsAdapter } from './sms-adapter.js';
+import { normalisePhone, patientIdForPhone, smsConversationId } from './sms-contacts.js';
+import { joinForSms, smsTextOf } from './sms-text.js';
+import { smsTurnLogic } from './sms-turn.js';
+import { checkTwilioSignature, type SignatureCheck } from './twilio-signature.js';
+
+export interface SmsRouteDeps {
+  db: Database;
+  clock: Clock;
+  adapter: SmsAdapter;
+  bot: ActivityHandler;
+  hashId: (value: string) => string;
+  authToken: string | undefined;
+  /** The base URL Twilio is given (PUBLIC_BASE_URL), or this server's own address when none is set. */
+  publicBaseUrl: (req: Request) => string;
+  /** How long a repeated delivery waits for the first one's reply. */
+  duplicateWaitMs: number;
+}
+
+const inboundSchema = z.object({
+  MessageSid: z.string().regex(/^[A-Za-z0-9]{10,64}$/),
+  From: z.string().min(1).max(64),
+  Body: z.string().max(10_000).default(''),
+  NumMedia: z.coerce.number().int().min(0).max(50).default(0),
+});
+
+const statusSchema = z.object({
+  MessageSid: z.string().regex(/^[A-Za-z0-9]{10,64}$/),
+  MessageStatus: z.string().regex(/^[a-z-]{2,20}$/),
+  ErrorCode: z.string().regex(/^\d{1,6}$/).optional(),
+});
+
+const SORRY =
+  'Sorry, something went wrong on our side. If this is an emergency call 999; if it is urgent, call NHS 111. ' +
+  'Please send your last message again in a moment.';
+
+export function toTwiml(messages: string[]): string {
+  const response = new twilio.twiml.MessagingResponse();
+  for (const text of messages) response.message(text);
+  return response.toString();
+}
+
+function sendTwiml(res: Response, twiml: string): void {
+  res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
+  res.end(twiml);
+}
+
+/**
+ * POST /api/sms (Twilio's inbound message webhook) and POST /api/sms/status (delivery status callbacks).
+ * Every request must carry a valid Twilio signature; anything else is refused before it is read or stored.
+ */
+export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
+  server.post('/api/sms', async (req, res) => {
+    const log = (req as LoggedRequest).carepointLog;
+    const check = checkTwilioSignature(req, deps.authToken, deps.publicBaseUrl(req));
+    if (!check.ok) return refuse(res, log, check, 'inbound');
+    const parsed = inboundSchema.safeParse(check.params);
+    if (!parsed.success) {
+      log.warn({ event: 'sms-bad-webhook', fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'SMS webhook missing fields');
+      res.send(400, { error: 'not a Twilio message webhook' });
+      return;
+    }
+    const { MessageSid: messageSid, From, Body: body, NumMedia: numMedia } = parsed.data;
+    const phone = normalisePhone(From);
+    if (!phone) {
+      log.warn({ event: 'sms-unknown-sender' }, 'SMS from a sender that is not a phone number; not answered');
+      return sendTwiml(res, toTwiml([]));
+    }
+    const conversationId = smsConversationId(phone);
+    const turnLog = log.child({ channel: 'sms', conversation: deps.hashId(conversationId) });
+
+    if (!(await claimInboundSms(deps.db, deps.clock, { messageSid, conversationId }))) {
+      const twiml = await awaitInboundReply(deps.db, messageSid, { timeoutMs: deps.duplicateWaitMs, pollMs: 50 });
+      turnLog.info({ event: 'sms-duplicate-delivery', answered: twiml !== undefined }, 'SMS webhook delivered again; not processed');
+      return sendTwiml(res, twiml ?? toTwiml([]));
+    }
+
+    let twiml: string;
+    try {
+      const patientId = await patientIdForPhone(deps.db, phone);
+      const message = { messageSid, phone, body, numMedia, patientId };
+      const result = await withRequestLogger(log, () =>
+        deps.adapter.processInbound(message, smsTurnLogic({ db: deps.db, clock: deps.clock, bot: deps.bot, logger: turnLog }, message)),
+      );
+      twiml = toTwiml(joinForSms(result.replies.map(smsTextOf)));
+      turnLog.info({ event: 'sms-turn', replies: result.replies.length, late: result.late, linked: patientId !== undefined }, 'SMS turn');
+    } catch (err) {
+      turnLog.error({ err, event: 'sms-turn-failed' }, 'SMS turn failed');
+      twiml = toTwiml([SORRY]);
+    }
+    try {
+      await storeInboundReply(deps.db, deps.clock, messageSid, twiml);
+    } catch (err) {
+      turnLog.error({ err, event: 'sms-reply-not-stored' }, 'SMS reply could not be stored for repeated deliveries');
+    }
+    sendTwiml(res, twiml);
+  });
+
+  server.post('/api/sms/status', async (req, res) => {
+    const log = (req as LoggedRequest).carepointLog;
+    const check = checkTwilioSignature(req, deps.authToken, deps.publicBaseUrl(req));
+    if (!check.ok) return refuse(res, log, check, 'status');
+    const parsed = statusSchema.safeParse(check.params);
+    if (!parsed.success) {
+      res.send(400, { error: 'not a Twilio status callback' });
+      return;
+    }
+    const { MessageSid, MessageStatus, ErrorCode } = parsed.data;
+    const item = await recordDeliveryStatus(deps.db, deps.clock, { twilioSid: MessageSid, status: MessageStatus, errorCode: ErrorCode });
+    if (!item) log.info({ event: 'sms-status-unknown-message' }, 'status callback for a message not in the outbox');
+    else {
+      log.info({ event: 'sms-status', outboxId: item.id, status: MessageStatus, errorCode: ErrorCode }, 'SMS delivery status');
+      if (MessageStatus === 'undelivered' || MessageStatus === 'failed') {
+        await flagConcernContactProblem(deps.db, deps.clock, item, 'undelivered');
+      }
+    }
+    res.send(204);
+  });
+}
+
+/** 403 and one log line that says why, without anything from the request. */
+function refuse(res: Response, log: Logger, check: Exclude<SignatureCheck, { ok: true }>, route: 'inbound' | 'status'): void {
+  log.warn({ event: 'sms-signature-rejected', reason: check.reason, route }, 'SMS webhook refused');
+  res.send(403, { error: 'forbidden' });
+}

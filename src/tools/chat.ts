@@ -1,0 +1,39 @@
+import { createInterface } from 'node:readline/promises';
+import { BotClient, type BotReply } from './bot-client.js';
+
+/**
+ * `npm run chat`: talk to a running Carepoint from the terminal, as a patient would in a chat window.
+ * `npm run chat -- http://127.0.0.1:3978` (or CAREPOINT_URL) picks the server.
+ */
+const url = process.argv[2] ?? process.env.CAREPOINT_URL ?? 'http://127.0.0.1:3978';
+const client = new BotClient(url, { channelId: 'emulator' });
+
+function show(replies: BotReply[]): void {
+  for (const reply of replies) {
+    if (reply.text) console.log(`\nCarepoint: ${reply.text.replace(/\n/g, '\n           ')}`);
+    const actions = reply.suggestedActions?.actions ?? [];
+    if (actions.length > 0) console.log(`           [${actions.map((a) => a.title ?? String(a.value)).join(' | ')}]`);
+  }
+  console.log();
+}
+
+try {
+  show(await client.join());
+} catch (error) {
+  console.error(`Cannot reach Carepoint at ${url} (${(error as Error).message}). Start it first with: npm start`);
+  process.exit(1);
+}
+console.log('(Type your message and press Enter. Ctrl+D or "/quit" to leave.)\n');
+const terminal = createInterface({ input: process.stdin, output: process.stdout });
+terminal.on('close', () => process.exit(0));
+for (;;) {
+  const text = (await terminal.question('You: ')).trim();
+  if (text === '/quit') break;
+  if (text === '') continue;
+  try {
+    show(await client.send(text));
+  } catch (error) {
+    console.error(`(Could not send: ${(error as Error).message})`);
+  }
+}
+terminal.close();

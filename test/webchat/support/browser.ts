@@ -1,0 +1,96 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's chromium (apt-get install -y chromium); never a downloaded browser. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM_PATH);
+
+export const ARTIFACTS_DIR = fileURLToPath(new URL('../../../test-artifacts/webchat/', import.meta.url));
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface ChatPage {
+  page: Page;
+  /** Content-Security-Policy violations and uncaught script errors seen so far. */
+  problems: () => string[];
+  close: () => Promise<void>;
+}
+
+/** Opens the chat page in a fresh browser context and waits for Carepoint's greeting. */
+export async function openChat(
+  browser: Browser,
+  url: string,
+  options: { width?: number; height?: number; deviceScaleFactor?: number } = {},
+): Promise<ChatPage> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1024, height: options.height ?? 900 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
+    locale: 'en-GB',
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`script error: ${error.message}`));
+  await page.exposeFunction('reportCspViolation', (text: string) => problems.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as unknown as { reportCspViolation: (t: string) => void })
+        .reportCspViolation(`CSP ${e.violatedDirective} blocked ${e.blockedURI}`);
+    });
+  });
+  await page.goto(url);
+  await waitForReply(page, 'Hello, I am Carepoint');
+  return { page, problems: () => [...problems], close: () => context.close() };
+}
+
+/** Carepoint's messages (not the patient's). */
+export function botMessages(page: Page) {
+  return page.locator('.webchat__bubble:not(.webchat__bubble--from-user) .webchat__bubble__content');
+}
+
+export async function waitForReply(page: Page, text: string | RegExp, timeout = 15_000): Promise<string> {
+  const reply = botMessages(page).filter({ hasText: text }).last();
+  await reply.waitFor({ state: 'visible', timeout });
+  return (await reply.innerText()).trim();
+}
+
+export function messageBox(page: Page) {
+  return page.getByRole('textbox', { name: 'Your message to Carepoint' });
+}
+
+/** Types a message the way a patient does, and sends it with Enter. */
+export async function say(page: Page, text: string): Promise<void> {
+  const box = messageBox(page);
+  await box.fill(text);
+  await box.press('Enter');
+  await page.locator('.webchat__bubble--from-user .webchat__bubble__content').filter({ hasText: text }).last()
+    .waitFor({ state: 'visible' });
+}
+
+/** Clicks one of the answers offered as buttons (a choice prompt's suggested actions). */
+export async function choose(page: Page, label: string): Promise<void> {
+  await page.getByRole('toolbar', { name: 'Answers you can choose' }).getByRole('button', { name: label, exact: true }).click();
+  await page.locator('.webchat__bubble--from-user .webchat__bubble__content').filter({ hasText: label }).last()
+    .waitFor({ state: 'visible' });
+}
+
+/** Keeps a picture of this step of the journey as a test artifact. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const path = `${ARTIFACTS_DIR}${name}.png`;
+  // Let Web Chat finish scrolling to the newest message.
+  await page.waitForTimeout(400);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** True when the page is wider than the window (a horizontal scroll bar). */
+export function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}
