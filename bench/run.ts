@@ -87,13 +87,18 @@ async function measure(name: string, entry: string, env: Record<string, string>)
   };
 }
 
-const carepoint = await measure('carepoint', 'src/main.ts', { DATA_DIR: mkdtempSync(join(tmpdir(), 'carepoint-bench-')) });
+const carepoint = await measure('carepoint (embedded PGlite)', 'src/main.ts', { DATA_DIR: mkdtempSync(join(tmpdir(), 'carepoint-bench-')) });
+// The same turns with storage on a PostgreSQL server, where one is given (BENCH_DATABASE_URL).
+const onServer = process.env.BENCH_DATABASE_URL
+  ? await measure('carepoint (PostgreSQL server)', 'src/main.ts', { DATABASE_URL: process.env.BENCH_DATABASE_URL, DATA_DIR: tmpdir() })
+  : undefined;
 const echo = await measure('echo-bot', 'bench/echo-bot.ts', {});
 const { runKnowledgeBench } = await import('./knowledge-bench.js');
 const knowledge = await runKnowledgeBench();
 console.log(JSON.stringify({
   connections: CONNECTIONS, runs: RUNS, secondsPerRun: SECONDS,
-  carepoint, echo,
+  carepoint, carepointOnPostgres: onServer, echo,
   throughputVsEcho: Math.round((carepoint.requestsPerSecond / echo.requestsPerSecond) * 100) / 100,
+  throughputVsEchoOnPostgres: onServer ? Math.round((onServer.requestsPerSecond / echo.requestsPerSecond) * 100) / 100 : undefined,
   knowledge,
 }, null, 2));

@@ -19,7 +19,8 @@ export function createHttpServer(logger: Logger): HttpServer {
     inFlight++;
     const started = process.hrtime.bigint();
     (req as LoggedRequest).carepointLog = logger.child({ requestId: req.getId() });
-    res.once('finish', () => {
+    // 'close' also fires when the client goes away mid-request, which 'finish' never does.
+    res.once('close', () => {
       inFlight--;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const log = (req as LoggedRequest).carepointLog;
