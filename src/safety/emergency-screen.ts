@@ -32,13 +32,19 @@ const MAX_GAP = 2;
 const NEGATORS = new Set(['no', 'not', 'never', 'without', 'denies', 'nor', 'none', 'neither', 'cannot']);
 /** Words that may sit between a negator and what it negates ("not having any chest pain"). */
 const NEGATION_FILLERS = new Set(['any', 'have', 'has', 'had', 'got', 'feel', 'feeling', 'having', 'a', 'an', 'the', 'real', 'really', 'more', 'signs', 'sign', 'of', 'symptoms', 'do', 'does', 'did', 'is', 'are', 'was', 'were', 'he', 'she', 'they', 'i', 'it', 'been', 'experiencing', 'noticed', 'seen', 'obvious', 'actual', 'bad', 'much']);
-/** Words that open a new clause: negation does not reach across them. */
+/** Words that open a new clause. */
+const CONJUNCTIONS = new Set(['and', 'but', 'or', 'so', 'though', 'although', 'however', 'because', 'while', 'yet']);
+/** Negation does not reach back across these. */
 const CLAUSE_BREAKS = new Set(['and', 'but', 'or', 'so', 'though', 'although', 'however', 'because', 'just', 'now', 'then', 'yet', 'while']);
 /** Before a phrasing in its sentence, these make it a question about warning signs or a hypothetical. */
 const QUESTION_CUES = [/\bif\b/, /\bsigns?\b/, /\bsymptoms?\b/, /\bwarning\b/, /\bhow (do|would|can|could) (i|you|we) (know|tell|spot|recogni[sz]e)\b/, /\bwhat (is|are|does|do)\b.*\b(mean|like|look)\b/, /\bin case\b/, /\babout\b/, /\bwhat happens\b/, /\bwhen (should|do|to)\b.*\b(call|ring|phone|999|111)\b/, /\bhow to (spot|recogni[sz]e|tell|help|deal)\b/, /\bwhat (should|do|to) (i|we|you)? ?do (if|when)\b/, /\bexplain\b/, /\bleaflet\b/, /\binformation\b/, /\bcould (it|this) be\b.*\?/];
-/** Anywhere in the message, these mean it is happening now, whatever else it says. */
-const HAPPENING_NOW = /\b(right now|now|at the moment|currently|happening|has just|have just|just (collapsed|fell|started)|keeps|still|started|minutes ago|an hour ago|help me|please help|urgent|emergency)\b/;
+/** In the part of the sentence that holds the red flag, these mean it is happening now. */
+const HAPPENING_NOW = /\b(right now|now|at the moment|currently|happening|has just|have just|just (collapsed|fell|started)|started|minutes ago|an hour ago|help me|please help|tonight|today)\b/;
+/** "not bleeding now", "I'm fine now": a "now" that says it is not happening. */
+const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better)\b(\s+\w+){0,3}?\s+(right )?now\b/g;
 const PAST_ONLY = /\b(\d+|few|couple of|many|several)? ?(years?|months?|weeks?) ago\b|\blast (year|month|week)\b|\bin the past\b|\bused to\b|\bhistory of\b|\bpreviously\b|\bin (19|20)\d\d\b/;
+/** Anywhere in the sentence, these make it a question about warning signs rather than a report. */
+const ASKING_ONLY = [/\bhow (do|would|can|could|will) (i|you|we) (know|tell)\b/, /\bis (that|it|this) (an emergency|serious|normal)\b/, /\bjust (want|wanted|asking|wondering)\b/];
 
 export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
   const compiled = new WeakMap<RedFlagSet, CompiledPhrase[]>();
@@ -64,21 +70,22 @@ function compile(set: RedFlagSet): CompiledPhrase[] {
 }
 
 function screenText(text: string, phrases: CompiledPhrase[]): ScreenResult {
-  const whole = normaliseWords(text).join(' ');
-  const happeningNow = HAPPENING_NOW.test(whole);
-  const pastOnly = !happeningNow && PAST_ONLY.test(whole);
   const matches: FlagMatch[] = [];
   const setAside: ScreenResult['setAside'] = [];
-  for (const sentence of text.split(/[.!;,\n]+|\?(?=\s|$)/)) {
-    const words = normaliseWords(sentence);
+  for (const sentence of text.split(/[.!;\n]+|\?(?=\s|$)/)) {
+    const { words, clauseOf } = tokenise(sentence);
     if (words.length === 0) continue;
     const stems = words.map(stem);
     for (const p of phrases) {
-      const start = findPhrase(p, words, stems);
-      if (start < 0) continue;
-      if (isNegated(words, start)) setAside.push({ phrase: p.phrase, why: 'negated' });
-      else if (!happeningNow && isQuestion(words.slice(0, start).join(' '), sentence, text)) setAside.push({ phrase: p.phrase, why: 'question' });
-      else if (pastOnly) setAside.push({ phrase: p.phrase, why: 'past' });
+      const found = findPhrase(p, words, stems);
+      if (!found) continue;
+      const [start, end] = found;
+      // The clauses the phrasing stands in: "he had chest pain last month, and now..." is about last month.
+      const around = words.filter((_, i) => clauseOf[i]! >= clauseOf[start]! && clauseOf[i]! <= clauseOf[end]!).join(' ');
+      const happeningNow = HAPPENING_NOW.test(around.replace(NOT_NOW, ''));
+      if (isNegated(words, clauseOf, start)) setAside.push({ phrase: p.phrase, why: 'negated' });
+      else if (!happeningNow && isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence)) setAside.push({ phrase: p.phrase, why: 'question' });
+      else if (!happeningNow && PAST_ONLY.test(around)) setAside.push({ phrase: p.phrase, why: 'past' });
       else if (!matches.some((m) => m.flag.id === p.flag.id)) matches.push({ flag: p.flag, phrase: p.phrase });
     }
   }
@@ -86,10 +93,26 @@ function screenText(text: string, phrases: CompiledPhrase[]): ScreenResult {
   return { emergency: matches.length > 0, advice, matches, setAside };
 }
 
-/** Index of the first word of the phrase in the sentence, or -1. */
-function findPhrase(p: CompiledPhrase, words: string[], stems: string[]): number {
+/** Words of a sentence, each with the number of its clause: commas and conjunctions start a new one. */
+function tokenise(sentence: string): { words: string[]; clauseOf: number[] } {
+  const words: string[] = [];
+  const clauseOf: number[] = [];
+  let clause = 0;
+  for (const part of sentence.split(',')) {
+    for (const word of normaliseWords(part)) {
+      if (CONJUNCTIONS.has(word) && words.length > 0) clause++;
+      words.push(word);
+      clauseOf.push(clause);
+    }
+    clause++;
+  }
+  return { words, clauseOf };
+}
+
+/** Indexes of the first and last words of the phrase in the sentence, or undefined. */
+function findPhrase(p: CompiledPhrase, words: string[], stems: string[]): [number, number] | undefined {
   const required = p.tokens.filter((t) => !t.optional);
-  if (required.length === 0) return -1;
+  if (required.length === 0) return undefined;
   for (let start = 0; start < words.length; start++) {
     if (!sameWord(required[0]!, words[start]!, stems[start]!)) continue;
     let at = start;
@@ -108,31 +131,35 @@ function findPhrase(p: CompiledPhrase, words: string[], stems: string[]): number
       }
       at = found;
     }
-    if (ok) return start;
+    if (ok) return [start, at];
   }
-  return -1;
+  return undefined;
 }
 
 /** Same stem, or one slip of the keyboard in a longer word that keeps its first letter. */
 function sameWord(token: { word: string; stem: string }, word: string, wordStem: string): boolean {
   if (token.stem === wordStem || token.word === word) return true;
-  if (token.word.length < 4 || /\d/.test(token.word) || token.word[0] !== word[0]) return false;
+  if (token.word.length < 4 || word.length < 4 || /\d/.test(token.word) || token.word[0] !== word[0]) return false;
   const allowed = token.word.length >= 8 ? 2 : 1;
-  return editDistance(token.word, word, allowed) <= allowed || editDistance(token.stem, wordStem, allowed) <= allowed;
+  if (editDistance(token.word, word, allowed) <= allowed) return true;
+  // Stems of four letters or more only: "wee" and "we" are one letter apart but nothing alike.
+  return token.stem.length >= 4 && wordStem.length >= 4 && editDistance(token.stem, wordStem, allowed) <= allowed;
 }
 
-function isNegated(words: string[], start: number): boolean {
+function isNegated(words: string[], clauseOf: number[], start: number): boolean {
   for (let i = start - 1; i >= 0 && i >= start - 4; i--) {
     const word = words[i]!;
-    if (CLAUSE_BREAKS.has(word)) return false;
+    if (clauseOf[i] !== clauseOf[start] || CLAUSE_BREAKS.has(word)) return false;
     if (NEGATORS.has(word)) return true;
     if (!NEGATION_FILLERS.has(word)) return false;
   }
   return false;
 }
 
-function isQuestion(before: string, sentence: string, message: string): boolean {
+function isQuestion(before: string, sentenceWords: string, sentence: string): boolean {
   if (QUESTION_CUES.some((cue) => cue.test(before))) return true;
-  // "What are the signs of a stroke?": a question whose subject is the red flag itself.
-  return /\?/.test(sentence.length > 0 ? message : '') && /^\s*(what|how|when|which|is|are|can|could|should|does|do)\b/i.test(sentence) && /\b(signs?|symptoms?|mean|normal|cause|look like)\b/i.test(sentence);
+  if (ASKING_ONLY.some((cue) => cue.test(sentenceWords))) return true;
+  // "What are the signs of a stroke?", "what is sepsis": a question whose subject is the red flag itself.
+  if (/\b(what|whats) (is|are)( an?| the)?$/.test(before)) return true;
+  return /\?/.test(sentence) && /^\s*(what|how|when|which|is|are|can|could|should|does|do)\b/i.test(sentence) && /\b(signs?|symptoms?|mean|normal|cause|look like)\b/i.test(sentence);
 }

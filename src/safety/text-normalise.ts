@@ -27,7 +27,9 @@ export function normaliseWords(text: string): string[] {
   const raw = lowered.match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
   const words: string[] = [];
   for (const token of raw) {
-    const mapped = SPELLINGS[token] ?? SPELLINGS[token.replace(/'/g, '')];
+    const bare = token.replace(/'/g, '');
+    // Own properties only: "constructor" must stay a word, not become Object.prototype.constructor.
+    const mapped = Object.hasOwn(SPELLINGS, token) ? SPELLINGS[token] : Object.hasOwn(SPELLINGS, bare) ? SPELLINGS[bare] : undefined;
     if (mapped) words.push(...mapped.split(' '));
     else if (token.endsWith("'s")) words.push(token.slice(0, -2));
     else words.push(token.replace(/'/g, ''));
