@@ -7,8 +7,8 @@ import type { Clock } from '../src/clock.js';
 import type { Database } from '../src/db/database.js';
 import { channelOf, requesterOf } from '../src/bot/channel.js';
 import { EMERGENCY_HANDLED } from '../src/bot/turn-keys.js';
-import { intentOf, interruptionOf } from '../src/conversation/intents.js';
-import { greeting, help, statusReply } from '../src/conversation/replies.js';
+import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversation/intents.js';
+import { greeting, help, notPersonalAdvice, statusReply } from '../src/conversation/replies.js';
 import type { KnowledgeBase } from '../src/knowledge/types.js';
 import { concernsOf } from '../src/queue/concern-queue.js';
 import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogOptions } from './concern-dialog.js';
@@ -141,9 +141,12 @@ export class MainDialog extends ComponentDialog {
   private async answer(step: WaterfallStepContext, question: string, memory: ConversationMemory): Promise<DialogTurnResult> {
     const channel = channelOf(step.context.activity);
     const answer = await this.deps.knowledge.answer(question);
-    await step.context.sendActivity(channel === 'sms' ? answer.sms : answer.chat);
+    const personal = asksForPersonalAdvice(question);
+    // A decision about their own treatment is for their clinicians: say so first, then any general information.
+    if (personal) await step.context.sendActivity(notPersonalAdvice(channel));
+    if (answer.answered || !personal) await step.context.sendActivity(channel === 'sms' ? answer.sms : answer.chat);
     memory.pendingMore = channel === 'sms' ? answer.smsMore : undefined;
-    memory.offeredCoordinator = !answer.answered;
+    memory.offeredCoordinator = personal || !answer.answered;
     return step.endDialog();
   }
 

@@ -41,3 +41,9 @@ export function statusReply(items: QueueItem[], asked?: string): string {
   });
   return lines.join('\n');
 }
+
+export function notPersonalAdvice(channel: Channel): string {
+  const ask = 'I cannot give advice about your own treatment or say what is wrong: please ask your GP, pharmacist or specialist team before changing anything.';
+  const offer = channel === 'sms' ? 'Reply YES and I will pass your question to a care co-ordinator.' : 'Say "yes" and I will pass your question to a care co-ordinator.';
+  return `${ask} If it is urgent, call NHS 111. ${offer}`;
+}

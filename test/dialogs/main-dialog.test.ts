@@ -78,3 +78,16 @@ describe('main dialog', () => {
     expect((await listQueue(bot.db)).filter((i) => i.conversationId === adapter.conversation.conversation.id)).toHaveLength(0);
   });
 });
+
+describe('personal advice', () => {
+  it('never decides about a person\'s own treatment: it says who can, and offers a co-ordinator', async () => {
+    await runTranscript(bot.conversation(), [
+      ['should I stop taking my warfarin before my dental appointment', GREETING, /cannot give advice about your own treatment[^]*GP, pharmacist/],
+      ['yes', /about you, or about someone you care for\?/],
+    ]);
+  });
+
+  it('answers general questions as before', async () => {
+    await runTranscript(bot.conversation(), [['how do I use my inhaler properly', GREETING, CITED]]);
+  });
+});
