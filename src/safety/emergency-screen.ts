@@ -42,9 +42,22 @@ const QUESTION_CUES = [/\bif\b/, /\bsigns?\b/, /\bsymptoms?\b/, /\bwarning\b/, /
 const HAPPENING_NOW = /\b(right now|now|at the moment|currently|happening|has just|have just|just (collapsed|fell|started)|started|minutes ago|an hour ago|help me|please help|tonight|today)\b/;
 /** "not bleeding now", "I'm fine now": a "now" that says it is not happening. */
 const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better)\b(\s+\w+){0,3}?\s+(right )?now\b/g;
-const PAST_ONLY = /\b(\d+|few|couple of|many|several)? ?(years?|months?|weeks?) ago\b|\blast (year|month|week)\b|\bin the past\b|\bused to\b|\bhistory of\b|\bpreviously\b|\bin (19|20)\d\d\b/;
+/** Long ago, stated anywhere in a message: the message is history unless it also speaks of now. */
+const LONG_AGO = /\b(\d+|few|couple of|many|several)? ?years? ago\b|\blast year\b|\bused to\b|\bhistory of\b|\b(back )?in (19|20)\d\d\b/;
+const NOW_IN_MESSAGE = /\b(now|right now|at the moment|currently|today|tonight|this (morning|afternoon|evening)|started|just)\b/;
+const PAST_ONLY = /\b(\d+|few|couple of|many|several)? ?(years?|months?|weeks?) ago\b|\blast (year|month|week)\b|\bin the past\b|\bused to\b|\bhistory of\b|\bpreviously\b|\b(back )?in (19|20)\d\d\b/;
 /** Anywhere in the sentence, these make it a question about warning signs rather than a report. */
-const ASKING_ONLY = [/\bhow (do|would|can|could|will) (i|you|we) (know|tell)\b/, /\bis (that|it|this) (an emergency|serious|normal)\b/, /\bjust (want|wanted|asking|wondering)\b/];
+const ASKING_ONLY = [
+  /\bhow (do|would|can|could|will) (i|you|we) (know|tell)\b/, /\bis (that|it|this) (an emergency|serious|normal)\b/,
+  /\bjust (want|wanted|asking|wondering)\b/, /\bdifference between\b/, /\bwhat (does|do) .* mean\b/, /\brecogni[sz]ing\b/,
+  /\b(any advice|advice on|information on|info on|tell me about|learn about|read about)\b/,
+  /\b(first aid|course|training|class|workshop|talk on|leaflet|support group)\b/,
+  /\b(die at home|when the time comes|end of life|palliative|hospice)\b/,
+  /\b(run|runs|running) in (my|the|our) family\b/,
+  /\bwhen (should|do|would|to) ((i|we|you) )?(call|ring|phone|dial)\b/,
+];
+/** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
+const FIGURE_OF_SPEECH = /\b(laugh|laughed|laughing|laughter|nearly choked|joke|joking|overdid it)\b/;
 
 export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
   const compiled = new WeakMap<RedFlagSet, CompiledPhrase[]>();
@@ -72,6 +85,9 @@ function compile(set: RedFlagSet): CompiledPhrase[] {
 function screenText(text: string, phrases: CompiledPhrase[]): ScreenResult {
   const matches: FlagMatch[] = [];
   const setAside: ScreenResult['setAside'] = [];
+  // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
+  const whole = normaliseWords(text).join(' ').replace(NOT_NOW, '');
+  const pastMessage = LONG_AGO.test(whole);
   for (const sentence of text.split(/[.!;\n]+|\?(?=\s|$)/)) {
     const { words, clauseOf } = tokenise(sentence);
     if (words.length === 0) continue;
@@ -84,8 +100,9 @@ function screenText(text: string, phrases: CompiledPhrase[]): ScreenResult {
       const around = words.filter((_, i) => clauseOf[i]! >= clauseOf[start]! && clauseOf[i]! <= clauseOf[end]!).join(' ');
       const happeningNow = HAPPENING_NOW.test(around.replace(NOT_NOW, ''));
       if (isNegated(words, clauseOf, start)) setAside.push({ phrase: p.phrase, why: 'negated' });
+      else if (!happeningNow && FIGURE_OF_SPEECH.test(words.join(' '))) setAside.push({ phrase: p.phrase, why: 'question' });
       else if (!happeningNow && isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence)) setAside.push({ phrase: p.phrase, why: 'question' });
-      else if (!happeningNow && PAST_ONLY.test(around)) setAside.push({ phrase: p.phrase, why: 'past' });
+      else if (!happeningNow && (PAST_ONLY.test(around) || (pastMessage && !NOW_IN_MESSAGE.test(whole)))) setAside.push({ phrase: p.phrase, why: 'past' });
       else if (!matches.some((m) => m.flag.id === p.flag.id)) matches.push({ flag: p.flag, phrase: p.phrase });
     }
   }
@@ -117,9 +134,11 @@ function findPhrase(p: CompiledPhrase, words: string[], stems: string[]): [numbe
     if (!sameWord(required[0]!, words[start]!, stems[start]!)) continue;
     let at = start;
     let ok = true;
-    for (const token of required.slice(1)) {
+    for (const [k, token] of required.slice(1).entries()) {
       let found = -1;
-      for (let j = at + 1; j <= Math.min(words.length - 1, at + 1 + MAX_GAP); j++) {
+      // "not breathing" may be "not really breathing", but never "not short of breath".
+      const gap = NEGATORS.has(required[k]!.word) ? 1 : MAX_GAP;
+      for (let j = at + 1; j <= Math.min(words.length - 1, at + 1 + gap); j++) {
         if (sameWord(token, words[j]!, stems[j]!)) {
           found = j;
           break;
@@ -140,7 +159,7 @@ function findPhrase(p: CompiledPhrase, words: string[], stems: string[]): [numbe
 function sameWord(token: { word: string; stem: string }, word: string, wordStem: string): boolean {
   if (token.stem === wordStem || token.word === word) return true;
   if (token.word.length < 4 || word.length < 4 || /\d/.test(token.word) || token.word[0] !== word[0]) return false;
-  const allowed = token.word.length >= 8 ? 2 : 1;
+  const allowed = token.word.length >= 10 ? 2 : 1;
   if (editDistance(token.word, word, allowed) <= allowed) return true;
   // Stems of four letters or more only: "wee" and "we" are one letter apart but nothing alike.
   return token.stem.length >= 4 && wordStem.length >= 4 && editDistance(token.stem, wordStem, allowed) <= allowed;

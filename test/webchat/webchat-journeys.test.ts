@@ -70,11 +70,12 @@ describe.skipIf(!hasChromium)('web chat in the browser', () => {
       await say(page, 'Alex Morgan');
       await waitForReply(page, 'date of birth?');
       await say(page, '31/01/1950');
-      // One label is longer than botbuilder's 20-character button limit, so this choice comes as a numbered list.
+      // These two lists have a label longer than botbuilder's 20-character limit for buttons, so they come as
+      // numbered lists: the patient types the answer.
       await waitForReply(page, 'Which condition or care is this about?');
       await say(page, 'Diabetes');
       await waitForReply(page, 'What kind of concern is it?');
-      await choose(page, 'Medicines');
+      await say(page, 'Medicines');
       await waitForReply(page, 'In your own words');
       await say(page, 'The pharmacy says my metformin prescription has not come through from the GP.');
       await waitForReply(page, 'How soon does this need attention?');

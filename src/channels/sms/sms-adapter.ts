@@ -60,6 +60,9 @@ export interface InboundTurnResult {
  * for the webhook's TwiML response; proactive messages (continueConversation) go into the outbox.
  */
 export class SmsAdapter extends BotAdapter {
+  /** The turn running per conversation: texts sent in a burst are taken one at a time, in order. */
+  private readonly turns = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: SmsAdapterDeps) {
     super();
   }
@@ -90,7 +93,7 @@ export class SmsAdapter extends BotAdapter {
     context.turnState.set(REPLY_BUFFER, buffer);
     const log = currentLogger(this.deps.logger);
     let timer: NodeJS.Timeout | undefined;
-    const turn = this.runMiddleware(context, logic).then(() => true);
+    const turn = this.inOrder(context.activity.conversation!.id, () => this.runMiddleware(context, logic)).then(() => true);
     const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.deps.replyDeadlineMs)));
     try {
       const finished = await Promise.race([turn, deadline]);
@@ -103,6 +106,22 @@ export class SmsAdapter extends BotAdapter {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Runs `work` after the conversation's previous turn has finished. Two texts a second apart would
+   * otherwise run as two turns on the same conversation state, and the second would fail its save.
+   * (Within one instance; across instances the state's eTag still refuses a stale write.)
+   */
+  private inOrder(conversationId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.turns.get(conversationId) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(work);
+    this.turns.set(conversationId, current);
+    const forget = () => {
+      if (this.turns.get(conversationId) === current) this.turns.delete(conversationId);
+    };
+    current.then(forget, forget);
+    return current;
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {

@@ -51,6 +51,8 @@ export function createSmsChannel(deps: SmsChannelDeps): SmsChannel {
 
   if (!config.TWILIO_AUTH_TOKEN) {
     logger.warn({ event: 'sms-not-configured' }, 'TWILIO_AUTH_TOKEN is not set: the SMS webhook (/api/sms) refuses every request');
+  } else if (!config.PUBLIC_BASE_URL && !isLoopbackHost(config.HOST)) {
+    logger.warn({ event: 'sms-no-public-url' }, 'PUBLIC_BASE_URL is not set: Twilio signatures are checked against http://HOST:PORT, which Twilio does not use behind a proxy');
   }
 
   return {

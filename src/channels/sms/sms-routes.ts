@@ -37,7 +37,7 @@ const inboundSchema = z.object({
 
 const statusSchema = z.object({
   MessageSid: z.string().regex(/^[A-Za-z0-9]{10,64}$/),
-  MessageStatus: z.string().regex(/^[a-z-]{2,20}$/),
+  MessageStatus: z.string().regex(/^[a-z_-]{2,24}$/),
   ErrorCode: z.string().regex(/^\d{1,6}$/).optional(),
 });
 

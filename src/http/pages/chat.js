@@ -34,7 +34,6 @@ const styleOptions = {
   bubbleMaxWidth: 640,
   bubbleMinWidth: 0,
   messageActivityWordBreak: 'break-word',
-  markdownRespectCRLF: true,
   timestampColor: NHS_SECONDARY_TEXT,
 
   hideUploadButton: true,
@@ -63,10 +62,18 @@ const styleOptions = {
 const strings = {
   ACTIVITY_BOT_SAID_ALT: 'Carepoint said:',
   TEXT_INPUT_ALT: 'Your message to Carepoint',
-  TEXT_INPUT_PLACEHOLDER: 'Type your question or message',
+  TEXT_INPUT_PLACEHOLDER: 'Type your message',
   TEXT_INPUT_SEND_BUTTON_ALT: 'Send message',
   SUGGESTED_ACTIONS_LABEL_ALT: 'Answers you can choose',
 };
+
+/**
+ * Carepoint's replies put one item per line (lists, the read-back of a concern); markdown would run those
+ * lines together, so a single line break becomes a markdown hard break. Blank lines still make paragraphs.
+ */
+function renderMarkdown(markdown, newLineOptions, linkOptions) {
+  return window.WebChat.renderMarkdown(markdown.replace(/([^\n])\n(?!\n)/g, '$1  \n'), newLineOptions, linkOptions);
+}
 
 const host = document.getElementById('webchat');
 
@@ -86,6 +93,7 @@ async function startChat() {
       locale: 'en-GB',
       nonce: host.dataset.styleNonce,
       styleOptions,
+      renderMarkdown,
       overrideLocalizedStrings: strings,
       role: 'region',
     },

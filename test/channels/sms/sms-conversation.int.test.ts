@@ -132,6 +132,18 @@ describe('repeated webhook deliveries', () => {
   });
 });
 
+describe('texts sent in a burst', () => {
+  it('answers each of several texts that arrive at once, none with an error', async () => {
+    const phone = newPhone();
+    const answers = await Promise.all([phone.text('hello'), phone.text('how do I get a repeat prescription?'), phone.text('thanks')]);
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.text).not.toBe('');
+      expect(answer.text).not.toMatch(/something went wrong/);
+    }
+  });
+});
+
 describe('SMS keywords and message kinds', () => {
   it('HELP says what Carepoint is and how to get help', async () => {
     const reply = await newPhone().say('help');

@@ -57,6 +57,7 @@ describe('SMS outbox', () => {
       statusCallback: `${world.carepoint.url}/api/sms/status`,
     });
     expect(await outboxRow(world.db, item!.id)).toMatchObject({ status: 'sent', attempts: 1, twilio_sid: world.twilio.messages[0]!.sid });
+    await eventually(() => world.twilio.callbacks.length === 2, 5_000, 'both callbacks answered');
     expect(world.twilio.callbacks.map((c) => [c.status, c.httpStatus])).toEqual([['sent', 204], ['delivered', 204]]);
     const logs = world.carepoint.logText();
     expect(logs).not.toContain('7911123456');

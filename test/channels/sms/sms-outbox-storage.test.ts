@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimInboundSms } from '../../../src/channels/sms/inbound-deliveries.js';
+import {
+  claimDueSms, enqueueSms, expireStaleSending, markSmsFailed, markSmsSent, recordDeliveryStatus,
+} from '../../../src/channels/sms/outbox.js';
+import { retryDelayMs } from '../../../src/channels/sms/outbox-worker.js';
+import { ManualClock } from '../../../src/clock.js';
+import type { Database } from '../../../src/db/database.js';
+import { openDatabase } from '../../../src/db/open-database.js';
+import { freshDataDir } from '../../support/database-template.js';
+import { TEST_DATABASE_URL, createTestDatabase } from '../../support/postgres.js';
+
+/** The outbox's claiming rules on both storage back-ends (PostgreSQL only when TEST_DATABASE_URL is set). */
+const backends = [
+  {
+    name: 'PGlite',
+    available: true,
+    async open(): Promise<{ dbs: Database[]; cleanup: () => Promise<void> }> {
+      const db = await openDatabase({ dataDir: await freshDataDir() });
+      return { dbs: [db, db], cleanup: () => db.close() };
+    },
+  },
+  {
+    name: 'PostgreSQL server (two instances)',
+    available: Boolean(TEST_DATABASE_URL),
+    async open(): Promise<{ dbs: Database[]; cleanup: () => Promise<void> }> {
+      const { url, drop } = await createTestDatabase();
+      const a = await openDatabase({ databaseUrl: url, dataDir: 'unused' });
+      const b = await openDatabase({ databaseUrl: url, dataDir: 'unused' });
+      return { dbs: [a, b], cleanup: async () => { await a.close(); await b.close(); await drop(); } };
+    },
+  },
+];
+
+for (const backend of backends) {
+  describe.skipIf(!backend.available)(`SMS outbox storage on ${backend.name}`, () => {
+    let dbs: Database[];
+    let cleanup: () => Promise<void>;
+    const clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
+    let n = 0;
+    const phone = () => `+4479110${String(++n).padStart(5, '0')}`;
+
+    beforeAll(async () => ({ dbs, cleanup } = await backend.open()));
+    afterAll(async () => cleanup());
+
+    it('two workers claiming at once never get the same message', async () => {
+      const [a, b] = dbs as [Database, Database];
+      const to = phone();
+      for (let i = 0; i < 40; i++) await enqueueSms(a, clock, { phone: to, text: `Message ${i}`, purpose: 'status-update' });
+      const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => claimDueSms(i % 2 ? b : a, clock, 7)));
+      const ids = claims.flat().map((item) => item.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBe(40);
+      expect(claims.flat().every((item) => item.status === 'sending' && item.attempts === 1)).toBe(true);
+    });
+
+    it('claims only what is due, and a retried message comes back after its back-off', async () => {
+      const [db] = dbs as [Database];
+      const [item] = await enqueueSms(db, clock, { phone: phone(), text: 'Retry me', purpose: 'coordinator-message' });
+      const claimed = (await claimDueSms(db, clock, 100)).find((c) => c.id === item!.id)!;
+      await markSmsFailed(db, clock, claimed.id, { error: 'Twilio answered 500', retryAt: new Date(clock.now().getTime() + 30_000) });
+      expect((await claimDueSms(db, clock, 100)).some((c) => c.id === item!.id)).toBe(false);
+      clock.advance(30_000);
+      expect((await claimDueSms(db, clock, 100)).find((c) => c.id === item!.id)).toMatchObject({ attempts: 2 });
+    });
+
+    it('a row left sending past its lease becomes unknown, never pending again', async () => {
+      const [db] = dbs as [Database];
+      const [item] = await enqueueSms(db, clock, { phone: phone(), text: 'Interrupted', purpose: 'coordinator-message' });
+      await claimDueSms(db, clock, 100);
+      expect((await expireStaleSending(db, clock, 60_000)).some((e) => e.id === item!.id)).toBe(false);
+      clock.advance(61_000);
+      expect((await expireStaleSending(db, clock, 60_000)).find((e) => e.id === item!.id)).toMatchObject({ status: 'unknown' });
+      expect((await claimDueSms(db, clock, 100)).some((c) => c.id === item!.id)).toBe(false);
+    });
+
+    it('keeps the furthest delivery status when callbacks arrive out of order', async () => {
+      const [db] = dbs as [Database];
+      const [item] = await enqueueSms(db, clock, { phone: phone(), text: 'Status', purpose: 'coordinator-message' });
+      await claimDueSms(db, clock, 100);
+      await markSmsSent(db, clock, item!.id, 'SMabcdef0123456789abcdef0123456789');
+      await recordDeliveryStatus(db, clock, { twilioSid: 'SMabcdef0123456789abcdef0123456789', status: 'delivered' });
+      const late = await recordDeliveryStatus(db, clock, { twilioSid: 'SMabcdef0123456789abcdef0123456789', status: 'sent' });
+      expect(late?.deliveryStatus).toBe('delivered');
+    });
+
+    it('lets exactly one of several simultaneous deliveries claim a MessageSid', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => claimInboundSms(dbs[i % 2]!, clock, { messageSid: 'SMsame0123456789', conversationId: 'sms:+447911000000' })),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+  });
+}
+
+describe('outbox back-off', () => {
+  it('doubles from the base delay up to the ceiling', () => {
+    const timing = { retryBaseMs: 30_000, retryMaxMs: 3_600_000 };
+    expect([1, 2, 3, 4, 10].map((a) => retryDelayMs(a, timing))).toEqual([30_000, 60_000, 120_000, 240_000, 3_600_000]);
+  });
+});

@@ -1,0 +1,86 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { BotClient } from '../../src/tools/bot-client.js';
+import { startCarepoint, type RunningCarepoint } from '../support/start-carepoint.js';
+
+/** A stand-in for a Bot Framework channel's service URL, as the Emulator runs one: it receives the bot's replies. */
+async function startChannelService() {
+  const received: { path: string; activity: { text?: string; replyToId?: string } }[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', activity: JSON.parse(body || '{}') });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `reply-${received.length}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('as the Bot Framework Emulator talks to it (replies POSTed to the service URL)', () => {
+  let carepoint: RunningCarepoint;
+  beforeAll(async () => {
+    carepoint = await startCarepoint();
+  });
+  afterAll(async () => carepoint.stop());
+
+  it('sends the replies to the conversation on the channel service', async () => {
+    const channel = await startChannelService();
+    try {
+      const response = await fetch(`${carepoint.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message', id: 'emulator-1', text: 'how do i order a repeat prescription', channelId: 'emulator',
+          serviceUrl: channel.url, from: { id: 'emulator-user' }, recipient: { id: 'carepoint' }, conversation: { id: 'emu-conv-1' },
+        }),
+      });
+      expect(response.status).toBe(200);
+      const texts = channel.received.map((r) => r.activity.text ?? '');
+      expect(texts[0]).toMatch(/not for emergencies/);
+      expect(texts[1]).toMatch(/Source: /);
+      for (const r of channel.received) expect(r.path).toBe('/v3/conversations/emu-conv-1/activities/emulator-1');
+    } finally {
+      await channel.close();
+    }
+  });
+});
+
+describe('with an Azure Bot Service app id configured', () => {
+  let carepoint: RunningCarepoint;
+  beforeAll(async () => {
+    carepoint = await startCarepoint({ env: { MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret' } });
+  });
+  afterAll(async () => carepoint.stop());
+
+  it('refuses unauthenticated requests, and processes nothing', async () => {
+    const patient = new BotClient(carepoint.url);
+    await expect(patient.say('my chest hurts')).rejects.toThrow(/401/);
+    const { rows } = await carepoint.carepoint.db.query('select count(*)::int as n from messages');
+    expect(rows[0]).toEqual({ n: 0 });
+  });
+});
+
+describe('when every article is past its review-due date', () => {
+  let carepoint: RunningCarepoint;
+  beforeAll(async () => {
+    carepoint = await startCarepoint({ overrides: { clock: new ManualClock(new Date('2031-01-01T12:00:00Z')) } });
+  });
+  afterAll(async () => carepoint.stop());
+
+  it('is not ready, serves no stale content, and still screens for emergencies', async () => {
+    const ready = await fetch(`${carepoint.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'not ready', articles: 0 });
+    const patient = new BotClient(carepoint.url);
+    const answer = await patient.say('how do i order a repeat prescription');
+    expect(answer).not.toMatch(/Source: /);
+    expect(answer).toMatch(/not sure[^]*co-ordinator/i);
+    expect(await patient.say('he has collapsed')).toMatch(/^Call 999 now/);
+  });
+});
