@@ -10,7 +10,7 @@ import { submitConcern } from '../src/queue/concern-queue.js';
 import { recentTranscript } from '../src/queue/conversation-log.js';
 import {
   CONCERN_KINDS, CONTACT_METHODS, CONTACT_TIMES, PATHWAYS, SUBJECTS, concernDetailsSchema, concernFields,
-  describeConcern, labelOf, parseDateOfBirth, queueSummary, toE164, type ConcernDetails,
+  describeConcern, labelOf, parseDateOfBirth, queueSummary, synonymsOf, toE164, type ConcernDetails,
 } from '../src/queue/concern.js';
 import { URGENCIES, expectationFor, priorityFor } from '../src/queue/priority.js';
 
@@ -194,7 +194,7 @@ function draftOf(step: WaterfallStepContext): Draft {
 }
 
 function choose(step: WaterfallStepContext, prompt: string, values: readonly string[]) {
-  const choices: Choice[] = values.map((value) => ({ value: labelOf(value), synonyms: [value] }));
+  const choices: Choice[] = values.map((value) => ({ value: labelOf(value), synonyms: synonymsOf(value) }));
   return step.prompt(CHOICE, {
     prompt,
     retryPrompt: `Please choose one of the options: ${choices.map((c, i) => `${i + 1} ${c.value}`).join(', ')}.`,

@@ -47,6 +47,9 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'is required for a SingleTenant bot' });
     }
     // --- SMS (src/channels/sms) ---
+    if (c.NODE_ENV === 'production' && c.TWILIO_AUTH_TOKEN && !c.PUBLIC_BASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required in production with SMS (Twilio signs the public https address)' });
+    }
     if (c.NODE_ENV === 'production' && !c.TWILIO_AUTH_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['TWILIO_AUTH_TOKEN'], message: 'is required in production (every SMS webhook request is checked against it)' });
     }

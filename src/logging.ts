@@ -11,7 +11,8 @@ const SENSITIVE_KEYS = [
 
 const redactPaths = [
   ...SENSITIVE_KEYS,
-  ...SENSITIVE_KEYS.map((k) => `*.${k}`),
+  // One level down too, except `message`, so that err.message stays readable for operators.
+  ...SENSITIVE_KEYS.filter((k) => k !== 'message').map((k) => `*.${k}`),
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-twilio-signature"]',

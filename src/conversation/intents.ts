@@ -47,7 +47,7 @@ export function intentOf(text: string): Intent {
     /\b(speak|talk|chat) (to|with) (someone|somebody|a (real |actual )?(person|human|nurse|co-?ordinator|coordinator)|the team)\b/.test(t) ||
     /\b(raise|report|log|make) a (concern|complaint|query)\b/.test(t) ||
     /\b(need|want) (help|someone|somebody|a person|a human)( with)?\b/.test(t) ||
-    /^(concern|talk to someone|speak to someone|human|person|agent|co-?ordinator|coordinator)$/.test(t)
+    /^(worried|concern|concerned|talk to someone|speak to someone|human|person|agent|co-?ordinator|coordinator)$/.test(t)
   ) {
     return { kind: 'concern' };
   }

@@ -17,7 +17,8 @@ export function help(channel: Channel): string {
     '- ask a question, for example "how do I get my repeat prescription?"',
     '- say "I\'m worried about..." or "talk to someone" to pass a concern to a care co-ordinator',
     '- send your reference (like CP-7F3K2Q) or "any update?" to hear how your concern is going',
-    channel === 'sms' ? '- reply START AGAIN to start over' : '- say "cancel" or "start again" at any time',
+    // On SMS "cancel" and "stop" opt the number out of texts, so SMS users are given other words.
+    channel === 'sms' ? '- reply NEVER MIND to stop what we are doing, or START AGAIN to start over' : '- say "cancel" or "start again" at any time',
     'In an emergency call 999. If it is urgent but not an emergency, call NHS 111.',
   ].join('\n');
 }

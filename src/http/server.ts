@@ -24,7 +24,8 @@ export function createHttpServer(logger: Logger): HttpServer {
       inFlight--;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const log = (req as LoggedRequest).carepointLog;
-      const line = { method: req.method, path: req.getPath(), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      // The route's pattern, not the path: paths can carry conversation ids.
+      const line = { method: req.method, path: req.getRoute()?.path ?? 'unmatched', status: res.statusCode, ms: Math.round(ms * 10) / 10 };
       if (res.statusCode >= 500) log.error(line, 'request failed');
       else log.debug(line, 'request');
       if (inFlight === 0) idle?.();

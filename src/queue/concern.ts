@@ -84,21 +84,42 @@ export function parseDateOfBirth(input: string, today: Date): string | undefined
   return date.toISOString().slice(0, 10);
 }
 
+/** What a choice is called (20 characters at most, so chat channels can show it as a button). */
 const LABELS: Record<string, string> = {
   self: 'Me', 'someone-else': 'Someone I care for',
-  kidney: 'Kidney disease, dialysis or transplant', epilepsy: 'Epilepsy', stroke: 'Stroke', dementia: 'Dementia',
+  kidney: 'Kidney disease', epilepsy: 'Epilepsy', stroke: 'Stroke', dementia: 'Dementia',
   diabetes: 'Diabetes', copd: 'COPD', 'heart-failure': 'Heart failure', 'multiple-sclerosis': 'Multiple sclerosis',
   parkinsons: "Parkinson's", asthma: 'Asthma', other: 'Other or not sure',
-  medication: 'Medicines', 'appointment-or-referral': 'Appointment or referral', symptoms: 'Symptoms',
-  'test-results': 'Test results', 'equipment-or-supplies': 'Equipment or supplies', 'care-at-home': 'Care at home',
-  'moving-between-services': 'Moving between services',
+  medication: 'Medicines', 'appointment-or-referral': 'Appointments', symptoms: 'Symptoms',
+  'test-results': 'Test results', 'equipment-or-supplies': 'Equipment', 'care-at-home': 'Care at home',
+  'moving-between-services': 'Changing services',
   today: 'Today', 'next-few-days': 'In the next few days', 'not-urgent': 'Not urgent',
   'this-conversation': 'Reply here', 'text-message': 'Text message', 'phone-call': 'Phone call',
   morning: 'Morning', afternoon: 'Afternoon', evening: 'Evening', 'any-time': 'Any time',
 };
 
+/** Other words people use for a choice; the prompt recognises these too. */
+const SYNONYMS: Record<string, string[]> = {
+  kidney: ['kidneys', 'dialysis', 'transplant', 'ckd', 'renal'],
+  diabetes: ['diabetic', 'type 1', 'type 2', 'sugar'],
+  'heart-failure': ['heart'], 'multiple-sclerosis': ['ms'], parkinsons: ['parkinsons', 'parkinson'],
+  copd: ['lungs', 'emphysema'], other: ['not sure', "don't know", 'something else'],
+  medication: ['medication', 'medicine', 'meds', 'tablets', 'prescription'],
+  'appointment-or-referral': ['appointment', 'referral', 'appointment or referral', 'waiting list'],
+  'equipment-or-supplies': ['supplies', 'equipment or supplies', 'wheelchair'],
+  'moving-between-services': ['moving between services', 'transition', 'leaving hospital', 'discharge'],
+  'test-results': ['results', 'test', 'blood test'], 'care-at-home': ['carers', 'home care', 'social care'],
+  'someone-else': ['someone else', 'my mum', 'my dad', 'carer'], self: ['myself', 'me myself', 'i am'],
+  'this-conversation': ['here', 'chat', 'this chat'], 'text-message': ['text', 'sms'], 'phone-call': ['phone', 'call', 'ring me'],
+  'next-few-days': ['few days', 'this week', 'soon'], 'not-urgent': ['whenever', 'no rush'],
+};
+
 export function labelOf(value: string): string {
   return LABELS[value] ?? value;
+}
+
+export function synonymsOf(value: string): string[] {
+  return [value, ...(SYNONYMS[value] ?? [])];
 }
 
 /** The read-back the patient confirms, and the one-line summary co-ordinators scan in the queue. */
