@@ -19,10 +19,16 @@ export interface EmergencyScreen {
   screen(text: string): ScreenResult;
 }
 
-interface CompiledPhrase {
+type CompiledWords = { word: string; stem: string; optional: boolean }[];
+
+/**
+ * One way a red flag is recognised: a phrasing (one group, one alternative), or a `together` rule whose
+ * every group must be present in the same sentence ("hypo" with "not making sense").
+ */
+interface CompiledPattern {
   flag: RedFlag;
   phrase: string;
-  tokens: { word: string; stem: string; optional: boolean }[];
+  groups: CompiledWords[][];
 }
 
 /** Little words a phrase may or may not carry ("pain in my chest" = "pain in chest"). */
@@ -43,9 +49,9 @@ const HAPPENING_NOW = /\b(right now|now|at the moment|currently|happening|has ju
 /** "not bleeding now", "I'm fine now": a "now" that says it is not happening. */
 const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better)\b(\s+\w+){0,3}?\s+(right )?now\b/g;
 /** Long ago, stated anywhere in a message: the message is history unless it also speaks of now. */
-const LONG_AGO = /\b(\d+|few|couple of|many|several)? ?years? ago\b|\blast year\b|\bused to\b|\bhistory of\b|\b(back )?in (19|20)\d\d\b/;
+const LONG_AGO = /\b(\d+|few|couple of|many|several)? ?years? ago\b|\bused to\b|\bhistory of\b|\b(back )?in (19|20)\d\d\b/;
 const NOW_IN_MESSAGE = /\b(now|right now|at the moment|currently|today|tonight|this (morning|afternoon|evening)|started|just)\b/;
-const PAST_ONLY = /\b(\d+|few|couple of|many|several)? ?(years?|months?|weeks?) ago\b|\blast (year|month|week)\b|\bin the past\b|\bused to\b|\bhistory of\b|\bpreviously\b|\b(back )?in (19|20)\d\d\b/;
+const PAST_ONLY = /\b(been fine since|fine since|since then|recovered)\b|\blast (monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b|\b(\d+|few|couple of|many|several)? ?(years?|months?|weeks?) ago\b|\blast (year|month|week)\b|\bin the past\b|\bused to\b|\bhistory of\b|\bpreviously\b|\b(back )?in (19|20)\d\d\b/;
 /** Anywhere in the sentence, these make it a question about warning signs rather than a report. */
 const ASKING_ONLY = [
   /\bhow (do|would|can|could|will) (i|you|we) (know|tell)\b/, /\bis (that|it|this) (an emergency|serious|normal)\b/,
@@ -53,14 +59,17 @@ const ASKING_ONLY = [
   /\b(any advice|advice on|information on|info on|tell me about|learn about|read about)\b/,
   /\b(first aid|course|training|class|workshop|talk on|leaflet|support group)\b/,
   /\b(die at home|when the time comes|end of life|palliative|hospice)\b/,
+  /\b(reading up|want to know|what to watch for|what to look out for|just curious)\b/,
+  /\b(can|could|does|do|would) [\w ]{1,30} cause\b/, /\bhow (much|many)\b.*\b(would|is|be|too)\b/,
+  /\b(what|which|when|how) [\w ]{0,30}(should|do) (i|we) (ring|call|phone|contact|worry)\b/,
   /\b(run|runs|running) in (my|the|our) family\b/,
   /\bwhen (should|do|would|to) ((i|we|you) )?(call|ring|phone|dial)\b/,
 ];
 /** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
-const FIGURE_OF_SPEECH = /\b(laugh|laughed|laughing|laughter|nearly choked|joke|joking|overdid it)\b/;
+const FIGURE_OF_SPEECH = /\b(laugh|laughed|laughing|laughter|lol|haha|nearly choked|joke|joking|overdid it)\b/;
 
 export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
-  const compiled = new WeakMap<RedFlagSet, CompiledPhrase[]>();
+  const compiled = new WeakMap<RedFlagSet, CompiledPattern[]>();
   const phrasesOf = (set: RedFlagSet) => {
     let phrases = compiled.get(set);
     if (!phrases) {
@@ -72,42 +81,77 @@ export function createEmergencyScreen(currentFlags: () => RedFlagSet): Emergency
   return { screen: (text) => screenText(text, phrasesOf(currentFlags())) };
 }
 
-function compile(set: RedFlagSet): CompiledPhrase[] {
-  return set.flags.flatMap((flag) =>
-    flag.phrases.map((phrase) => ({
+function compile(set: RedFlagSet): CompiledPattern[] {
+  const words = (phrase: string): CompiledWords =>
+    normaliseWords(phrase).map((word) => ({ word, stem: stem(word), optional: OPTIONAL.has(word) }));
+  return set.flags.flatMap((flag) => [
+    ...flag.phrases.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]] })),
+    ...flag.together.map((groups) => ({
       flag,
-      phrase,
-      tokens: normaliseWords(phrase).map((word) => ({ word, stem: stem(word), optional: OPTIONAL.has(word) })),
+      phrase: groups.map((g) => g[0]).join(' + '),
+      groups: groups.map((group) => group.map(words)),
     })),
-  );
+  ]);
 }
 
-function screenText(text: string, phrases: CompiledPhrase[]): ScreenResult {
+function screenText(text: string, patterns: CompiledPattern[]): ScreenResult {
   const matches: FlagMatch[] = [];
   const setAside: ScreenResult['setAside'] = [];
   // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
   const whole = normaliseWords(text).join(' ').replace(NOT_NOW, '');
-  const pastMessage = LONG_AGO.test(whole);
-  for (const sentence of text.split(/[.!;\n]+|\?(?=\s|$)/)) {
+  const pastMessage = LONG_AGO.test(whole) && !NOW_IN_MESSAGE.test(whole);
+  // "1.9" is a number, not the end of a sentence; each sentence keeps its closing "?" (it marks a question).
+  const sentences = text.replace(/(\d)\.(\d)/g, '$1dot$2').match(/[^.!?;\n]+[.!?;\n]*/g) ?? [];
+  for (const sentence of sentences) {
     const { words, clauseOf } = tokenise(sentence);
     if (words.length === 0) continue;
     const stems = words.map(stem);
-    for (const p of phrases) {
-      const found = findPhrase(p, words, stems);
+    for (const p of patterns) {
+      const found = findPattern(p, words, stems, clauseOf);
       if (!found) continue;
+      if (found === 'negated') {
+        setAside.push({ phrase: p.phrase, why: 'negated' });
+        continue;
+      }
       const [start, end] = found;
       // The clauses the phrasing stands in: "he had chest pain last month, and now..." is about last month.
       const around = words.filter((_, i) => clauseOf[i]! >= clauseOf[start]! && clauseOf[i]! <= clauseOf[end]!).join(' ');
       const happeningNow = HAPPENING_NOW.test(around.replace(NOT_NOW, ''));
-      if (isNegated(words, clauseOf, start)) setAside.push({ phrase: p.phrase, why: 'negated' });
-      else if (!happeningNow && FIGURE_OF_SPEECH.test(words.join(' '))) setAside.push({ phrase: p.phrase, why: 'question' });
+      if (!happeningNow && FIGURE_OF_SPEECH.test(words.join(' '))) setAside.push({ phrase: p.phrase, why: 'question' });
       else if (!happeningNow && isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence)) setAside.push({ phrase: p.phrase, why: 'question' });
-      else if (!happeningNow && (PAST_ONLY.test(around) || (pastMessage && !NOW_IN_MESSAGE.test(whole)))) setAside.push({ phrase: p.phrase, why: 'past' });
+      else if (!happeningNow && (PAST_ONLY.test(around) || pastMessage)) setAside.push({ phrase: p.phrase, why: 'past' });
       else if (!matches.some((m) => m.flag.id === p.flag.id)) matches.push({ flag: p.flag, phrase: p.phrase });
     }
   }
   const advice = matches.length === 0 ? null : matches.some((m) => m.flag.advice === '999') ? '999' : '111';
   return { emergency: matches.length > 0, advice, matches, setAside };
+}
+
+/**
+ * Where the pattern stands in the sentence (first and last word), 'negated' when it is there only in
+ * negated form ("no chest pain"), or undefined.
+ */
+function findPattern(p: CompiledPattern, words: string[], stems: string[], clauseOf: number[]): [number, number] | 'negated' | undefined {
+  let start = Infinity;
+  let end = -1;
+  let negated = false;
+  for (const group of p.groups) {
+    let hit: [number, number] | undefined;
+    for (const alternative of group) {
+      for (let from = 0; from < words.length && !hit; ) {
+        const found = findPhrase(alternative, words, stems, from);
+        if (!found) break;
+        if (isNegated(words, clauseOf, found[0])) negated = true;
+        else hit = found;
+        from = found[0] + 1;
+      }
+      if (hit) break;
+    }
+    if (!hit) return negated ? 'negated' : undefined;
+    start = Math.min(start, hit[0]);
+    end = Math.max(end, hit[1]);
+  }
+  return [start, end];
 }
 
 /** Words of a sentence, each with the number of its clause: commas and conjunctions start a new one. */
@@ -126,11 +170,11 @@ function tokenise(sentence: string): { words: string[]; clauseOf: number[] } {
   return { words, clauseOf };
 }
 
-/** Indexes of the first and last words of the phrase in the sentence, or undefined. */
-function findPhrase(p: CompiledPhrase, words: string[], stems: string[]): [number, number] | undefined {
-  const required = p.tokens.filter((t) => !t.optional);
+/** Indexes of the first and last words of the phrase in the sentence, searching from `from`, or undefined. */
+function findPhrase(phrase: CompiledWords, words: string[], stems: string[], from = 0): [number, number] | undefined {
+  const required = phrase.filter((t) => !t.optional);
   if (required.length === 0) return undefined;
-  for (let start = 0; start < words.length; start++) {
+  for (let start = from; start < words.length; start++) {
     if (!sameWord(required[0]!, words[start]!, stems[start]!)) continue;
     let at = start;
     let ok = true;
@@ -161,8 +205,8 @@ function sameWord(token: { word: string; stem: string }, word: string, wordStem:
   if (token.word.length < 4 || word.length < 4 || /\d/.test(token.word) || token.word[0] !== word[0]) return false;
   const allowed = token.word.length >= 10 ? 2 : 1;
   if (editDistance(token.word, word, allowed) <= allowed) return true;
-  // Stems of four letters or more only: "wee" and "we" are one letter apart but nothing alike.
-  return token.stem.length >= 4 && wordStem.length >= 4 && editDistance(token.stem, wordStem, allowed) <= allowed;
+  // Longer stems only: "wee" and "we", or "drop" and "drip", are one letter apart but nothing alike.
+  return token.stem.length >= 6 && wordStem.length >= 6 && editDistance(token.stem, wordStem, allowed) <= allowed;
 }
 
 function isNegated(words: string[], clauseOf: number[], start: number): boolean {
@@ -179,6 +223,6 @@ function isQuestion(before: string, sentenceWords: string, sentence: string): bo
   if (QUESTION_CUES.some((cue) => cue.test(before))) return true;
   if (ASKING_ONLY.some((cue) => cue.test(sentenceWords))) return true;
   // "What are the signs of a stroke?", "what is sepsis": a question whose subject is the red flag itself.
-  if (/\b(what|whats) (is|are)( an?| the)?$/.test(before)) return true;
+  if (/\b(what is|what are|whats)( an?| the)?$/.test(before)) return true;
   return /\?/.test(sentence) && /^\s*(what|how|when|which|is|are|can|could|should|does|do)\b/i.test(sentence) && /\b(signs?|symptoms?|mean|normal|cause|look like)\b/i.test(sentence);
 }

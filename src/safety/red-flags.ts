@@ -10,6 +10,8 @@ export const redFlagSchema = z.object({
   advice: z.enum(['999', '111']),
   meanwhile: z.string().min(10),
   phrases: z.array(z.string().trim().min(3)).min(1),
+  /** Rules of word groups that must all appear in one sentence, e.g. [[hypo], [not making sense, drowsy]]. */
+  together: z.array(z.array(z.array(z.union([z.string().trim().min(1), z.number().transform(String)])).min(1)).min(2)).default([]),
   owner: z.string().min(3),
   clinicalReviewer: z.string().min(3),
   clinicalSignOff: z.enum(['pending', 'signed-off']),

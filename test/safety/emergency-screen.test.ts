@@ -105,3 +105,18 @@ describe('red flags file', () => {
     }
   });
 });
+
+describe('word groups that must appear together', () => {
+  it('match in any order within a sentence, and not when one group is negated or missing', () => {
+    expect(emergency('hes hypo and really drowsy').matches.map((m) => m.flag.id)).toContain('severe-hypo');
+    expect(emergency('really drowsy, hes hypo').matches.map((m) => m.flag.id)).toContain('severe-hypo');
+    expect(emergency('hes hypo. we had tea and he is drowsy after a long day').matches.map((m) => m.flag.id)).not.toContain('severe-hypo');
+    expect(emergency('the carers gave dad his insulin twice this morning').matches.map((m) => m.flag.id)).toContain('overdose');
+    expect(emergency('can i take paracetamol on dialysis').emergency).toBe(false);
+  });
+
+  it('reads decimals as numbers, not as the end of a sentence', () => {
+    expect(emergency('ketones are 0.4 this morning, feel fine. is that ok?').emergency).toBe(false);
+    expect(emergency('hes hypo, meter says 1.9, he wont swallow anything').emergency).toBe(true);
+  });
+});
