@@ -1,11 +1,11 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type BotAdapter, type TurnContext } from 'botbuilder';
 import type { DestinationStream } from 'pino';
 import { buildBot } from './bot/build-bot.js';
 import { currentLogger } from './http/request-context.js';
 import { registerBotFrameworkRoute } from './channels/bot-framework-route.js';
-import { DirectLineAdapter } from './channels/webchat/direct-line-adapter.js'; // web chat
-import { registerWebChat } from './channels/webchat/web-chat.js'; // web chat
-import { createSmsChannel, type SmsOverrides } from './channels/sms/sms-channel.js'; // sms
+import { DirectLineAdapter } from './channels/webchat/direct-line-adapter.js';
+import { registerWebChat } from './channels/webchat/web-chat.js';
+import { createSmsChannel, type SmsOverrides } from './channels/sms/sms-channel.js';
 import { systemClock, type Clock } from './clock.js';
 import { isLoopbackHost, type Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -50,27 +50,29 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const screen = createEmergencyScreen(() => knowledge.redFlags());
 
   const { bot, middleware } = buildBot({ db, clock, knowledge, screen, logger, hashId });
+  // Every channel's adapter runs the same middleware (emergency screening first) and fails the same safe way.
+  const joinBot = <A extends BotAdapter>(adapter: A): A => {
+    for (const m of middleware) adapter.use(m);
+    adapter.onTurnError = (context, error) => onTurnError(context, error, logger);
+    return adapter;
+  };
 
-  const adapter = new CloudAdapter(
+  const adapter = joinBot(new CloudAdapter(
     new ConfigurationBotFrameworkAuthentication({
       MicrosoftAppId: config.MicrosoftAppId ?? '',
       MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
       MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
       MicrosoftAppType: config.MicrosoftAppType,
     }),
-  );
-  for (const m of middleware) adapter.use(m);
-  adapter.onTurnError = (context, error) => onTurnError(context, error, logger);
+  ));
 
   const http = createHttpServer(logger);
   registerHealthRoutes(http.server, { db, knowledge });
   registerBotFrameworkRoute(http.server, adapter, bot, hashId);
   registerQueueRoutes(http.server, { db, auth: new DevTokenAuthenticator(config.COORDINATOR_DEV_TOKEN, isLoopbackHost(config.HOST)) });
 
-  // --- web chat in the browser (src/channels/webchat): the page, tokens, and the local Direct Line transport ---
-  const webChatAdapter = new DirectLineAdapter({ db, clock });
-  for (const m of middleware) webChatAdapter.use(m);
-  webChatAdapter.onTurnError = (context, error) => onTurnError(context, error, logger);
+  // Web chat in the browser: the page, tokens, and (without Azure) the local Direct Line transport.
+  const webChatAdapter = joinBot(new DirectLineAdapter({ db, clock }));
   registerWebChat(http.server, {
     settings: {
       directLineSecret: config.DIRECT_LINE_SECRET,
@@ -83,14 +85,10 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     clock,
     hashId,
   });
-  // --- end web chat ---
-
-  // --- SMS through Twilio (src/channels/sms): webhook, status callbacks, outbox worker, dev simulator ---
+  // SMS through Twilio: webhook, status callbacks, outbox worker, development simulator.
   const sms = createSmsChannel({ config, db, clock, logger, hashId, overrides: overrides.sms });
-  for (const m of middleware) sms.adapter.use(m);
-  sms.adapter.onTurnError = (context, error) => onTurnError(context, error, logger);
+  joinBot(sms.adapter);
   sms.register(http.server, bot);
-  // --- end SMS ---
 
   return {
     config,
@@ -105,13 +103,13 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
           const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           const url = `http://${host}:${address.port}`;
           logger.info({ url, storage: db.kind, articles: knowledge.articleCount() }, 'Carepoint listening');
-          sms.start(config.PUBLIC_BASE_URL ?? url); // sms: the outbox worker, once Twilio can call us back
+          sms.start(config.PUBLIC_BASE_URL ?? url); // the outbox worker, once Twilio can call us back
           resolve(url);
         });
       }),
     async stop() {
       await http.drain();
-      await sms.stop(); // sms: no outbox pass may be running when storage closes
+      await sms.stop(); // no outbox pass may be running when storage closes
       await knowledge.close();
       await db.close();
       logger.info('Carepoint stopped');

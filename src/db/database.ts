@@ -11,3 +11,13 @@ export interface Database extends Queryable {
   close(): Promise<void>;
   readonly kind: 'pglite' | 'postgres';
 }
+
+/** A liveness probe over any query function: true when `select 1` answers. */
+export async function answers(queryable: Pick<Queryable, 'query'>): Promise<boolean> {
+  try {
+    await queryable.query('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import type { Database, Queryable } from './database.js';
+import { answers, type Database, type Queryable } from './database.js';
 
 /** Embedded PostgreSQL (PGlite) persisted in a directory; `memory://` for throw-away use. */
 export async function openPgliteDatabase(dataDir: string): Promise<Database> {
@@ -16,14 +16,7 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
     kind: 'pglite',
     ...asQueryable(db),
     transaction: (work) => db.transaction((tx) => work(asQueryable(tx))),
-    async ping() {
-      try {
-        await db.query('select 1');
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () => answers(db),
     close: () => db.close(),
   };
 }

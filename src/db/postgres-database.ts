@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable } from './database.js';
+import { answers, type Database, type Queryable } from './database.js';
 
 /** A PostgreSQL server through a pg connection pool. */
 export async function openPostgresDatabase(connectionString: string, poolSize = 10): Promise<Database> {
@@ -30,14 +30,7 @@ export async function openPostgresDatabase(connectionString: string, poolSize = 
         client.release();
       }
     },
-    async ping() {
-      try {
-        await pool.query('select 1');
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () => answers(pool),
     close: () => pool.end(),
   };
 }

@@ -5,6 +5,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 /** Debian's chromium (apt-get install -y chromium); never a downloaded browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
+// Locally the browser tests may be skipped without Chromium; in CI (.ci/run installs it) that is a failure.
+if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM_PATH} is missing: .ci/run must install Debian's chromium`);
 
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../../../test-artifacts/webchat/', import.meta.url));
 
