@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import type { KnowledgeBase } from '../knowledge/types.js';
 import type { Logger } from '../logging.js';
 import type { EmergencyScreen } from '../safety/emergency-screen.js';
+import type { UrgencyCheck } from '../safety/model-urgency-check.js';
 import { SqlBotStorage } from '../storage/sql-bot-storage.js';
 import { CarepointBot } from './carepoint-bot.js';
 import { InboundMiddleware } from './inbound-middleware.js';
@@ -16,6 +17,8 @@ export interface BotDeps {
   screen: EmergencyScreen;
   logger: Logger;
   hashId: (value: string) => string;
+  /** Optional language-model second opinion on urgency (src/safety/model-urgency-check.ts). */
+  urgencyCheck?: UrgencyCheck;
 }
 
 /**

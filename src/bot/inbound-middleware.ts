@@ -4,8 +4,9 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import { recordEmergency } from '../queue/concern-queue.js';
 import { recordInbound, recordOutbound } from '../queue/conversation-log.js';
-import type { EmergencyScreen } from '../safety/emergency-screen.js';
-import { emergencyReply } from '../safety/emergency-reply.js';
+import type { EmergencyScreen, ScreenResult } from '../safety/emergency-screen.js';
+import { modelAssessedResult, type UrgencyCheck } from '../safety/model-urgency-check.js';
+import { emergencyReply, safetyNetReply } from '../safety/emergency-reply.js';
 import { requesterOf } from './channel.js';
 import { EMERGENCY_HANDLED } from './turn-keys.js';
 import { currentLogger } from '../http/request-context.js';
@@ -16,13 +17,16 @@ export interface InboundDeps {
   screen: EmergencyScreen;
   logger: Logger;
   hashId: (value: string) => string;
+  /** A language model's second opinion, asked only when the rules find no emergency: it may raise, never lower. */
+  urgencyCheck?: UrgencyCheck;
 }
 
 /**
  * Runs first on every inbound message, on every channel, in every conversation state:
  * 1. screens the text for emergencies (before anything else looks at it);
  * 2. records the message once (a duplicate delivery stops here, unprocessed);
- * 3. on an emergency: raises or extends the emergency queue item, then tells the person what to do.
+ * 3. when the rules find no emergency and a model is configured, asks it too (it can only raise urgency);
+ * 4. on an emergency: raises or extends the emergency queue item, then tells the person what to do.
  * The dialogs then see EMERGENCY_HANDLED in turn state and re-prompt instead of taking the text as an answer.
  * It also records every outgoing message, so the co-ordinator reads the whole story.
  */
@@ -45,7 +49,7 @@ export class InboundMiddleware implements Middleware {
 
     if (activity.type !== ActivityTypes.Message) return next();
     const text = activity.text ?? '';
-    const result = this.deps.screen.screen(text);
+    const rules = this.deps.screen.screen(text);
 
     const fresh = await recordInbound(db, clock, {
       ...requester,
@@ -58,6 +62,8 @@ export class InboundMiddleware implements Middleware {
       return;
     }
 
+    // A rule emergency is answered at once; the model is asked only when the rules found nothing.
+    const result = rules.emergency ? rules : await this.secondOpinion(text, rules, log);
     if (result.emergency) {
       let alerted: { reference: string } | null = null;
       try {
@@ -77,6 +83,25 @@ export class InboundMiddleware implements Middleware {
       context.turnState.set(EMERGENCY_HANDLED, result);
     }
     await next();
+    // Red-flag words read as a question, the past or a negation: the answer still ends with where to go if
+    // it is happening now, in case the screen read it wrongly.
+    if (!result.emergency && result.setAside.length > 0) await context.sendActivity(safetyNetReply(requester.channel));
+  }
+
+  /** The rule result, or a model-assessed 999 emergency when the urgency check says so in time. */
+  private async secondOpinion(text: string, rules: ScreenResult, log: Logger): Promise<ScreenResult> {
+    const check = this.deps.urgencyCheck;
+    if (!check || text.trim() === '') return rules;
+    let raised = false;
+    try {
+      raised = await check.isEmergency(text);
+    } catch (err) {
+      // The port promises not to throw; if an implementation does, the rule result stands.
+      log.warn({ event: 'urgency-check-failed', problem: (err as Error).message }, 'urgency check failed; the rule result stands');
+    }
+    if (!raised) return rules;
+    log.warn({ event: 'urgency-raised-by-model' }, 'the language model assessed an emergency the rules did not find');
+    return modelAssessedResult();
   }
 }
 

@@ -17,3 +17,10 @@ export function emergencyReply(result: ScreenResult, channel: Channel, alerted: 
   if (channel === 'chat') parts.push('I am still here if you need me.');
   return parts.join(channel === 'sms' ? '\n' : '\n\n');
 }
+
+/** Safety-netting after a message that mentioned a red flag without reporting it as happening now. */
+export function safetyNetReply(channel: Channel): string {
+  return channel === 'sms'
+    ? 'If this is happening now, call 999. If it is urgent but not an emergency, call NHS 111.'
+    : 'If any of this is happening now, call 999. If it is urgent but not an emergency, call NHS 111.';
+}

@@ -37,19 +37,19 @@ const OPTIONAL = new Set(['a', 'an', 'the', 'my', 'his', 'her', 'their', 'your',
 const MAX_GAP = 2;
 const NEGATORS = new Set(['no', 'not', 'never', 'without', 'denies', 'nor', 'none', 'neither', 'cannot']);
 /** Words that may sit between a negator and what it negates ("not having any chest pain"). */
-const NEGATION_FILLERS = new Set(['any', 'have', 'has', 'had', 'got', 'feel', 'feeling', 'having', 'a', 'an', 'the', 'real', 'really', 'more', 'signs', 'sign', 'of', 'symptoms', 'do', 'does', 'did', 'is', 'are', 'was', 'were', 'he', 'she', 'they', 'i', 'it', 'been', 'experiencing', 'noticed', 'seen', 'obvious', 'actual', 'bad', 'much']);
+const NEGATION_FILLERS = new Set(['hit', 'her', 'his', 'my', 'banged', 'bumped', 'any', 'have', 'has', 'had', 'got', 'feel', 'feeling', 'having', 'a', 'an', 'the', 'real', 'really', 'more', 'signs', 'sign', 'of', 'symptoms', 'do', 'does', 'did', 'is', 'are', 'was', 'were', 'he', 'she', 'they', 'i', 'it', 'been', 'experiencing', 'noticed', 'seen', 'obvious', 'actual', 'bad', 'much']);
 /** Words that open a new clause. */
 const CONJUNCTIONS = new Set(['and', 'but', 'or', 'so', 'though', 'although', 'however', 'because', 'while', 'yet']);
 /** Negation does not reach back across these. */
 const CLAUSE_BREAKS = new Set(['and', 'but', 'or', 'so', 'though', 'although', 'however', 'because', 'just', 'now', 'then', 'yet', 'while']);
 /** Before a phrasing in its sentence, these make it a question about warning signs or a hypothetical. */
-const QUESTION_CUES = [/\bif\b/, /\bsigns?\b/, /\bsymptoms?\b/, /\bwarning\b/, /\bhow (do|would|can|could) (i|you|we) (know|tell|spot|recogni[sz]e)\b/, /\bwhat (is|are|does|do)\b.*\b(mean|like|look)\b/, /\bin case\b/, /\babout\b/, /\bwhat happens\b/, /\bwhen (should|do|to)\b.*\b(call|ring|phone|999|111)\b/, /\bhow to (spot|recogni[sz]e|tell|help|deal)\b/, /\bwhat (should|do|to) (i|we|you)? ?do (if|when)\b/, /\bexplain\b/, /\bleaflet\b/, /\binformation\b/, /\bcould (it|this) be\b.*\?/];
+const QUESTION_CUES = [/(?<!(sure|know|wondering|unsure|wonder|see) )\bif\b/, /\bsigns?\b/, /\bsymptoms?\b/, /\bwarning\b/, /\bhow (do|would|can|could) (i|you|we) (know|tell|spot|recogni[sz]e)\b/, /\bwhat (is|are|does|do)\b.*\b(mean|like|look)\b/, /\bin case\b/, /\bwhat happens\b/, /\bwhen (should|do|to)\b.*\b(call|ring|phone|999|111)\b/, /\bhow to (spot|recogni[sz]e|tell|help|deal)\b/, /\bwhat (should|do|to) (i|we|you)? ?do (if|when)\b/, /\bexplain\b/, /\bleaflet\b/, /\binformation\b/, /\bcould (it|this) be\b.*\?/];
 /** In the part of the sentence that holds the red flag, these mean it is happening now. */
 const HAPPENING_NOW = /\b(right now|now|at the moment|currently|happening|has just|have just|just (collapsed|fell|started)|started|minutes ago|an hour ago|help me|please help|tonight|today)\b/;
 /** "not bleeding now", "I'm fine now": a "now" that says it is not happening. */
 const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better)\b(\s+\w+){0,3}?\s+(right )?now\b/g;
 /** Long ago, stated anywhere in a message: the message is history unless it also speaks of now. */
-const LONG_AGO = /\b(\d+|few|couple of|many|several)? ?years? ago\b|\bused to\b|\bhistory of\b|\b(back )?in (19|20)\d\d\b/;
+const LONG_AGO = /\b(been fine since|fine since|since then)\b|\b(\d+|few|couple of|many|several)? ?years? ago\b|\bused to\b|\bhistory of\b|\b(back )?in (19|20)\d\d\b/;
 const NOW_IN_MESSAGE = /\b(now|right now|at the moment|currently|today|tonight|this (morning|afternoon|evening)|started|just)\b/;
 const PAST_ONLY = /\b(been fine since|fine since|since then|recovered)\b|\blast (monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b|\b(\d+|few|couple of|many|several)? ?(years?|months?|weeks?) ago\b|\blast (year|month|week)\b|\bin the past\b|\bused to\b|\bhistory of\b|\bpreviously\b|\b(back )?in (19|20)\d\d\b/;
 /** Anywhere in the sentence, these make it a question about warning signs rather than a report. */
@@ -60,13 +60,14 @@ const ASKING_ONLY = [
   /\b(first aid|course|training|class|workshop|talk on|leaflet|support group)\b/,
   /\b(die at home|when the time comes|end of life|palliative|hospice)\b/,
   /\b(reading up|want to know|what to watch for|what to look out for|just curious)\b/,
-  /\b(can|could|does|do|would) [\w ]{1,30} cause\b/, /\bhow (much|many)\b.*\b(would|is|be|too)\b/,
+  /\b(can|could|does|do|would) [\w ]{1,30} cause\b/, /\b(in the film|in a film|on tv|on the telly|in a book)\b/,
+  /\b(if it ever|one day|in future|in the future|i will|worried i will)\b/, /\bhow (much|many)\b.*\b(would|is|be|too)\b/,
   /\b(what|which|when|how) [\w ]{0,30}(should|do) (i|we) (ring|call|phone|contact|worry)\b/,
   /\b(run|runs|running) in (my|the|our) family\b/,
   /\bwhen (should|do|would|to) ((i|we|you) )?(call|ring|phone|dial)\b/,
 ];
 /** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
-const FIGURE_OF_SPEECH = /\b(laugh|laughed|laughing|laughter|lol|haha|nearly choked|joke|joking|overdid it)\b/;
+const FIGURE_OF_SPEECH = /\b(laugh|laughed|laughing|laughter|lol|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring)\b/;
 
 export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
   const compiled = new WeakMap<RedFlagSet, CompiledPattern[]>();
@@ -113,13 +114,18 @@ function screenText(text: string, patterns: CompiledPattern[]): ScreenResult {
         setAside.push({ phrase: p.phrase, why: 'negated' });
         continue;
       }
-      const [start, end] = found;
-      // The clauses the phrasing stands in: "he had chest pain last month, and now..." is about last month.
-      const around = words.filter((_, i) => clauseOf[i]! >= clauseOf[start]! && clauseOf[i]! <= clauseOf[end]!).join(' ');
+      const start = Math.min(...found.map((h) => h[0]));
+      const end = Math.max(...found.map((h) => h[1]));
+      // The clauses the words stand in: "he had chest pain last month, and now..." is about last month.
+      const clauseText = (from: number, to: number) =>
+        words.filter((_, i) => clauseOf[i]! >= clauseOf[from]! && clauseOf[i]! <= clauseOf[to]!).join(' ');
+      const around = clauseText(start, end);
       const happeningNow = HAPPENING_NOW.test(around.replace(NOT_NOW, ''));
+      // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
+      const past = pastMessage || found.every(([from, to]) => PAST_ONLY.test(clauseText(from, to)));
       if (!happeningNow && FIGURE_OF_SPEECH.test(words.join(' '))) setAside.push({ phrase: p.phrase, why: 'question' });
       else if (!happeningNow && isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence)) setAside.push({ phrase: p.phrase, why: 'question' });
-      else if (!happeningNow && (PAST_ONLY.test(around) || pastMessage)) setAside.push({ phrase: p.phrase, why: 'past' });
+      else if (!happeningNow && past) setAside.push({ phrase: p.phrase, why: 'past' });
       else if (!matches.some((m) => m.flag.id === p.flag.id)) matches.push({ flag: p.flag, phrase: p.phrase });
     }
   }
@@ -128,12 +134,11 @@ function screenText(text: string, patterns: CompiledPattern[]): ScreenResult {
 }
 
 /**
- * Where the pattern stands in the sentence (first and last word), 'negated' when it is there only in
- * negated form ("no chest pain"), or undefined.
+ * Where each group of the pattern stands in the sentence (first and last word), 'negated' when it is
+ * there only in negated form ("no chest pain"), or undefined.
  */
-function findPattern(p: CompiledPattern, words: string[], stems: string[], clauseOf: number[]): [number, number] | 'negated' | undefined {
-  let start = Infinity;
-  let end = -1;
+function findPattern(p: CompiledPattern, words: string[], stems: string[], clauseOf: number[]): [number, number][] | 'negated' | undefined {
+  const hits: [number, number][] = [];
   let negated = false;
   for (const group of p.groups) {
     let hit: [number, number] | undefined;
@@ -148,10 +153,9 @@ function findPattern(p: CompiledPattern, words: string[], stems: string[], claus
       if (hit) break;
     }
     if (!hit) return negated ? 'negated' : undefined;
-    start = Math.min(start, hit[0]);
-    end = Math.max(end, hit[1]);
+    hits.push(hit);
   }
-  return [start, end];
+  return hits;
 }
 
 /** Words of a sentence, each with the number of its clause: commas and conjunctions start a new one. */
@@ -202,6 +206,8 @@ function findPhrase(phrase: CompiledWords, words: string[], stems: string[], fro
 /** Same stem, or one slip of the keyboard in a longer word that keeps its first letter. */
 function sameWord(token: { word: string; stem: string }, word: string, wordStem: string): boolean {
   if (token.stem === wordStem || token.word === word) return true;
+  // "39" in a rule matches a reading of "39.2" (written 39dot2 by then), never "0.4" for "4".
+  if (/^\d+$/.test(token.word)) return word.startsWith(`${token.word}dot`);
   if (token.word.length < 4 || word.length < 4 || /\d/.test(token.word) || token.word[0] !== word[0]) return false;
   const allowed = token.word.length >= 10 ? 2 : 1;
   if (editDistance(token.word, word, allowed) <= allowed) return true;

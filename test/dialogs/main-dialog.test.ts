@@ -64,12 +64,18 @@ describe('main dialog', () => {
     await runTranscript(adapter, [
       ['he has collapsed and is not breathing', /^Call 999 now/],
       ['his lips are going blue', /^Call 999 now/],
-      ['no chest pain, just asking about diet', /.+/],
+      ['no chest pain, just asking about diet', /.+/, /If any of this is happening now, call 999/],
     ]);
     const items = (await listQueue(bot.db)).filter((i) => i.conversationId === adapter.conversation.conversation.id);
     expect(items).toHaveLength(1);
     expect(items[0]!.transcript.map((t) => t.text)).toEqual(['he has collapsed and is not breathing', 'his lips are going blue']);
     expect(items[0]!.details.redFlags).toEqual(expect.arrayContaining(['unconscious', 'breathing-difficulty']));
+  });
+
+  it('answers a hypothetical about a red flag, then says where to go if it is happening now', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [['what should I do if my dad gets chest pain', GREETING, /.+/, /If any of this is happening now, call 999/]]);
+    expect((await listQueue(bot.db)).filter((i) => i.conversationId === adapter.conversation.conversation.id)).toHaveLength(0);
   });
 
   it('treats a question about warning signs as a question, not an emergency', async () => {
