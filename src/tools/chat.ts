@@ -24,16 +24,20 @@ try {
   process.exit(1);
 }
 console.log('(Type your message and press Enter. Ctrl+D or "/quit" to leave.)\n');
-const terminal = createInterface({ input: process.stdin, output: process.stdout });
-terminal.on('close', () => process.exit(0));
-for (;;) {
-  const text = (await terminal.question('You: ')).trim();
+// Reading lines as a stream keeps every line, also when the messages are piped in.
+const terminal = createInterface({ input: process.stdin, output: process.stdout, prompt: 'You: ' });
+terminal.prompt();
+for await (const line of terminal) {
+  const text = line.trim();
   if (text === '/quit') break;
-  if (text === '') continue;
-  try {
-    show(await client.send(text));
-  } catch (error) {
-    console.error(`(Could not send: ${(error as Error).message})`);
+  if (text !== '') {
+    if (!process.stdin.isTTY) console.log(text);
+    try {
+      show(await client.send(text));
+    } catch (error) {
+      console.error(`(Could not send: ${(error as Error).message})`);
+    }
   }
+  terminal.prompt();
 }
 terminal.close();
