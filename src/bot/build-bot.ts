@@ -26,7 +26,8 @@ export interface BotDeps {
  * (emergency screening first). Channels add only conversion and delivery.
  */
 export function buildBot(deps: BotDeps): { bot: CarepointBot; middleware: Middleware[] } {
-  const conversationState = new ConversationState(new SqlBotStorage(deps.db));
+  // Embedded PGlite has one writer, this process, so recent state can be served from memory.
+  const conversationState = new ConversationState(new SqlBotStorage(deps.db, deps.db.kind === 'pglite' ? 10_000 : 0));
   const dialogState = conversationState.createProperty('dialogState');
   const memory = conversationState.createProperty<ConversationMemory>('memory');
   const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory });

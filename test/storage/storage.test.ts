@@ -77,6 +77,19 @@ for (const backend of backends) {
       expect(await storage.read(['conv/a'])).toEqual({});
     });
 
+    it('serves cached state that matches the database, and still refuses stale writes', async () => {
+      const cached = new SqlBotStorage(db, 10);
+      const other = new SqlBotStorage(db);
+      await cached.write({ 'conv/cache': { step: 1 } });
+      const first = await cached.read(['conv/cache']);
+      expect(first['conv/cache']).toEqual(await other.read(['conv/cache']).then((r) => r['conv/cache']));
+      first['conv/cache'].step = 99; // the SDK mutates what it reads; the cache must not see that
+      expect((await cached.read(['conv/cache']))['conv/cache']).toMatchObject({ step: 1 });
+      await cached.write({ 'conv/cache': { ...first['conv/cache'], step: 2 } });
+      await expect(cached.write({ 'conv/cache': { ...first['conv/cache'], step: 3 } })).rejects.toBeInstanceOf(StaleStateError);
+      expect((await other.read(['conv/cache']))['conv/cache']).toMatchObject({ step: 2 });
+    });
+
     it('commits a concern with a well-formed reference and reads it back', async () => {
       const who = requester();
       const item = await submit('soon', who);
