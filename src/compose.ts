@@ -17,6 +17,8 @@ import { createHttpServer } from './http/server.js';
 import { openKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js';
 import { createIdHasher, createLogger, type Logger } from './logging.js';
 import { createEmergencyScreen } from './safety/emergency-screen.js';
+import { ModelUrgencyCheck } from './safety/model-urgency-check.js';
+import { createLanguageModels } from './ai/language-models.js';
 
 /** What tests (and only tests) may replace; everything else comes from configuration. */
 export interface Overrides {
@@ -45,11 +47,17 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const clock = overrides.clock ?? systemClock;
 
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  // Optional OpenAI-compatible models (none unless OPENAI_* are set). When set, patient text goes to the provider.
+  const { chatModel, embeddings } = createLanguageModels(config);
   const knowledge = overrides.knowledge ??
-    (await openKnowledgeService({ dir: config.KNOWLEDGE_DIR, clock, logger, watch: true }));
+    (await openKnowledgeService({ dir: config.KNOWLEDGE_DIR, clock, logger, watch: true, queryRewriter: chatModel, embeddings }));
   const screen = createEmergencyScreen(() => knowledge.redFlags());
+  // The chat model's second opinion on urgency: it may raise a turn to an emergency, never lower one.
+  const urgencyCheck = chatModel
+    ? new ModelUrgencyCheck(chatModel, { timeoutMs: config.OPENAI_URGENCY_TIMEOUT_MS, logger })
+    : undefined;
 
-  const { bot, middleware } = buildBot({ db, clock, knowledge, screen, logger, hashId });
+  const { bot, middleware } = buildBot({ db, clock, knowledge, screen, logger, hashId, urgencyCheck });
   // Every channel's adapter runs the same middleware (emergency screening first) and fails the same safe way.
   const joinBot = <A extends BotAdapter>(adapter: A): A => {
     for (const m of middleware) adapter.use(m);
@@ -102,7 +110,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
           const address = http.server.address();
           const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           const url = `http://${host}:${address.port}`;
-          logger.info({ url, storage: db.kind, articles: knowledge.articleCount() }, 'Carepoint listening');
+          logger.info({ url, storage: db.kind, articles: knowledge.articleCount(), chatModel: Boolean(chatModel), embeddings: Boolean(embeddings) }, 'Carepoint listening');
           sms.start(config.PUBLIC_BASE_URL ?? url); // the outbox worker, once Twilio can call us back
           resolve(url);
         });

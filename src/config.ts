@@ -38,6 +38,9 @@ export const configSchema = z
     OPENAI_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     OPENAI_CHAT_MODEL: optionalText,
     OPENAI_EMBEDDINGS_MODEL: optionalText,
+    // --- model urgency check (src/safety/model-urgency-check.ts) ---
+    /** How long a turn waits for the model's urgency verdict before the rule result stands. */
+    OPENAI_URGENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
   })
   .superRefine((c, ctx) => {
     if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI') {
@@ -54,6 +57,12 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['TWILIO_AUTH_TOKEN'], message: 'is required in production (every SMS webhook request is checked against it)' });
     }
     // --- end SMS ---
+    // --- language models (src/ai/language-models.ts): a named model without a key would fail on every turn ---
+    for (const name of ['OPENAI_CHAT_MODEL', 'OPENAI_EMBEDDINGS_MODEL'] as const) {
+      if (c[name] && !c.OPENAI_API_KEY) {
+        ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: `is required when ${name} is set (a local server that needs none accepts any value)` });
+      }
+    }
     if (c.NODE_ENV === 'production' && !c.LOG_HASH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['LOG_HASH_SECRET'], message: 'is required in production (it keys the hashes of identifiers in logs)' });
     }

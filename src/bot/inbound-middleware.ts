@@ -91,7 +91,9 @@ export class InboundMiddleware implements Middleware {
   /** The rule result, or a model-assessed 999 emergency when the urgency check says so in time. */
   private async secondOpinion(text: string, rules: ScreenResult, log: Logger): Promise<ScreenResult> {
     const check = this.deps.urgencyCheck;
-    if (!check || text.trim() === '') return rules;
+    // Answers of a word or three (a name, a date of birth, "yes", "2") are not sent to the provider: they
+    // describe no emergency the rules could miss, and they are the most identifying things people type.
+    if (!check || text.trim().split(/\s+/).length < 4) return rules;
     let raised = false;
     try {
       raised = await check.isEmergency(text);
