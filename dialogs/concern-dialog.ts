@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ChoicePrompt, ComponentDialog, ConfirmPrompt, ListStyle, TextPrompt, WaterfallDialog,
   type Choice, type DialogTurnResult, type FoundChoice, type PromptValidatorContext, type WaterfallStepContext,
@@ -63,7 +64,8 @@ export class ConcernDialog extends ComponentDialog {
   }
 
   private askWhoStep = async (step: WaterfallStepContext<ConcernDialogOptions>) => {
-    draftOf(step);
+    // Made once per concern, so that submitting it twice cannot make two.
+    (step.values as { submissionId?: string }).submissionId = randomUUID();
     return choose(step, 'Is this concern about you, or about someone you care for?', SUBJECTS);
   };
 
@@ -158,11 +160,12 @@ export class ConcernDialog extends ComponentDialog {
       return step.replaceDialog(FLOW, step.options);
     }
     const details = concernDetailsSchema.parse(draftOf(step));
-    const requester = requesterOf(step.context.activity);
+    const requester = requesterOf(step.context);
     const priority = priorityFor(details.urgency);
     // Committed before the patient is told it was passed on.
     const item = await submitConcern(this.deps.db, this.deps.clock, {
       ...requester,
+      submissionId: (step.values as { submissionId: string }).submissionId,
       priority,
       details,
       summary: queueSummary(details),

@@ -5,7 +5,7 @@ import {
 } from 'botbuilder-dialogs';
 import type { Clock } from '../src/clock.js';
 import type { Database } from '../src/db/database.js';
-import { channelOf, requesterOf } from '../src/bot/channel.js';
+import { channelOf, requesterOf, trustedIdentityOf } from '../src/bot/channel.js';
 import { EMERGENCY_HANDLED } from '../src/bot/turn-keys.js';
 import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversation/intents.js';
 import { greeting, help, notPersonalAdvice, statusReply } from '../src/conversation/replies.js';
@@ -126,7 +126,7 @@ export class MainDialog extends ComponentDialog {
         memory.pendingMore = undefined;
         return step.endDialog();
       case 'status': {
-        const requester = requesterOf(context.activity);
+        const requester = requesterOf(context);
         const items = await concernsOf(this.deps.db, requester.requesterKey, intent.reference);
         await context.sendActivity(statusReply(items, intent.reference));
         return step.endDialog();
@@ -151,11 +151,11 @@ export class MainDialog extends ComponentDialog {
   }
 
   private concernOptions(context: TurnContext): ConcernDialogOptions {
-    const channelData = context.activity.channelData as { phone?: unknown; requesterKey?: unknown } | undefined;
+    const identity = trustedIdentityOf(context);
     return {
       // A person linked to a patient record (a registered SMS number) is not asked who they are.
-      askIdentity: typeof channelData?.requesterKey !== 'string',
-      knownPhone: typeof channelData?.phone === 'string' ? channelData.phone : undefined,
+      askIdentity: !identity.requesterKey?.startsWith('patient:'),
+      knownPhone: identity.phone,
     };
   }
 }

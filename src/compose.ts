@@ -46,7 +46,11 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const hashId = createIdHasher(config.LOG_HASH_SECRET);
   const clock = overrides.clock ?? systemClock;
 
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    onIdleClientError: (err) => logger.error({ err, event: 'database-connection-lost' }, 'an idle database connection failed'),
+  });
   // Optional OpenAI-compatible models (none unless OPENAI_* are set). When set, patient text goes to the provider.
   const { chatModel, embeddings } = createLanguageModels(config);
   const knowledge = overrides.knowledge ??
@@ -57,7 +61,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     ? new ModelUrgencyCheck(chatModel, { timeoutMs: config.OPENAI_URGENCY_TIMEOUT_MS, logger })
     : undefined;
 
-  const { bot, middleware } = buildBot({ db, clock, knowledge, screen, logger, hashId, urgencyCheck });
+  const { bot, middleware, turns } = buildBot({ db, clock, knowledge, screen, logger, hashId, urgencyCheck });
   // Every channel's adapter runs the same middleware (emergency screening first) and fails the same safe way.
   const joinBot = <A extends BotAdapter>(adapter: A): A => {
     for (const m of middleware) adapter.use(m);
@@ -76,7 +80,12 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
 
   const http = createHttpServer(logger);
   registerHealthRoutes(http.server, { db, knowledge });
-  registerBotFrameworkRoute(http.server, adapter, bot, hashId);
+  if (config.MicrosoftAppId || config.NODE_ENV !== 'production') {
+    registerBotFrameworkRoute(http.server, adapter, bot, hashId);
+  } else {
+    // Unauthenticated Bot Framework traffic is for local use (the Emulator); production needs Azure's auth.
+    logger.warn({ event: 'bot-framework-disabled' }, 'MicrosoftAppId is not set: /api/messages is off in production');
+  }
   registerQueueRoutes(http.server, { db, auth: new DevTokenAuthenticator(config.COORDINATOR_DEV_TOKEN, isLoopbackHost(config.HOST)) });
 
   // Web chat in the browser: the page, tokens, and (without Azure) the local Direct Line transport.
@@ -117,6 +126,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
       }),
     async stop() {
       await http.drain();
+      await turns.drain(10_000); // turns can outlive their request (an SMS turn past its reply deadline)
       await sms.stop(); // no outbox pass may be running when storage closes
       await knowledge.close();
       await db.close();

@@ -8,6 +8,7 @@ import type { EmergencyScreen } from '../safety/emergency-screen.js';
 import type { UrgencyCheck } from '../safety/model-urgency-check.js';
 import { SqlBotStorage } from '../storage/sql-bot-storage.js';
 import { CarepointBot } from './carepoint-bot.js';
+import { ConversationOrder } from './conversation-order.js';
 import { InboundMiddleware } from './inbound-middleware.js';
 
 export interface BotDeps {
@@ -25,12 +26,14 @@ export interface BotDeps {
  * The one bot every channel runs, and the middleware every channel's adapter must use
  * (emergency screening first). Channels add only conversion and delivery.
  */
-export function buildBot(deps: BotDeps): { bot: CarepointBot; middleware: Middleware[] } {
+export function buildBot(deps: BotDeps): { bot: CarepointBot; middleware: Middleware[]; turns: ConversationOrder } {
   // Embedded PGlite has one writer, this process, so recent state can be served from memory.
   const conversationState = new ConversationState(new SqlBotStorage(deps.db, deps.db.kind === 'pglite' ? 10_000 : 0));
   const dialogState = conversationState.createProperty('dialogState');
   const memory = conversationState.createProperty<ConversationMemory>('memory');
   const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory });
   const bot = new CarepointBot(dialog, conversationState, dialogState, memory);
-  return { bot, middleware: [new InboundMiddleware(deps)] };
+  // Screening first, then one turn at a time per conversation.
+  const turns = new ConversationOrder();
+  return { bot, middleware: [new InboundMiddleware(deps), turns], turns };
 }

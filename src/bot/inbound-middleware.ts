@@ -24,7 +24,8 @@ export interface InboundDeps {
 /**
  * Runs first on every inbound message, on every channel, in every conversation state:
  * 1. screens the text for emergencies (before anything else looks at it);
- * 2. records the message once (a duplicate delivery stops here, unprocessed);
+ * 2. records the message once (a duplicate delivery stops here, unprocessed, though an emergency is
+ *    always given its instruction, even when storage is down);
  * 3. when the rules find no emergency and a model is configured, asks it too (it can only raise urgency);
  * 4. on an emergency: raises or extends the emergency queue item, then tells the person what to do.
  * The dialogs then see EMERGENCY_HANDLED in turn state and re-prompt instead of taking the text as an answer.
@@ -36,14 +37,19 @@ export class InboundMiddleware implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const { db, clock, logger, hashId } = this.deps;
     const activity = context.activity;
-    const requester = requesterOf(activity);
+    const requester = requesterOf(context);
     const scoped = currentLogger(logger);
     // The channel route may already have named the conversation on the request's logger.
     const log = scoped.bindings().conversation ? scoped.child({ channel: requester.channel }) : scoped.child({ conversation: hashId(requester.conversationId), channel: requester.channel });
 
     context.onSendActivities(async (_ctx, activities, sendNext) => {
       const texts = activities.filter((a) => a.type === ActivityTypes.Message && a.text).map((a) => a.text!);
-      await recordOutbound(db, clock, requester.conversationId, texts);
+      try {
+        await recordOutbound(db, clock, requester.conversationId, texts);
+      } catch (err) {
+        // The transcript is for the co-ordinator; the reply (a 999 instruction, perhaps) matters more.
+        log.error({ err, event: 'outbound-not-recorded' }, 'reply sent but not recorded');
+      }
       return sendNext();
     });
 
@@ -51,14 +57,19 @@ export class InboundMiddleware implements Middleware {
     const text = activity.text ?? '';
     const rules = this.deps.screen.screen(text);
 
-    const fresh = await recordInbound(db, clock, {
-      ...requester,
-      externalId: activity.id,
-      text,
-      reference: conversationReferenceOf(activity),
-    });
+    let fresh: boolean;
+    try {
+      fresh = await recordInbound(db, clock, { ...requester, externalId: activity.id, text, reference: conversationReferenceOf(activity) });
+    } catch (err) {
+      // With storage down, an emergency still gets its instruction; anything else fails the turn safely.
+      if (!rules.emergency) throw err;
+      log.error({ err, event: 'inbound-not-recorded' }, 'emergency message could not be recorded');
+      fresh = true;
+    }
     if (!fresh) {
       log.info({ event: 'duplicate-delivery' }, 'inbound message already processed');
+      // The first delivery may have died before answering: an emergency is always told what to do.
+      if (rules.emergency) await context.sendActivity(emergencyReply(rules, requester.channel, null));
       return;
     }
 

@@ -3,3 +3,16 @@ import type { ScreenResult } from '../safety/emergency-screen.js';
 /** Turn-state key set by the inbound middleware and read by the dialogs. */
 export const EMERGENCY_HANDLED = Symbol('carepoint.emergencyHandled');
 export type EmergencyHandled = ScreenResult;
+
+/**
+ * Who is talking, as established by a channel adapter that verified it (the SMS adapter, from a
+ * signature-checked webhook). Turn state, because no client can write there: anything in the activity,
+ * channelData included, is the client's say-so.
+ */
+export const TRUSTED_IDENTITY = Symbol('carepoint.trustedIdentity');
+export interface TrustedIdentity {
+  /** `patient:<id>` for a number registered to a patient, else the channel's own key for the sender. */
+  requesterKey?: string;
+  /** The E.164 number the person is texting from. */
+  phone?: string;
+}

@@ -1,5 +1,6 @@
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Server } from 'restify';
+import { SMS_CHANNEL_ID } from '../bot/channel.js';
 import { withRequestLogger } from '../http/request-context.js';
 import type { LoggedRequest } from '../http/server.js';
 
@@ -16,6 +17,12 @@ export function registerBotFrameworkRoute(
 ): void {
   server.post('/api/messages', async (req, res) => {
     const request = req as LoggedRequest;
+    // Carepoint's own SMS channel id is only ever set by its SMS adapter; a Bot Framework client claiming it
+    // would be pretending to text from someone's phone.
+    if ((req.body as { channelId?: unknown } | undefined)?.channelId === SMS_CHANNEL_ID) {
+      res.send(400, { error: 'channel not accepted here' });
+      return;
+    }
     const conversationId = (req.body as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
     // Every line of this request, the access line included, carries the (hashed) conversation.
     if (typeof conversationId === 'string') request.carepointLog = request.carepointLog.child({ conversation: hashId(conversationId) });

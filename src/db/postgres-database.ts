@@ -2,8 +2,19 @@ import pg from 'pg';
 import { answers, type Database, type Queryable } from './database.js';
 
 /** A PostgreSQL server through a pg connection pool. */
-export async function openPostgresDatabase(connectionString: string, poolSize = 10): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: poolSize });
+export async function openPostgresDatabase(
+  connectionString: string,
+  options: { poolSize?: number; onIdleClientError?: (error: Error) => void } = {},
+): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    // A turn must never hang on storage: fail fast, and the patient is told something safe.
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: 10_000,
+  });
+  // An idle connection dropped by a failover would otherwise be an unhandled 'error' that ends the process.
+  pool.on('error', (error) => options.onIdleClientError?.(error));
   // Fail at start-up, not on the first patient's message.
   const probe = await pool.connect();
   probe.release();

@@ -81,21 +81,41 @@ async function withFreshReference<T>(attempt: (reference: string) => Promise<T>)
   }
 }
 
-/** Commits a structured concern to the queue; the patient is told only after this resolves. */
+/**
+ * Commits a structured concern to the queue; the patient is told only after this resolves. The same
+ * submission id twice gives back the concern committed first.
+ */
 export async function submitConcern(
   db: Queryable,
   clock: Clock,
-  input: Requester & { priority: Priority; details: ConcernDetails; summary: string; transcript: TranscriptEntry[] },
+  input: Requester & {
+    submissionId: string;
+    priority: Priority;
+    details: ConcernDetails;
+    summary: string;
+    transcript: TranscriptEntry[];
+  },
 ): Promise<QueueItem> {
   const now = clock.now();
   return withFreshReference(async (reference) => {
     const { rows } = await db.query<ConcernRow>(
-      `insert into concerns (reference, priority, channel, conversation_id, requester_key, details, transcript, summary, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $9) returning ${COLUMNS}`,
-      [reference, input.priority, input.channel, input.conversationId, input.requesterKey,
+      `with inserted as (
+         insert into concerns (reference, submission_id, priority, channel, conversation_id, requester_key, details, transcript, summary, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $10)
+         on conflict (submission_id) do nothing
+         returning ${COLUMNS}
+       )
+       select * from inserted
+       union all
+       select ${COLUMNS} from concerns where submission_id = $2 and not exists (select 1 from inserted)`,
+      [reference, input.submissionId, input.priority, input.channel, input.conversationId, input.requesterKey,
         JSON.stringify(input.details), JSON.stringify(input.transcript), input.summary, now],
     );
-    return toItem(rows[0]!);
+    if (rows[0]) return toItem(rows[0]);
+    // A concurrent twin committed while this statement waited; its row is outside this statement's
+    // snapshot, so read it afresh.
+    const again = await db.query<ConcernRow>(`select ${COLUMNS} from concerns where submission_id = $1`, [input.submissionId]);
+    return toItem(again.rows[0]!);
   });
 }
 

@@ -14,6 +14,12 @@ export const CONCERN_KINDS = [
 export const CONTACT_METHODS = ['this-conversation', 'text-message', 'phone-call'] as const;
 export const CONTACT_TIMES = ['morning', 'afternoon', 'evening', 'any-time'] as const;
 
+/**
+ * A phone number as Carepoint stores it: E.164, 7 to 15 digits. The one pattern for numbers: toE164 gives
+ * nothing else, the concern schema accepts exactly this, and patient_contacts (002_sms.sql) checks the same.
+ */
+export const E164_PATTERN = /^\+[1-9]\d{6,14}$/;
+
 /** One schema per field, so a dialog can check each answer as it is given. */
 export const concernFields = {
   subject: z.enum(SUBJECTS),
@@ -38,7 +44,7 @@ export const concernFields = {
     .max(1500, 'That is longer than I can pass on in one go. Please shorten it to the main points.'),
   urgency: z.enum(URGENCIES),
   contactMethod: z.enum(CONTACT_METHODS),
-  phone: z.string().regex(/^\+[1-9]\d{7,14}$/, 'Please give a UK phone number, like 07700 900123.'),
+  phone: z.string().regex(E164_PATTERN, 'Please give a UK phone number, like 07700 900123.'),
   contactTime: z.enum(CONTACT_TIMES),
   consentToShare: z.boolean(),
 };
@@ -60,11 +66,16 @@ export const concernDetailsSchema = z.object({
 
 export type ConcernDetails = z.infer<typeof concernDetailsSchema>;
 
-/** UK-first phone parsing to E.164; undefined when it is not a plausible number. */
+/**
+ * UK-first phone parsing to E.164 (numbers people type, and SMS senders, which Twilio sends in E.164);
+ * undefined when it is not a plausible number. The one place a phone number is normalised.
+ */
 export function toE164(input: string): string | undefined {
   const parsed = parsePhoneNumberFromString(input.trim(), 'GB');
-  // "Possible" (right length for the country), not "valid": Ofcom's drama ranges and new ranges must pass.
-  return parsed?.isPossible() ? parsed.number : undefined;
+  // "Possible" (right length for the country), not "valid": Ofcom's drama ranges and newly allocated ranges
+  // must pass. libphonenumber's possible lengths run from 6 to 19 digits; E164_PATTERN keeps to what is stored.
+  const number = parsed?.isPossible() ? parsed.number : undefined;
+  return number !== undefined && E164_PATTERN.test(number) ? number : undefined;
 }
 
 /** Reads "31/01/1950", "31-1-1950", "1950-01-31" or "31 Jan 1950" as an ISO date; undefined otherwise. */

@@ -84,3 +84,34 @@ describe('when every article is past its review-due date', () => {
     expect(await patient.say('he has collapsed')).toMatch(/^Call 999 now/);
   });
 });
+
+describe('the Bot Framework route and identities it must not accept', () => {
+  let carepoint: RunningCarepoint;
+  beforeAll(async () => {
+    carepoint = await startCarepoint();
+  });
+  afterAll(async () => carepoint.stop());
+
+  it('refuses a client that claims to be the SMS channel', async () => {
+    const forger = new BotClient(carepoint.url, { channelId: 'sms', userId: '+447700900123' });
+    await expect(forger.say('any update on my concern?')).rejects.toThrow(/400/);
+  });
+});
+
+describe('in production without an Azure Bot Service app id', () => {
+  let carepoint: RunningCarepoint;
+  beforeAll(async () => {
+    carepoint = await startCarepoint({
+      env: { NODE_ENV: 'production', LOG_HASH_SECRET: 'test-hash-secret', TWILIO_AUTH_TOKEN: 'test-token', PUBLIC_BASE_URL: 'https://carepoint.example.nhs.uk' },
+    });
+  });
+  afterAll(async () => carepoint.stop());
+
+  it('does not offer the unauthenticated Bot Framework route at all', async () => {
+    const response = await fetch(`${carepoint.url}/api/messages`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'hi' }),
+    });
+    expect(response.status).toBe(404);
+    expect(carepoint.logLines().some((l) => l.event === 'bot-framework-disabled')).toBe(true);
+  });
+});

@@ -145,7 +145,7 @@ describe('concern dialog', () => {
   });
 
   it('does not ask a registered patient who they are, and on SMS uses the number they text from', async () => {
-    const adapter = bot.conversation({ channelId: 'sms', channelData: { phone: '+447700900456', requesterKey: 'patient:test-1' } });
+    const adapter = bot.conversation({ channelId: 'sms', identity: { phone: '+447700900456', requesterKey: 'patient:test-1' } });
     await runTranscript(adapter, [
       ["I'm worried about my meds", GREETING, WHO],
       ['1', PATHWAY],
@@ -163,5 +163,35 @@ describe('concern dialog', () => {
     expect(concern!.channel).toBe('sms');
     expect(concern!.details).toMatchObject({ contactMethod: 'text-message', phone: '+447700900456', urgency: 'today' });
     expect(concern!.details.name).toBeUndefined();
+  });
+});
+
+describe('identity', () => {
+  it('comes only from the channel adapter that verified it, never from what the client sends', async () => {
+    const registered = bot.conversation({ channelId: 'sms', identity: { phone: '+447700900457', requesterKey: 'patient:test-2' } });
+    await runTranscript(registered, [
+      ['my chest hurts', /^Call 999 now/],
+    ]);
+    const forger = bot.conversation();
+    await forger
+      .send({ type: 'message', text: 'any update?', channelData: { requesterKey: 'patient:test-2', phone: '+447700900457' } })
+      .assertReply((activity) => expect(activity.text).toMatch(/not for emergencies/))
+      .assertReply((activity) => expect(activity.text).toMatch(/cannot find any concerns raised from here/))
+      .startTest();
+  });
+});
+
+describe('two answers at once', () => {
+  it('take their turns in order, so two "yes" messages commit one concern', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [["I'm worried", GREETING, WHO], ['me', NAME], ...restOfConcern]);
+    await Promise.all([
+      adapter.processActivity({ type: 'message', text: 'yes' } as never),
+      adapter.processActivity({ type: 'message', text: 'yes' } as never),
+    ]);
+    const texts: string[] = [];
+    for (let reply = adapter.getNextReply(); reply; reply = adapter.getNextReply()) texts.push(reply.text ?? '');
+    expect(texts.filter((t) => /Your reference is/.test(t))).toHaveLength(1);
+    expect(await concernsOf(bot.db, `test:${adapter.conversation.user!.id}`)).toHaveLength(1);
   });
 });

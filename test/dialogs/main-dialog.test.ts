@@ -36,7 +36,7 @@ describe('main dialog', () => {
   });
 
   it('on SMS, sends the summary first and the rest on MORE', async () => {
-    const adapter = bot.conversation({ channelId: 'sms', channelData: { phone: '+447700900999' } });
+    const adapter = bot.conversation({ channelId: 'sms', identity: { phone: '+447700900999', requesterKey: 'sms:+447700900999' } });
     await runTranscript(adapter, [
       ['how do i order my repeat prescription', /not for emergencies/, /Reply MORE/],
       ['more', /.{40,}/],

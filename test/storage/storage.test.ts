@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
@@ -13,6 +15,9 @@ import { SqlBotStorage, StaleStateError } from '../../src/storage/sql-bot-storag
 import { freshDataDir } from '../support/database-template.js';
 import { TEST_DATABASE_URL, createTestDatabase } from '../support/postgres.js';
 
+/** Errors from idle PostgreSQL connections, reported instead of ending the process. */
+const idleErrors: Error[] = [];
+
 const backends: { name: string; available: boolean; open: () => Promise<{ db: Database; cleanup: () => Promise<void> }> }[] = [
   {
     name: 'PGlite',
@@ -27,7 +32,7 @@ const backends: { name: string; available: boolean; open: () => Promise<{ db: Da
     available: Boolean(TEST_DATABASE_URL),
     async open() {
       const { url, drop } = await createTestDatabase();
-      const db = await openDatabase({ databaseUrl: url, dataDir: 'unused' });
+      const db = await openDatabase({ databaseUrl: url, dataDir: 'unused', onIdleClientError: (e) => idleErrors.push(e) });
       return { db, cleanup: async () => { await db.close(); await drop(); } };
     },
   },
@@ -49,7 +54,7 @@ for (const backend of backends) {
       return { channel: 'chat' as const, conversationId: `conv-${backend.name}-${n}`, requesterKey: `test:user-${n}` };
     };
     const submit = (priority: Priority, who = requester()) =>
-      submitConcern(db, clock, { ...who, priority, details, summary: 'Medicines - Kidney', transcript: [] });
+      submitConcern(db, clock, { ...who, submissionId: randomUUID(), priority, details, summary: 'Medicines - Kidney', transcript: [] });
 
     beforeAll(async () => {
       ({ db, cleanup } = await backend.open());
@@ -100,6 +105,18 @@ for (const backend of backends) {
       expect(await concernsOf(db, 'test:somebody-else')).toEqual([]);
     });
 
+    it('commits one concern however often, and however concurrently, the same submission arrives', async () => {
+      const who = requester();
+      const submissionId = randomUUID();
+      const items = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          submitConcern(db, clock, { ...who, submissionId, priority: 'soon', details, summary: 'Medicines - Kidney', transcript: [] }),
+        ),
+      );
+      expect(new Set(items.map((i) => i.reference)).size).toBe(1);
+      expect(await concernsOf(db, who.requesterKey)).toHaveLength(1);
+    });
+
     it('orders the queue by priority, then age', async () => {
       await db.query('delete from concerns');
       const routine = await submit('routine');
@@ -141,6 +158,18 @@ for (const backend of backends) {
       expect((await recentTranscript(db, who.conversationId)).map((t) => [t.direction, t.text])).toEqual([
         ['in', 'hello'], ['out', 'Hello, I am Carepoint'],
       ]);
+    });
+
+    it.skipIf(backend.name !== 'PostgreSQL server')('survives the server dropping its idle connections', async () => {
+      await Promise.all([db.query('select 1'), db.query('select 1'), db.query('select 1')]);
+      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await admin.connect();
+      const { rows } = await db.query<{ name: string }>('select current_database() as name');
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [rows[0]!.name]);
+      await admin.end();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(idleErrors.length).toBeGreaterThan(0);
+      expect(await db.ping()).toBe(true);
     });
 
     it('rolls a failed transaction back', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { buildBot } from '../../src/bot/build-bot.js';
+import { TRUSTED_IDENTITY, type TrustedIdentity } from '../../src/bot/turn-keys.js';
 import { ManualClock } from '../../src/clock.js';
 import type { Database } from '../../src/db/database.js';
 import { openPgliteDatabase } from '../../src/db/pglite-database.js';
@@ -17,7 +18,8 @@ export interface TestBot {
   clock: ManualClock;
   knowledge: KnowledgeService;
   /** A new conversation with the bot through botbuilder's TestAdapter. */
-  conversation(options?: { channelId?: string; channelData?: Record<string, unknown> }): TestAdapter;
+  /** A new conversation; `identity` is what a verifying channel adapter (SMS) would establish. */
+  conversation(options?: { channelId?: string; identity?: TrustedIdentity }): TestAdapter;
   close(): Promise<void>;
 }
 
@@ -36,8 +38,14 @@ export async function openTestBot(): Promise<TestBot> {
     conversation(options = {}) {
       const id = randomUUID();
       const template: Partial<Activity> = { channelId: options.channelId ?? 'test' };
-      if (options.channelData) template.channelData = options.channelData;
       const adapter = new TestAdapter((context) => bot.run(context), template);
+      const identity = options.identity;
+      if (identity) {
+        adapter.use(async (context, next) => {
+          context.turnState.set(TRUSTED_IDENTITY, identity);
+          await next();
+        });
+      }
       adapter.conversation.conversation = { id: `conv-${id}`, isGroup: false, name: 'test', conversationType: 'personal' };
       adapter.conversation.user = { id: `user-${id}`, name: 'Patient' };
       for (const m of middleware) adapter.use(m);
