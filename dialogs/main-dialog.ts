@@ -19,8 +19,8 @@ const ROUTE = 'route';
 /** What the conversation remembers between turns, outside any dialog. */
 export interface ConversationMemory {
   greeted?: boolean;
-  /** The rest of the last SMS answer, sent on "MORE". */
-  pendingMore?: string;
+  /** The article of the last SMS answer that had more to send on "MORE" (fetched again then, never stored). */
+  pendingMore?: { articleId: string; question: string };
   /** We offered a co-ordinator after an answer we could not give: "yes" takes it up. */
   offeredCoordinator?: boolean;
 }
@@ -121,10 +121,14 @@ export class MainDialog extends ComponentDialog {
       case 'no':
         await context.sendActivity(offered ? 'OK. Ask me something else whenever you like.' : 'OK. Ask me a question, or say "talk to someone" to raise a concern.');
         return step.endDialog();
-      case 'more':
-        await context.sendActivity(memory.pendingMore ?? 'There is nothing more to send. Ask me another question any time.');
+      case 'more': {
+        // Fetched afresh: the article may have been changed, withdrawn or passed its review date since.
+        const pending = memory.pendingMore;
+        const more = pending && (await this.deps.knowledge.continuation(pending.articleId, pending.question));
+        await context.sendActivity(more || 'There is nothing more to send. Ask me another question any time.');
         memory.pendingMore = undefined;
         return step.endDialog();
+      }
       case 'status': {
         const requester = requesterOf(context);
         const items = await concernsOf(this.deps.db, requester.requesterKey, intent.reference);
@@ -145,7 +149,7 @@ export class MainDialog extends ComponentDialog {
     // A decision about their own treatment is for their clinicians: say so first, then any general information.
     if (personal) await step.context.sendActivity(notPersonalAdvice(channel));
     if (answer.answered || !personal) await step.context.sendActivity(channel === 'sms' ? answer.sms : answer.chat);
-    memory.pendingMore = channel === 'sms' ? answer.smsMore : undefined;
+    memory.pendingMore = channel === 'sms' && answer.smsMore && answer.source ? { articleId: answer.source.id, question } : undefined;
     memory.offeredCoordinator = personal || !answer.answered;
     return step.endDialog();
   }

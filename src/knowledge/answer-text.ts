@@ -65,24 +65,35 @@ export interface AnswerText {
   smsMore?: string;
 }
 
+function sourceLine(article: Article): string {
+  return `Source: ${article.title}, reviewed ${formatReviewDate(article.lastReviewed)}.`;
+}
+
 /** Extractive answer: the article's own words (summary and one passage), never generated text. */
 export function answerText(article: Article, question: string): AnswerText {
-  const reviewed = formatReviewDate(article.lastReviewed);
-  const source = `Source: ${article.title}, reviewed ${reviewed}.`;
+  const source = sourceLine(article);
   const section = relevantSection(article, question);
   const passage = section ? `${section.heading ? `**${section.heading}**\n\n` : ''}${section.text}` : '';
   const chat = [`**${article.title}**`, article.summary, passage, `_${source} ${GENERAL_INFO}_`].filter(Boolean).join('\n\n');
 
   // SMS: the summary always fits (under 300 characters); the rest of the article waits for "MORE".
-  // "When to get help" goes straight after the relevant passage, so that a cut for length never drops it.
+  const smsMore = smsMoreText(article, question, section);
+  const sms = fitSms([toGsm7(article.summary), toGsm7(source), 'General information, not personal advice.', smsMore ? 'Reply MORE for more' : '']);
+  return smsMore ? { chat, sms, smsMore } : { chat, sms };
+}
+
+/**
+ * The SMS reply to "MORE": the article's sections, the one most relevant to the question first, then "When to
+ * get help" (so that a cut for length never drops it), then the rest; undefined when there is nothing more.
+ */
+export function smsMoreText(article: Article, question: string, section = relevantSection(article, question)): string | undefined {
   const help = article.sections.find((s) => /when to get help|get help|urgent/i.test(s.heading));
   const first = [section, help].filter((s, i, all): s is Section => s !== undefined && all.indexOf(s) === i);
   const ordered = [...first, ...article.sections.filter((s) => !first.includes(s))];
   const rest = toGsm7(plainText(ordered.map((s) => (s.heading ? `## ${s.heading}\n${s.text}` : s.text)).join('\n\n')));
-  const hasMore = rest.length > 0;
-  const sms = fitSms([toGsm7(article.summary), toGsm7(source), 'General information, not personal advice.', hasMore ? 'Reply MORE for more' : '']);
-  const smsMore = hasMore ? `${truncateGsm7(rest, SMS_MAX - gsm7Length(toGsm7(source)) - 2)}\n\n${toGsm7(source)}` : undefined;
-  return smsMore ? { chat, sms, smsMore } : { chat, sms };
+  if (rest.length === 0) return undefined;
+  const source = toGsm7(sourceLine(article));
+  return `${truncateGsm7(rest, SMS_MAX - gsm7Length(source) - 2)}\n\n${source}`;
 }
 
 export function notSureText(): AnswerText {

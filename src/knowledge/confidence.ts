@@ -38,7 +38,8 @@ export function lexicalConfidence(e: LexicalEvidence, weights = CONFIDENCE_WEIGH
 
 /**
  * Puts a similarity from an embeddings model on the same scale, so that `minSimilarity` (where that model's
- * matches become trustworthy, which differs per model) lands exactly on the answer threshold.
+ * matches become trustworthy, which differs per model and must be measured) lands exactly on the threshold.
+ * Only for a retriever used on its own with a measured `minSimilarity`; fused retrieval ignores it.
  */
 export function similarityConfidence(similarity: number, minSimilarity: number, threshold = ANSWER_THRESHOLD): number {
   const s = Math.max(0, Math.min(1, similarity));

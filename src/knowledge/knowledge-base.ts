@@ -5,7 +5,7 @@ import type { DocumentInterface } from '@langchain/core/documents';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { Article } from './article.js';
-import { answerText, notSureText } from './answer-text.js';
+import { answerText, notSureText, smsMoreText } from './answer-text.js';
 import { ANSWER_THRESHOLD } from './confidence.js';
 import { LexicalRetriever, type RetrievedMetadata } from './lexical-retriever.js';
 import { rephraseQuery } from './query-rewriter.js';
@@ -67,6 +67,12 @@ export class ArticleKnowledgeBase implements KnowledgeBase {
     };
   }
 
+  continuation(articleId: string, question: string): Promise<string | undefined> {
+    const article = this.byId.get(articleId);
+    if (!article || isExpired(article, ukDate(this.options.clock.now()))) return Promise.resolve(undefined);
+    return Promise.resolve(smsMoreText(article, question));
+  }
+
   articleCount(): number {
     const today = ukDate(this.options.clock.now());
     let n = 0;
@@ -98,24 +104,27 @@ export class ArticleKnowledgeBase implements KnowledgeBase {
 
 export interface BuildOptions extends ArticleKnowledgeBaseOptions {
   embeddings?: EmbeddingsInterface;
-  /** Cosine similarity at which the embeddings model is trusted to answer on its own; per model. */
-  minSimilarity?: number;
   vectorCache?: Map<string, number[]>;
 }
 
-/** The default composition: lexical alone, or lexical and vector fused when an embeddings provider is given. */
+/**
+ * The default composition: lexical alone, or lexical and vector fused when an embeddings provider is given.
+ * Fused, the vectors help rank, but whether to answer rests on the lexical confidence of the article chosen
+ * (0 if lexical retrieval did not find it): the threshold was calibrated on lexical scores, and an embeddings
+ * model's similarities are not calibrated at all. A wrong answer is worse than none.
+ */
 export async function buildKnowledgeBase(articles: readonly Article[], options: BuildOptions): Promise<ArticleKnowledgeBase> {
   if (options.retriever) return new ArticleKnowledgeBase(articles, options);
   const lexical = new LexicalRetriever(articles);
   if (!options.embeddings) return new ArticleKnowledgeBase(articles, { ...options, retriever: lexical });
   let vector: VectorRetriever;
   try {
-    vector = await VectorRetriever.create(articles, options.embeddings, { minSimilarity: options.minSimilarity, cache: options.vectorCache });
+    vector = await VectorRetriever.create(articles, options.embeddings, { cache: options.vectorCache });
   } catch (err) {
     // The embedded lexical retriever stands on its own: a provider outage degrades ranking, not service.
     options.logger?.warn({ problem: (err as Error).message }, 'embeddings unavailable; answering with lexical retrieval only');
     return new ArticleKnowledgeBase(articles, { ...options, retriever: lexical });
   }
   const onError = (err: unknown) => options.logger?.warn({ problem: (err as Error).message }, 'a retriever failed; answering from the others');
-  return new ArticleKnowledgeBase(articles, { ...options, retriever: new RankFusionRetriever([lexical, vector], { onError }) });
+  return new ArticleKnowledgeBase(articles, { ...options, retriever: new RankFusionRetriever([lexical, vector], { confidenceFrom: [0], onError }) });
 }

@@ -95,6 +95,7 @@ export async function openKnowledgeService(options: KnowledgeServiceOptions): Pr
 
   return {
     answer: (question: string): Promise<KnowledgeAnswer> => current.kb.answer(question),
+    continuation: (articleId: string, question: string) => current.kb.continuation(articleId, question),
     articleCount: () => current.kb.articleCount(),
     redFlags: () => current.redFlags,
     version: () => current.version,

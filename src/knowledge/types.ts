@@ -11,13 +11,16 @@ export interface KnowledgeAnswer {
   answered: boolean;
   /** Best first; also filled when not answered, for the co-ordinator and the kb tool. */
   articles: ArticleMatch[];
-  /** The article answered from, when answered. */
+  /** The article answered from, when answered; `id` is what to pass to `continuation` for SMS "MORE". */
   source?: { id: string; title: string; lastReviewed: string; reviewDue: string };
   /** Extractive reply text for chat (summary, relevant passage, source title and review date). */
   chat: string;
   /** Reply text for SMS: the summary, source and review date, and an offer of more; GSM-7 only. */
   sms: string;
-  /** The rest of the article for SMS "MORE", when there is more to send. */
+  /**
+   * The rest of the article for SMS "MORE", when there is more to send, as of now. A "MORE" that comes later
+   * should ask `continuation` instead, so that it never sends content withdrawn or changed in between.
+   */
   smsMore?: string;
   /** How sure retrieval was of the best article, 0 to 1 (compared with the answer threshold). */
   confidence?: number;
@@ -27,6 +30,12 @@ export interface KnowledgeAnswer {
 
 export interface KnowledgeBase {
   answer(question: string): Promise<KnowledgeAnswer>;
+  /**
+   * The SMS "MORE" text for an article answered from earlier (the same text `answer(question).smsMore` gives
+   * for it), from the content in service now: undefined when the article has since been removed or is past
+   * its review-due date, or has nothing more to send.
+   */
+  continuation(articleId: string, question: string): Promise<string | undefined>;
   /** Number of articles in service (not expired). */
   articleCount(): number;
 }

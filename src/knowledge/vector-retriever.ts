@@ -7,7 +7,12 @@ import type { RetrievedMetadata } from './lexical-retriever.js';
 
 export interface VectorRetrieverOptions extends BaseRetrieverInput {
   k?: number;
-  /** Cosine similarity at which this model's matches become trustworthy; calibrate per model. */
+  /**
+   * Cosine similarity at which this model's matches are trustworthy enough to answer on, measured for the model
+   * on the evaluation set. Without it the retriever is uncalibrated: its documents carry confidence 0, so they
+   * rank but never decide. There is no default: where that point lies differs by model (e5/bge-type models score
+   * unrelated texts around 0.8).
+   */
   minSimilarity?: number;
   /** Vectors already computed, by text, so that a reload only embeds what changed. */
   cache?: Map<string, number[]>;
@@ -26,7 +31,7 @@ export class VectorRetriever extends BaseRetriever<RetrievedMetadata> {
     private readonly embeddings: EmbeddingsInterface,
     private readonly entries: { id: string; title: string; summary: string; vector: number[] }[],
     private readonly k: number,
-    private readonly minSimilarity: number,
+    private readonly minSimilarity: number | undefined,
     fields: BaseRetrieverInput,
   ) {
     super(fields);
@@ -41,7 +46,7 @@ export class VectorRetriever extends BaseRetriever<RetrievedMetadata> {
       missing.forEach((text, i) => cache.set(text, normalise(vectors[i] ?? [])));
     }
     const entries = articles.map((a, i) => ({ id: a.id, title: a.title, summary: a.summary, vector: cache.get(texts[i]!)! }));
-    return new VectorRetriever(embeddings, entries, options.k ?? 5, options.minSimilarity ?? 0.75, options);
+    return new VectorRetriever(embeddings, entries, options.k ?? 5, options.minSimilarity, options);
   }
 
   override async _getRelevantDocuments(query: string): Promise<Document<RetrievedMetadata>[]> {
@@ -56,7 +61,7 @@ export class VectorRetriever extends BaseRetriever<RetrievedMetadata> {
           id: e.id,
           title: e.title,
           score: Math.round(similarity * 1000) / 1000,
-          confidence: similarityConfidence(similarity, this.minSimilarity),
+          confidence: this.minSimilarity === undefined ? 0 : similarityConfidence(similarity, this.minSimilarity),
           retriever: 'vector',
         },
       }));

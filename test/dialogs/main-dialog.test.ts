@@ -97,3 +97,17 @@ describe('personal advice', () => {
     await runTranscript(bot.conversation(), [['how do I use my inhaler properly', GREETING, CITED]]);
   });
 });
+
+describe('SMS "MORE"', () => {
+  it('never sends an article that passed its review-due date in between', async () => {
+    const adapter = bot.conversation({ channelId: 'sms', identity: { phone: '+447700900998', requesterKey: 'sms:+447700900998' } });
+    await runTranscript(adapter, [['how do i order my repeat prescription', /not for emergencies/, /Reply MORE/]]);
+    const today = bot.clock.now();
+    bot.clock.set(new Date('2031-01-01T09:00:00Z'));
+    try {
+      await runTranscript(adapter, [['more', /nothing more to send/]]);
+    } finally {
+      bot.clock.set(today);
+    }
+  });
+});

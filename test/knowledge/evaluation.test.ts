@@ -2,9 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEmergencyScreen } from '../../src/safety/emergency-screen.js';
 import { ANSWER_THRESHOLD } from '../../src/knowledge/confidence.js';
-import { readEvalCases, runCases, summarise, thresholdSweep, type EvalFigures, type EvalRow } from '../../src/knowledge/evaluation.js';
-import { buildKnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import { readEvalCases, runCases, summarise, thresholdSweep, type EvalCase, type EvalFigures, type EvalRow } from '../../src/knowledge/evaluation.js';
+import { buildKnowledgeBase, type ArticleKnowledgeBase, type BuildOptions } from '../../src/knowledge/knowledge-base.js';
 import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
+import { HighSimilarityEmbeddings } from './high-similarity-embeddings.js';
 
 /**
  * The quality gate on the real content: knowledge/eval/eval.jsonl against knowledge/articles. The floors sit a
@@ -31,6 +32,8 @@ export const FLOORS = {
 const dir = fileURLToPath(new URL('../../knowledge', import.meta.url));
 let rows: EvalRow[];
 let figures: EvalFigures;
+let build: (options?: Partial<BuildOptions>) => Promise<ArticleKnowledgeBase>;
+let cases: EvalCase[];
 
 beforeAll(async () => {
   const files = await readKnowledgeFiles(dir);
@@ -38,9 +41,10 @@ beforeAll(async () => {
   // Judge retrieval as of the latest review, so that the test does not start failing on a calendar date;
   // content going out of date is what `kb check` warns about.
   const asOf = files.articles.map((a) => a.lastReviewed).sort().at(-1)!;
-  const kb = await buildKnowledgeBase(files.articles, { clock: { now: () => new Date(`${asOf}T12:00:00Z`) } });
+  build = (options = {}) => buildKnowledgeBase(files.articles, { clock: { now: () => new Date(`${asOf}T12:00:00Z`) }, ...options });
+  const kb = await build();
   const screen = createEmergencyScreen(() => files.redFlags!);
-  const cases = await readEvalCases(`${dir}/eval/eval.jsonl`);
+  cases = await readEvalCases(`${dir}/eval/eval.jsonl`);
   await runCases(kb, cases); // warm-up: the first pass measures the JIT compiler, not retrieval
   rows = await runCases(kb, cases, (text) => screen.screen(text).emergency);
   figures = summarise(rows);
@@ -79,5 +83,14 @@ describe('evaluation set', () => {
   it('answers quickly', () => {
     expect(figures.latencyMs.median).toBeLessThanOrEqual(FLOORS.medianLatencyMsAtMost);
     expect(figures.latencyMs.p99).toBeLessThanOrEqual(FLOORS.p99LatencyMsAtMost);
+  });
+});
+
+describe('evaluation set, with an embeddings model whose similarities are not calibrated', () => {
+  it('declines what it cannot answer and answers from the wrong article no more often than lexical alone allows', async () => {
+    // Every pair of texts scores 0.8 or more, as with e5/bge-type models: the vectors may reorder, never decide.
+    const fused = summarise(await runCases(await build({ embeddings: new HighSimilarityEmbeddings() }), cases));
+    expect(fused.noAnswerAccuracyNonEmergency).toBeGreaterThanOrEqual(FLOORS.noAnswerAccuracyNonEmergency);
+    expect(fused.answeredWrongly).toBeLessThanOrEqual(FLOORS.answeredWronglyAtMost);
   });
 });

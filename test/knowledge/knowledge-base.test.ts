@@ -97,3 +97,27 @@ describe('query rewriting by a language model', () => {
     expect(warnings).toHaveLength(1);
   });
 });
+
+describe('SMS "MORE" (continuation)', () => {
+  it('sends the rest of an article in service, as the answer offered it', async () => {
+    const kb = await buildKnowledgeBase(articles, { clock });
+    const answer = await kb.answer('how do i clean my spacer');
+    expect(answer.source?.id).toBe('asthma-inhalers');
+    expect(answer.smsMore).toMatch(/^Cleaning your spacer:/);
+    expect(await kb.continuation('asthma-inhalers', 'how do i clean my spacer')).toBe(answer.smsMore);
+  });
+
+  it('sends nothing once the article is past its review-due date by the clock', async () => {
+    const dated = articles.map((a) => (a.id === 'asthma-inhalers' ? { ...a, reviewDue: '2027-03-01' } : a));
+    const at = new ManualClock(new Date('2027-03-01T23:30:00Z')); // still 1 March in the UK
+    const kb = await buildKnowledgeBase(dated, { clock: at });
+    expect(await kb.continuation('asthma-inhalers', 'how do i clean my spacer')).toMatch(/^Cleaning your spacer:/);
+    at.set(new Date('2027-03-02T00:30:00Z'));
+    expect(await kb.continuation('asthma-inhalers', 'how do i clean my spacer')).toBeUndefined();
+  });
+
+  it('sends nothing for an article it does not hold', async () => {
+    const kb = await buildKnowledgeBase(articles, { clock });
+    expect(await kb.continuation('no-such-article', 'how do i clean my spacer')).toBeUndefined();
+  });
+});

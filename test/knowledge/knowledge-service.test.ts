@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,6 +65,23 @@ describe('knowledge service', () => {
     await service.reload();
     expect(service.version()).not.toBe(before);
     expect((await service.answer('cancel my appointment')).chat).toContain('Ring the number on your letter to change or cancel');
+  });
+
+  it('continues an answer by SMS from the content in service: the edited text after a reload, nothing once the article is removed', async () => {
+    const dir = await makeKnowledgeDir();
+    const { service } = await start(dir);
+    const answer = await service.answer('how do i clean my spacer');
+    expect(answer.source?.id).toBe('asthma-inhalers');
+    expect(await service.continuation('asthma-inhalers', 'how do i clean my spacer')).toBe(answer.smsMore);
+
+    const path = await writeArticle(dir, { ...ARTICLES[2]!, body: ARTICLES[2]!.body.replace('once a month', 'once a week') });
+    await service.reload();
+    expect(await service.continuation('asthma-inhalers', 'how do i clean my spacer')).toContain('once a week');
+
+    await rm(path);
+    await service.reload();
+    expect(service.articleCount()).toBe(ARTICLES.length - 1);
+    expect(await service.continuation('asthma-inhalers', 'how do i clean my spacer')).toBeUndefined();
   });
 
   it('rejects a bad edit with a log line and keeps the last good version in service', async () => {

@@ -11,6 +11,7 @@ import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
 import { RankFusionRetriever } from '../../src/knowledge/rank-fusion-retriever.js';
 import { VectorRetriever } from '../../src/knowledge/vector-retriever.js';
 import { makeKnowledgeDir } from './fixtures.js';
+import { HighSimilarityEmbeddings } from './high-similarity-embeddings.js';
 
 /** A retriever that always returns the same ranking: stands in for any other team's retriever. */
 class FixedRetriever extends BaseRetriever<RetrievedMetadata> {
@@ -38,9 +39,9 @@ describe('reciprocal rank fusion', () => {
     expect(fused[0]!.metadata.ranks).toEqual([2, 1]);
   });
 
-  it('takes the highest confidence any retriever gave a document', async () => {
-    const fused = await new RankFusionRetriever([new FixedRetriever(['a'], 0.9), new FixedRetriever(['a'], 0.1)]).invoke('q');
-    expect(fused[0]!.metadata.confidence).toBe(0.9);
+  it('takes a document\u2019s confidence from the calibrated retriever (the first) only: the others reorder, never make it surer', async () => {
+    const fused = await new RankFusionRetriever([new FixedRetriever(['a', 'b'], 0.3), new FixedRetriever(['b', 'c'], 0.95)]).invoke('q');
+    expect(fused.map((d) => [d.metadata.id, d.metadata.confidence])).toEqual([['b', 0.3], ['a', 0.3], ['c', 0]]);
   });
 
   it('fuses lexical and vector retrieval over real articles (FakeEmbeddings) without losing the lexical answer', async () => {
@@ -52,9 +53,9 @@ describe('reciprocal rank fusion', () => {
   });
 
   it('answers through the knowledge base with an embeddings provider configured', async () => {
-    const kb = await buildKnowledgeBase(articles, { clock, embeddings: new FakeEmbeddings(), minSimilarity: 1.01 });
+    const kb = await buildKnowledgeBase(articles, { clock, embeddings: new FakeEmbeddings() });
     expect(await kb.answer('need to change my appt')).toMatchObject({ answered: true, source: { id: 'general-appointments' } });
-    // Constant vectors say nothing: the question with no lexical match is still declined.
+    // Constant vectors (similarity 1 for every pair) say nothing: the question with no lexical match is still declined.
     expect((await kb.answer('recipe for lasagne')).answered).toBe(false);
   });
 
@@ -99,5 +100,50 @@ describe('reciprocal rank fusion', () => {
     await VectorRetriever.create(articles, new CountingEmbeddings(), { cache });
     await VectorRetriever.create(articles, new CountingEmbeddings(), { cache });
     expect(embedded).toBe(articles.length);
+  });
+});
+
+describe('an embeddings model that scores every pair of texts high (uncalibrated, as e5/bge-type models are)', () => {
+  it('really does score unrelated texts high', async () => {
+    const docs = await (await VectorRetriever.create(articles, new HighSimilarityEmbeddings())).invoke('recipe for lasagne');
+    expect(docs.every((d) => d.metadata.score >= 0.8)).toBe(true);
+  });
+
+  it('is no evidence to answer on its own: uncalibrated vector matches carry confidence 0', async () => {
+    const vector = await VectorRetriever.create(articles, new HighSimilarityEmbeddings());
+    expect((await vector.invoke('recipe for lasagne')).map((d) => d.metadata.confidence)).toEqual(articles.map(() => 0));
+    const kb = await buildKnowledgeBase(articles, { clock, retriever: vector });
+    expect(await kb.answer('recipe for lasagne')).toMatchObject({ answered: false, declined: 'low-confidence' });
+  });
+
+  it.each(['what is the capital of france', 'who won the football last night', 'hello', 'recipe for lasagne'])('still declines %j, offering a co-ordinator', async (question) => {
+    const kb = await buildKnowledgeBase(articles, { clock, embeddings: new HighSimilarityEmbeddings() });
+    const answer = await kb.answer(question);
+    expect(answer).toMatchObject({ answered: false, declined: expect.stringMatching(/no-match|low-confidence/) });
+    expect(answer.chat).toMatch(/^I'm not sure/);
+    expect(answer.chat).toContain("say 'talk to someone'");
+    expect(answer.source).toBeUndefined();
+  });
+
+  it.each([
+    ['how do i order a repeat prescription', 'general-repeat-prescriptions'],
+    ['need more meds', 'general-repeat-prescriptions'],
+    ['need to change my appt', 'general-appointments'],
+    ['how do i use my inhlaer', 'asthma-inhalers'],
+    ['cleaning a spacer', 'asthma-inhalers'],
+    ['what shd my bp be with kidney disease', 'kidney-blood-pressure'],
+  ])('still answers %j from %s', async (question, id) => {
+    const kb = await buildKnowledgeBase(articles, { clock, embeddings: new HighSimilarityEmbeddings() });
+    expect(await kb.answer(question)).toMatchObject({ answered: true, source: { id } });
+  });
+
+  it('answers with the lexical confidence of the article chosen, whatever the vectors say', async () => {
+    const lexical = await buildKnowledgeBase(articles, { clock });
+    const fused = await buildKnowledgeBase(articles, { clock, embeddings: new HighSimilarityEmbeddings() });
+    for (const question of ['how do i order a repeat prescription', 'cleaning a spacer', 'hospital', 'recipe for lasagne']) {
+      const [plain, withVectors] = [await lexical.answer(question), await fused.answer(question)];
+      if (withVectors.articles[0]?.id === plain.articles[0]?.id) expect(withVectors.confidence).toBe(plain.confidence);
+      expect(withVectors.confidence ?? 0).toBeLessThanOrEqual(plain.confidence ?? 0);
+    }
   });
 });
