@@ -6,6 +6,15 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** true/false, 1/0, yes/no, on/off (any case); empty is unset. */
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', '']))
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v))
+  .default(false);
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** Every setting Carepoint reads. .env.example documents each one. */
@@ -29,6 +38,8 @@ export const configSchema = z
     TWILIO_AUTH_TOKEN: optionalText,
     TWILIO_PHONE_NUMBER: optionalText,
     TWILIO_API_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    /** The development SMS simulator (GET /dev/sms): only when asked for, never in production. */
+    SMS_SIMULATOR: flag,
     DIRECT_LINE_SECRET: optionalText,
     // --- web chat (src/channels/webchat) ---
     DIRECT_LINE_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -55,6 +66,9 @@ export const configSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.TWILIO_AUTH_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['TWILIO_AUTH_TOKEN'], message: 'is required in production (every SMS webhook request is checked against it)' });
+    }
+    if (c.NODE_ENV === 'production' && c.SMS_SIMULATOR) {
+      ctx.addIssue({ code: 'custom', path: ['SMS_SIMULATOR'], message: 'must be off in production (the simulator signs webhooks with the auth token for anyone who can reach it)' });
     }
     // --- end SMS ---
     // --- language models (src/ai/language-models.ts): a named model without a key would fail on every turn ---

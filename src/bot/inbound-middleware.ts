@@ -8,7 +8,7 @@ import type { EmergencyScreen, ScreenResult } from '../safety/emergency-screen.j
 import { modelAssessedResult, type UrgencyCheck } from '../safety/model-urgency-check.js';
 import { emergencyReply, safetyNetReply } from '../safety/emergency-reply.js';
 import { requesterOf } from './channel.js';
-import { EMERGENCY_HANDLED } from './turn-keys.js';
+import { EMERGENCY_HANDLED, REDELIVERY } from './turn-keys.js';
 import { currentLogger } from '../http/request-context.js';
 
 export interface InboundDeps {
@@ -66,7 +66,9 @@ export class InboundMiddleware implements Middleware {
       log.error({ err, event: 'inbound-not-recorded' }, 'emergency message could not be recorded');
       fresh = true;
     }
-    if (!fresh) {
+    if (!fresh && context.turnState.get(REDELIVERY) === true) {
+      log.warn({ event: 'redelivery-processed' }, 'processing a delivery whose first attempt died unanswered');
+    } else if (!fresh) {
       log.info({ event: 'duplicate-delivery' }, 'inbound message already processed');
       // The first delivery may have died before answering: an emergency is always told what to do.
       if (rules.emergency) await context.sendActivity(emergencyReply(rules, requester.channel, null));

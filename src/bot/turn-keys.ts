@@ -16,3 +16,10 @@ export interface TrustedIdentity {
   /** The E.164 number the person is texting from. */
   phone?: string;
 }
+
+/**
+ * Set by a channel that has already made sure a delivery is processed once and is now processing it
+ * again because its first attempt died unanswered (an SMS claim taken over after its lease). The
+ * inbound record then already exists, and the turn must run regardless.
+ */
+export const REDELIVERY = Symbol('carepoint.redelivery');

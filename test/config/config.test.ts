@@ -32,6 +32,22 @@ describe('configuration', () => {
     expect(errors.some((e) => e.startsWith('LOG_HASH_SECRET: '))).toBe(true);
   });
 
+  it('turns the SMS simulator on only when asked, and never in production', () => {
+    const simulator = (env: Record<string, string>) => {
+      const result = parseConfig(env);
+      return result.ok ? result.config.SMS_SIMULATOR : result.errors;
+    };
+    expect(simulator({})).toBe(false);
+    expect(simulator({ NODE_ENV: 'development' })).toBe(false);
+    expect(simulator({ SMS_SIMULATOR: 'true' })).toBe(true);
+    expect(simulator({ SMS_SIMULATOR: 'Yes' })).toBe(true);
+    expect(simulator({ SMS_SIMULATOR: '0' })).toBe(false);
+    expect(simulator({ SMS_SIMULATOR: 'maybe' })).toEqual([expect.stringMatching(/^SMS_SIMULATOR: /)]);
+    const production = { NODE_ENV: 'production', LOG_HASH_SECRET: 'x', TWILIO_AUTH_TOKEN: 'x', PUBLIC_BASE_URL: 'https://carepoint.example' };
+    expect(simulator(production)).toBe(false);
+    expect(simulator({ ...production, SMS_SIMULATOR: 'true' })).toEqual([expect.stringMatching(/^SMS_SIMULATOR: must be off in production/)]);
+  });
+
   it('knows loopback addresses', () => {
     expect(['127.0.0.1', '127.1.2.3', 'localhost', '::1'].every(isLoopbackHost)).toBe(true);
     expect(['0.0.0.0', '10.0.0.1', '::', 'example.org'].some(isLoopbackHost)).toBe(false);

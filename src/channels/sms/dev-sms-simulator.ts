@@ -4,8 +4,8 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { isLoopbackHost } from '../../config.js';
+import { toE164 } from '../../queue/concern.js';
 import { outboxForPhone } from './outbox.js';
-import { normalisePhone } from './sms-contacts.js';
 import { publicUrlOf } from './twilio-signature.js';
 import { simulatorPage } from './dev-sms-simulator-page.js';
 
@@ -27,7 +27,7 @@ const sendSchema = z.object({
 });
 
 /**
- * Development only, loopback only: GET /dev/sms is a page to text Carepoint from a browser. The page posts
+ * Development only (SMS_SIMULATOR), loopback only: GET /dev/sms is a page to text Carepoint from a browser. The page posts
  * to /dev/sms/send; the server signs the webhook exactly as Twilio does (the auth token never reaches the
  * page) and forwards it to /api/sms, then shows the TwiML reply and the number's outbox.
  */
@@ -50,7 +50,7 @@ export function registerSmsSimulator(server: Server, deps: SimulatorDeps): void 
       return;
     }
     const parsed = sendSchema.safeParse(req.body);
-    const phone = parsed.success ? normalisePhone(parsed.data.from) : undefined;
+    const phone = parsed.success ? toE164(parsed.data.from) : undefined;
     if (!parsed.success || !phone) {
       res.send(400, { error: 'Give a phone number and a message.' });
       return;
@@ -74,7 +74,7 @@ export function registerSmsSimulator(server: Server, deps: SimulatorDeps): void 
 
   server.get('/dev/sms/outbox', async (req, res) => {
     if (!fromLoopback(req, res)) return;
-    const phone = normalisePhone(String((req.query as { phone?: unknown } | undefined)?.phone ?? ''));
+    const phone = toE164(String((req.query as { phone?: unknown } | undefined)?.phone ?? ''));
     if (!phone) {
       res.send(400, { error: 'Give a phone number.' });
       return;
@@ -83,9 +83,16 @@ export function registerSmsSimulator(server: Server, deps: SimulatorDeps): void 
   });
 }
 
+/**
+ * Headers a reverse proxy adds. A proxy on the same host connects from loopback, so every request it
+ * passes on would look local: a request that came through one is refused, whatever its address.
+ */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'];
+
+/** A browser on this machine talking to the server directly; anything else gets 404, as if there were no simulator. */
 function fromLoopback(req: Request, res: Response): boolean {
   const address = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-  if (isLoopbackHost(address)) return true;
+  if (isLoopbackHost(address) && !PROXY_HEADERS.some((name) => req.headers[name] !== undefined)) return true;
   res.send(404, { error: 'not found' });
   return false;
 }

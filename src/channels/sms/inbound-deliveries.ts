@@ -1,21 +1,36 @@
 import type { Clock } from '../../clock.js';
 import type { Queryable } from '../../db/database.js';
 
+/** How a delivery came to hold a MessageSid's claim. */
+export type InboundClaim = 'first' | 'taken-over';
+
 /**
- * Claims a Twilio MessageSid for processing. Exactly one delivery of a given sid gets true, also when
+ * Claims a Twilio MessageSid for processing. Exactly one delivery of a given sid gets a claim, also when
  * several arrive at once: the primary key decides, on PGlite and on a PostgreSQL server alike.
+ *
+ * A claim is a lease: a delivery whose process died mid-turn leaves the sid claimed with no reply, and a
+ * later delivery takes it over once the claim is older than `leaseMs` (one UPDATE, so again exactly one
+ * delivery wins). A live turn has stored its reply long before: the webhook answers by the reply deadline.
+ * Undefined: another delivery holds the claim, or has answered.
  */
 export async function claimInboundSms(
   db: Queryable,
   clock: Clock,
-  input: { messageSid: string; conversationId: string },
-): Promise<boolean> {
+  input: { messageSid: string; conversationId: string; leaseMs: number },
+): Promise<InboundClaim | undefined> {
+  const now = clock.now();
   const { rows } = await db.query(
-    `insert into sms_inbound (message_sid, conversation_id, received_at) values ($1, $2, $3)
+    `insert into sms_inbound (message_sid, conversation_id, received_at, claimed_at) values ($1, $2, $3, $3)
      on conflict (message_sid) do nothing returning message_sid`,
-    [input.messageSid, input.conversationId, clock.now()],
+    [input.messageSid, input.conversationId, now],
   );
-  return rows.length > 0;
+  if (rows.length > 0) return 'first';
+  const taken = await db.query(
+    `update sms_inbound set claimed_at = $2
+     where message_sid = $1 and twiml is null and claimed_at < $3 returning message_sid`,
+    [input.messageSid, now, new Date(now.getTime() - input.leaseMs)],
+  );
+  return taken.rows.length > 0 ? 'taken-over' : undefined;
 }
 
 /** Keeps the reply given to a sid, so a repeated delivery gets the same one. */

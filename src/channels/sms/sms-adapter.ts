@@ -3,12 +3,13 @@ import {
 } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import { SMS_CHANNEL_ID } from '../../bot/channel.js';
+import { REDELIVERY, TRUSTED_IDENTITY, type TrustedIdentity } from '../../bot/turn-keys.js';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
 import { currentLogger } from '../../http/request-context.js';
 import type { Logger } from '../../logging.js';
 import { enqueueSms, type OutboxPurpose } from './outbox.js';
-import { phoneOfConversation, smsConversationId } from './sms-contacts.js';
+import { patientIdForPhone, phoneOfConversation, smsConversationId } from './sms-contacts.js';
 import { smsTextOf } from './sms-text.js';
 
 /** One inbound text, as the webhook route hands it over (already signature-checked and normalised). */
@@ -20,14 +21,22 @@ export interface InboundSms {
   numMedia: number;
   /** Set when the number is registered to a patient record. */
   patientId?: string;
+  /** This delivery took over a claim whose first attempt died unanswered. */
+  redelivery?: boolean;
 }
 
-/** What a proactive sender may put in an activity's channelData. */
+/**
+ * What a proactive sender may put in an outgoing activity's channelData. Nothing about who is talking:
+ * that is in turn state (TRUSTED_IDENTITY), where no client can write.
+ */
 export interface SmsChannelData {
-  phone: string;
-  requesterKey?: string;
   purpose?: OutboxPurpose;
   concernId?: string;
+}
+
+/** Who is texting, as the bot reads it: the number, and the patient record it is registered to, if any. */
+export function smsIdentityOf(phone: string, patientId: string | undefined): TrustedIdentity {
+  return { phone, requesterKey: patientId ? `patient:${patientId}` : `sms:${phone}` };
 }
 
 export interface SmsAdapterDeps {
@@ -60,17 +69,15 @@ export interface InboundTurnResult {
  * for the webhook's TwiML response; proactive messages (continueConversation) go into the outbox.
  */
 export class SmsAdapter extends BotAdapter {
-  /** The turn running per conversation: texts sent in a burst are taken one at a time, in order. */
-  private readonly turns = new Map<string, Promise<unknown>>();
-
   constructor(private readonly deps: SmsAdapterDeps) {
     super();
   }
 
-  /** The activity contract with the bot: see channelOf/requesterOf in src/bot/channel.ts. */
+  /**
+   * The activity contract with the bot: see channelOf/requesterOf in src/bot/channel.ts. Who is texting
+   * is not in the activity; processInbound puts it in turn state.
+   */
   activityOf(message: InboundSms): Partial<Activity> {
-    const channelData: SmsChannelData = { phone: message.phone };
-    if (message.patientId) channelData.requesterKey = `patient:${message.patientId}`;
     return {
       type: ActivityTypes.Message,
       id: message.messageSid,
@@ -82,18 +89,25 @@ export class SmsAdapter extends BotAdapter {
       text: message.body.trim(),
       textFormat: 'plain',
       locale: 'en-GB',
-      channelData,
     };
   }
 
-  /** Runs one inbound turn and returns its replies, at the latest when the reply deadline passes. */
+  /**
+   * Runs one inbound turn and returns its replies, at the latest when the reply deadline passes. The turn
+   * starts at once, also while an earlier text from the same number is still being answered: emergency
+   * screening must not wait behind it. Taking a conversation's turns one at a time is the shared
+   * middleware's job, after screening (src/bot/conversation-order.ts).
+   */
   async processInbound(message: InboundSms, logic: (context: TurnContext) => Promise<void>): Promise<InboundTurnResult> {
     const context = new TurnContext(this, this.activityOf(message));
+    // The route checked Twilio's signature, so the sender's number is Twilio's word, not the client's.
+    context.turnState.set(TRUSTED_IDENTITY, smsIdentityOf(message.phone, message.patientId));
+    if (message.redelivery) context.turnState.set(REDELIVERY, true);
     const buffer: ReplyBuffer = { activities: [], closed: false };
     context.turnState.set(REPLY_BUFFER, buffer);
     const log = currentLogger(this.deps.logger);
     let timer: NodeJS.Timeout | undefined;
-    const turn = this.inOrder(context.activity.conversation!.id, () => this.runMiddleware(context, logic)).then(() => true);
+    const turn = this.runMiddleware(context, logic).then(() => true);
     const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.deps.replyDeadlineMs)));
     try {
       const finished = await Promise.race([turn, deadline]);
@@ -106,22 +120,6 @@ export class SmsAdapter extends BotAdapter {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /**
-   * Runs `work` after the conversation's previous turn has finished. Two texts a second apart would
-   * otherwise run as two turns on the same conversation state, and the second would fail its save.
-   * (Within one instance; across instances the state's eTag still refuses a stale write.)
-   */
-  private inOrder(conversationId: string, work: () => Promise<void>): Promise<void> {
-    const previous = this.turns.get(conversationId) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(work);
-    this.turns.set(conversationId, current);
-    const forget = () => {
-      if (this.turns.get(conversationId) === current) this.turns.delete(conversationId);
-    };
-    current.then(forget, forget);
-    return current;
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
@@ -158,11 +156,13 @@ export class SmsAdapter extends BotAdapter {
     const phone = phoneOfConversation(reference.conversation?.id);
     if (!phone) throw new Error('not an SMS conversation reference');
     const activity = TurnContext.applyConversationReference(
-      { type: ActivityTypes.Event, name: 'continueConversation', channelData: { phone } },
+      { type: ActivityTypes.Event, name: 'continueConversation' },
       { ...reference, channelId: SMS_CHANNEL_ID },
       true,
     );
-    await this.runMiddleware(new TurnContext(this, activity), logic);
+    const context = new TurnContext(this, activity);
+    context.turnState.set(TRUSTED_IDENTITY, smsIdentityOf(phone, await patientIdForPhone(this.deps.db, phone)));
+    await this.runMiddleware(context, logic);
   }
 
   private async enqueue(context: TurnContext, activity: Partial<Activity>, fallback: OutboxPurpose): Promise<void> {

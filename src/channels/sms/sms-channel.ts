@@ -15,11 +15,16 @@ export interface SmsOverrides {
   outbox?: Partial<OutboxTiming>;
   /** Replies later than this in a turn go by outbox instead of TwiML. Default 10 s (Twilio waits 15 s). */
   replyDeadlineMs?: number;
+  /**
+   * A MessageSid claimed this long ago and still unanswered (its delivery died mid-turn) is taken over by
+   * the next delivery of it. Default 20 s: longer than the reply deadline, so a live turn has answered.
+   */
+  inboundLeaseMs?: number;
   sender?: SmsSender;
 }
 
 export interface SmsChannelDeps {
-  config: Pick<Config, 'NODE_ENV' | 'HOST' | 'PUBLIC_BASE_URL' | 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_PHONE_NUMBER' | 'TWILIO_API_BASE_URL'>;
+  config: Pick<Config, 'SMS_SIMULATOR' | 'HOST' | 'PUBLIC_BASE_URL' | 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_PHONE_NUMBER' | 'TWILIO_API_BASE_URL'>;
   db: Database;
   clock: Clock;
   logger: Logger;
@@ -30,7 +35,7 @@ export interface SmsChannelDeps {
 export interface SmsChannel {
   /** Use the shared inbound middleware on it and set onTurnError, as for every adapter. */
   adapter: SmsAdapter;
-  /** POST /api/sms, POST /api/sms/status, and in development on loopback the simulator at /dev/sms. */
+  /** POST /api/sms, POST /api/sms/status, and with SMS_SIMULATOR on a loopback HOST the simulator at /dev/sms. */
   register(server: Server, bot: ActivityHandler): void;
   /** Starts the outbox worker once the server listens; `publicBaseUrl` is where Twilio reaches us. */
   start(publicBaseUrl: string): void;
@@ -60,13 +65,17 @@ export function createSmsChannel(deps: SmsChannelDeps): SmsChannel {
     register(server, bot) {
       registerSmsRoutes(server, {
         db, clock, adapter, bot, hashId, authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl, duplicateWaitMs: 12_000,
+        inboundLeaseMs: overrides.inboundLeaseMs ?? 20_000,
       });
-      if (config.NODE_ENV === 'development' && isLoopbackHost(config.HOST)) {
+      // Only when asked for (configuration refuses it in production), and only on a loopback HOST.
+      if (config.SMS_SIMULATOR && isLoopbackHost(config.HOST)) {
         registerSmsSimulator(server, {
           db, authToken: config.TWILIO_AUTH_TOKEN, accountSid: config.TWILIO_ACCOUNT_SID,
           carepointNumber: config.TWILIO_PHONE_NUMBER, localBaseUrl, publicBaseUrl,
         });
-        logger.info({ path: '/dev/sms' }, 'SMS simulator available (development, loopback only)');
+        logger.info({ path: '/dev/sms' }, 'SMS simulator available (SMS_SIMULATOR, loopback only)');
+      } else if (config.SMS_SIMULATOR) {
+        logger.warn({ event: 'sms-simulator-off' }, 'SMS_SIMULATOR is set but HOST is not a loopback address: the simulator is off');
       }
     },
     start: (publicBaseUrl) => worker.start(`${publicBaseUrl.replace(/\/+$/, '')}/api/sms/status`),

@@ -1,17 +1,7 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Clock } from '../../clock.js';
 import type { Queryable } from '../../db/database.js';
 
-/**
- * A sender's number in E.164 (UK numbers may arrive without +44). Twilio already sends E.164; this
- * accepts any *possible* number rather than only numbers in libphonenumber's current allocation tables
- * (toE164 in src/queue/concern.ts is stricter, for numbers people type), so a patient on a newly
- * allocated range is not turned away. Short codes and alphanumeric senders give undefined.
- */
-export function normalisePhone(input: string): string | undefined {
-  const parsed = parsePhoneNumberFromString(input.trim(), 'GB');
-  return parsed?.isPossible() ? parsed.number : undefined;
-}
+// Numbers are normalised by toE164 (src/queue/concern.ts), the one phone parser; every phone here is its output.
 
 export const smsConversationId = (phone: string) => `sms:${phone}`;
 

@@ -7,10 +7,11 @@ import type { Database } from '../../db/database.js';
 import { withRequestLogger } from '../../http/request-context.js';
 import type { LoggedRequest } from '../../http/server.js';
 import type { Logger } from '../../logging.js';
+import { toE164 } from '../../queue/concern.js';
 import { awaitInboundReply, claimInboundSms, storeInboundReply } from './inbound-deliveries.js';
 import { flagConcernContactProblem, recordDeliveryStatus } from './outbox.js';
 import type { SmsAdapter } from './sms-adapter.js';
-import { normalisePhone, patientIdForPhone, smsConversationId } from './sms-contacts.js';
+import { patientIdForPhone, smsConversationId } from './sms-contacts.js';
 import { joinForSms, smsTextOf } from './sms-text.js';
 import { smsTurnLogic } from './sms-turn.js';
 import { checkTwilioSignature, type SignatureCheck } from './twilio-signature.js';
@@ -26,6 +27,8 @@ export interface SmsRouteDeps {
   publicBaseUrl: (req: Request) => string;
   /** How long a repeated delivery waits for the first one's reply. */
   duplicateWaitMs: number;
+  /** After this, a claimed sid still without a reply (its delivery died mid-turn) is taken over by a retry. */
+  inboundLeaseMs: number;
 }
 
 const inboundSchema = z.object({
@@ -72,7 +75,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       return;
     }
     const { MessageSid: messageSid, From, Body: body, NumMedia: numMedia } = parsed.data;
-    const phone = normalisePhone(From);
+    const phone = toE164(From);
     if (!phone) {
       log.warn({ event: 'sms-unknown-sender' }, 'SMS from a sender that is not a phone number; not answered');
       return sendTwiml(res, toTwiml([]));
@@ -80,7 +83,11 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
     const conversationId = smsConversationId(phone);
     const turnLog = log.child({ channel: 'sms', conversation: deps.hashId(conversationId) });
 
-    if (!(await claimInboundSms(deps.db, deps.clock, { messageSid, conversationId }))) {
+    const claim = await claimInboundSms(deps.db, deps.clock, { messageSid, conversationId, leaseMs: deps.inboundLeaseMs });
+    if (claim === 'taken-over') {
+      turnLog.warn({ event: 'sms-claim-taken-over', leaseMs: deps.inboundLeaseMs }, 'SMS delivered again after its first delivery died unanswered; processing it');
+    }
+    if (!claim) {
       const twiml = await awaitInboundReply(deps.db, messageSid, { timeoutMs: deps.duplicateWaitMs, pollMs: 50 });
       turnLog.info({ event: 'sms-duplicate-delivery', answered: twiml !== undefined }, 'SMS webhook delivered again; not processed');
       return sendTwiml(res, twiml ?? toTwiml([]));
@@ -89,7 +96,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
     let twiml: string;
     try {
       const patientId = await patientIdForPhone(deps.db, phone);
-      const message = { messageSid, phone, body, numMedia, patientId };
+      const message = { messageSid, phone, body, numMedia, patientId, redelivery: claim === 'taken-over' };
       const result = await withRequestLogger(log, () =>
         deps.adapter.processInbound(message, smsTurnLogic({ db: deps.db, clock: deps.clock, bot: deps.bot, logger: turnLog }, message)),
       );

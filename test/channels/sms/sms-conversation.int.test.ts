@@ -95,6 +95,17 @@ describe('a concern over SMS', () => {
     expect(await phone.say('any update on my concern?')).toContain(concern!.reference);
   });
 
+  it('takes a concern from a short E.164 number (7 digits) and keeps it as the text-back number', async () => {
+    const phone = world.phone('+6907290'); // Tokelau: a valid mobile number, 7 digits with the country code
+    for (const says of ['Hello', 'talk to someone', '1', 'Jane Smith', '31/01/1950', 'COPD', '1',
+      'I have run out of my inhaler and the pharmacy has none left', '2', 'text message', '4', '1']) {
+      await phone.say(says);
+    }
+    expect(await phone.say('yes')).toMatch(/Your reference is CP-[A-Z2-9]{6}\./);
+    const [concern] = await concernRows('sms:+6907290');
+    expect(concern!.details).toMatchObject({ contactMethod: 'text-message', phone: '+6907290' });
+  });
+
   it('an unregistered number cannot see concerns raised by anyone else', async () => {
     const phone = newPhone();
     const { rows } = await world.db.query<{ reference: string }>('select reference from concerns limit 1');
@@ -129,6 +140,50 @@ describe('repeated webhook deliveries', () => {
     const duplicate = world.carepoint.logLines().filter((l) => l.event === 'sms-duplicate-delivery');
     expect(duplicate.at(-1)).toMatchObject({ answered: true });
     expect(await count(world.db, `messages where conversation_id = $1 and direction = 'in' and text = 'yes'`, [`sms:${phone.number}`])).toBe(1);
+  });
+});
+
+describe('a delivery that died mid-turn', () => {
+  it('is taken over by Twilio\'s next delivery of the MessageSid once its claim is stale, and answered', async () => {
+    const phone = newPhone();
+    const sid = newMessageSid();
+    const claimedAt = new Date(Date.now() - 60_000); // longer ago than the 20 s lease
+    await world.db.query(
+      'insert into sms_inbound (message_sid, conversation_id, received_at, claimed_at) values ($1, $2, $3, $3)',
+      [sid, `sms:${phone.number}`, claimedAt],
+    );
+    const answer = await phone.text('how do I get a repeat prescription?', { messageSid: sid });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toMatch(/prescription/i);
+    expect(await count(world.db, `messages where conversation_id = $1 and direction = 'in'`, [`sms:${phone.number}`])).toBe(1);
+    const { rows } = await world.db.query<{ twiml: string | null }>('select twiml from sms_inbound where message_sid = $1', [sid]);
+    expect(rows[0]!.twiml).toBe(answer.twiml);
+    expect(world.carepoint.logLines().some((l) => l.event === 'sms-claim-taken-over')).toBe(true);
+  });
+});
+
+describe('a delivery that died after its message was recorded', () => {
+  it('is processed in full when the next delivery takes over, not dropped as a duplicate', async () => {
+    const phone = newPhone();
+    const sid = newMessageSid();
+    const conversationId = `sms:${phone.number}`;
+    const claimedAt = new Date(Date.now() - 60_000);
+    await world.db.query(
+      'insert into sms_inbound (message_sid, conversation_id, received_at, claimed_at) values ($1, $2, $3, $3)',
+      [sid, conversationId, claimedAt],
+    );
+    // The first attempt got as far as recording the message, then the process died.
+    await world.db.query(
+      `insert into conversations (id, channel, requester_key) values ($1, 'sms', $2) on conflict do nothing`,
+      [conversationId, conversationId],
+    );
+    await world.db.query(
+      `insert into messages (conversation_id, direction, external_id, text) values ($1, 'in', $2, $3)`,
+      [conversationId, sid, 'how do I get a repeat prescription?'],
+    );
+    const answer = await phone.text('how do I get a repeat prescription?', { messageSid: sid });
+    expect(answer.text).toMatch(/prescription/i);
+    expect(await count(world.db, `messages where conversation_id = $1 and direction = 'in'`, [conversationId])).toBe(1);
   });
 });
 

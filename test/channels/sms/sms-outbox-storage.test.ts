@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimInboundSms } from '../../../src/channels/sms/inbound-deliveries.js';
+import { claimInboundSms, storeInboundReply } from '../../../src/channels/sms/inbound-deliveries.js';
 import {
   claimDueSms, enqueueSms, expireStaleSending, markSmsFailed, markSmsSent, recordDeliveryStatus,
 } from '../../../src/channels/sms/outbox.js';
@@ -86,9 +86,31 @@ for (const backend of backends) {
 
     it('lets exactly one of several simultaneous deliveries claim a MessageSid', async () => {
       const results = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => claimInboundSms(dbs[i % 2]!, clock, { messageSid: 'SMsame0123456789', conversationId: 'sms:+447911000000' })),
+        Array.from({ length: 6 }, (_, i) => claimInboundSms(dbs[i % 2]!, clock, { messageSid: 'SMsame0123456789', conversationId: 'sms:+447911000000', leaseMs: 20_000 })),
       );
-      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(results.filter(Boolean)).toEqual(['first']);
+    });
+
+    it('lets exactly one later delivery take over a claim left unanswered past its lease', async () => {
+      const [db] = dbs as [Database];
+      const claim = { messageSid: 'SMdied0123456789', conversationId: 'sms:+447911000000', leaseMs: 20_000 };
+      expect(await claimInboundSms(db, clock, claim)).toBe('first');
+      clock.advance(19_000);
+      expect(await claimInboundSms(db, clock, claim)).toBeUndefined();
+      clock.advance(2_000);
+      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => claimInboundSms(dbs[i % 2]!, clock, claim)));
+      expect(results.filter(Boolean)).toEqual(['taken-over']);
+      // The takeover renews the lease.
+      expect(await claimInboundSms(db, clock, claim)).toBeUndefined();
+    });
+
+    it('never takes over a claim that has its reply', async () => {
+      const [db] = dbs as [Database];
+      const claim = { messageSid: 'SManswered012345', conversationId: 'sms:+447911000000', leaseMs: 20_000 };
+      expect(await claimInboundSms(db, clock, claim)).toBe('first');
+      await storeInboundReply(db, clock, claim.messageSid, '<Response/>');
+      clock.advance(60_000);
+      expect(await claimInboundSms(db, clock, claim)).toBeUndefined();
     });
   });
 }

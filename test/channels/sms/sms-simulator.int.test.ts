@@ -8,8 +8,8 @@ describe('SMS simulator (GET /dev/sms)', () => {
     world = undefined;
   });
 
-  it('in development on loopback, texts Carepoint through the signed webhook without exposing the token', async () => {
-    world = await startSmsWorld({ env: { NODE_ENV: 'development' } });
+  it('with SMS_SIMULATOR on loopback, texts Carepoint through the signed webhook without exposing the token', async () => {
+    world = await startSmsWorld({ env: { NODE_ENV: 'development', SMS_SIMULATOR: 'true' } });
     const page = await fetch(`${world.carepoint.url}/dev/sms`);
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -32,9 +32,27 @@ describe('SMS simulator (GET /dev/sms)', () => {
     expect(await outbox.json()).toEqual({ items: [] });
   });
 
-  it('does not exist outside development', async () => {
-    world = await startSmsWorld();
+  it('does not exist unless SMS_SIMULATOR is set, in development on loopback too', async () => {
+    world = await startSmsWorld({ env: { NODE_ENV: 'development' } });
     expect((await fetch(`${world.carepoint.url}/dev/sms`)).status).toBe(404);
     expect((await fetch(`${world.carepoint.url}/dev/sms/send`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${world.carepoint.url}/dev/sms/outbox?phone=%2B447911123456`)).status).toBe(404);
+  });
+
+  it('refuses requests a proxy passed on (which arrive from loopback when the proxy is on the same host)', async () => {
+    world = await startSmsWorld({ env: { NODE_ENV: 'development', SMS_SIMULATOR: 'true' } });
+    const url = world.carepoint.url;
+    const proxied: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.7' }, { forwarded: 'for=203.0.113.7;proto=https' }];
+    for (const headers of proxied) {
+      expect((await fetch(`${url}/dev/sms`, { headers })).status).toBe(404);
+      expect((await fetch(`${url}/dev/sms/outbox?phone=%2B447911123456`, { headers })).status).toBe(404);
+      const sent = await fetch(`${url}/dev/sms/send`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ from: '07911 123456', body: 'hello' }),
+      });
+      expect(sent.status).toBe(404);
+    }
+    expect(await world.db.query('select 1 from sms_inbound').then((r) => r.rows)).toEqual([]);
   });
 });
