@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +13,10 @@ import { freePort } from '../test/support/server-process.js';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 16;
+// Answered and unanswered questions alternate, so every turn changes conversation state and writes it.
 const QUESTIONS = [
-  'how do i order my repeat prescription', 'what does my egfr mean', 'how do i look after my fistula',
-  'what is a hypo', 'who do i chase about my referral', 'can i drive with epilepsy',
+  'how do i order my repeat prescription', 'what is the capital of france', 'what does my egfr mean',
+  'can you book me a table for two', 'how do i look after my fistula', 'whats the weather tomorrow',
 ];
 
 async function startProcess(entry: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
@@ -37,8 +37,11 @@ async function startProcess(entry: string, env: Record<string, string>): Promise
   throw new Error(`${entry} did not become ready`);
 }
 
+let runs = 0;
+
 function load(url: string): Promise<autocannon.Result> {
   let n = 0;
+  const run = ++runs;
   return autocannon({
     url: `${url}/api/messages`,
     connections: CONNECTIONS,
@@ -47,17 +50,17 @@ function load(url: string): Promise<autocannon.Result> {
     headers: { 'content-type': 'application/json' },
     requests: [
       {
-        // One conversation per connection, so every turn reads and writes existing state.
-        setupRequest: (request, connection: object) => {
-          const context = connection as { conversation?: string };
-          context.conversation ??= randomUUID();
+        // autocannon resets its context for every request, so conversations come from a fixed pool instead:
+        // after the first round every turn continues an existing conversation, reading and writing its state.
+        setupRequest: (request) => {
           n++;
+          const conversation = `bench-${run}-${n % CONNECTIONS}`;
           return {
             ...request,
             body: JSON.stringify({
-              type: 'message', id: `bench-${n}`, text: QUESTIONS[n % QUESTIONS.length], channelId: 'emulator',
-              serviceUrl: 'http://127.0.0.1:9', from: { id: `user-${context.conversation}` }, recipient: { id: 'bot' },
-              conversation: { id: context.conversation }, deliveryMode: 'expectReplies',
+              type: 'message', id: `bench-${run}-${n}`, text: QUESTIONS[Math.floor(n / CONNECTIONS) % QUESTIONS.length],
+              channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9', from: { id: `user-${conversation}` },
+              recipient: { id: 'bot' }, conversation: { id: conversation }, deliveryMode: 'expectReplies',
             }),
           };
         },
