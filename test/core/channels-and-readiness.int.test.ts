@@ -1,14 +1,13 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { BotClient } from '../../src/tools/bot-client.js';
+import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 import { startCarepoint, type RunningCarepoint } from '../support/start-carepoint.js';
 
 /** A stand-in for a Bot Framework channel's service URL, as the Emulator runs one: it receives the bot's replies. */
 async function startChannelService() {
   const received: { path: string; activity: { text?: string; replyToId?: string } }[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
+  const { server, url } = await listenOnLoopback((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
@@ -17,9 +16,7 @@ async function startChannelService() {
       res.end(JSON.stringify({ id: `reply-${received.length}` }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { url, received, close: () => closeServer(server) };
 }
 
 describe('as the Bot Framework Emulator talks to it (replies POSTed to the service URL)', () => {

@@ -1,8 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCarepoint, type RunningCarepoint } from '../support/start-carepoint.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  choose, hasChromium, launchChromium, messageBox, openChat, say, screenshot, scrollsSideways, waitForReply,
+  choose, hasChromium, useCarepointInBrowser, messageBox, openChat, say, screenshot, scrollsSideways, waitForReply,
 } from './support/browser.js';
 
 /**
@@ -10,19 +9,10 @@ import {
  * tree computes them), reading order, keyboard use, reflow at 320px, 200% zoom, and text contrast.
  */
 describe.skipIf(!hasChromium)('chat page accessibility', () => {
-  let carepoint: RunningCarepoint;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [carepoint, browser] = await Promise.all([startCarepoint(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await carepoint?.stop();
-  });
+  const env = useCarepointInBrowser();
 
   it('every form control has an accessible name, including the answer buttons', async () => {
-    const chat = await openChat(browser, carepoint.url);
+    const chat = await openChat(env.browser, env.carepoint.url);
     try {
       await say(chat.page, 'talk to someone');
       await waitForReply(chat.page, 'Is this concern about you');
@@ -36,7 +26,7 @@ describe.skipIf(!hasChromium)('chat page accessibility', () => {
   });
 
   it('the not-for-emergencies warning is the first thing after the header, before the chat', async () => {
-    const chat = await openChat(browser, carepoint.url);
+    const chat = await openChat(env.browser, env.carepoint.url);
     try {
       const order = await chat.page.evaluate(() => {
         const header = document.querySelector('header.nhsuk-header')!;
@@ -59,7 +49,7 @@ describe.skipIf(!hasChromium)('chat page accessibility', () => {
   });
 
   it('works with the keyboard alone: skip link first, then the message box, Enter sends', async () => {
-    const chat = await openChat(browser, carepoint.url);
+    const chat = await openChat(env.browser, env.carepoint.url);
     const { page } = chat;
     try {
       await page.keyboard.press('Tab');
@@ -82,7 +72,7 @@ describe.skipIf(!hasChromium)('chat page accessibility', () => {
   });
 
   it('fits a 320px-wide phone with no sideways scrolling, answer buttons included', async () => {
-    const chat = await openChat(browser, carepoint.url, { width: 320, height: 640, deviceScaleFactor: 2 });
+    const chat = await openChat(env.browser, env.carepoint.url, { width: 320, height: 640, deviceScaleFactor: 2 });
     const { page } = chat;
     try {
       expect(await scrollsSideways(page)).toBe(false);
@@ -101,7 +91,7 @@ describe.skipIf(!hasChromium)('chat page accessibility', () => {
   });
 
   it('is still usable at 200% zoom (a 1280px window shows 640 CSS pixels)', async () => {
-    const chat = await openChat(browser, carepoint.url, { width: 640, height: 400, deviceScaleFactor: 2 });
+    const chat = await openChat(env.browser, env.carepoint.url, { width: 640, height: 400, deviceScaleFactor: 2 });
     const { page } = chat;
     try {
       expect(await scrollsSideways(page)).toBe(false);
@@ -119,7 +109,7 @@ describe.skipIf(!hasChromium)('chat page accessibility', () => {
   });
 
   it('text in the chat has at least 4.5:1 contrast with its background', async () => {
-    const chat = await openChat(browser, carepoint.url);
+    const chat = await openChat(env.browser, env.carepoint.url);
     const { page } = chat;
     try {
       await say(page, 'talk to someone');

@@ -1,8 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_TOKEN, startCarepoint, type RunningCarepoint } from '../support/start-carepoint.js';
+import { describe, expect, it } from 'vitest';
+import { DEV_TOKEN } from '../support/start-carepoint.js';
 import {
-  botMessages, choose, hasChromium, launchChromium, openChat, say, screenshot, waitForReply, type ChatPage,
+  botMessages, choose, hasChromium, useCarepointInBrowser, openChat, say, screenshot, waitForReply, type ChatPage,
 } from './support/browser.js';
 
 /**
@@ -10,19 +9,10 @@ import {
  * no Azure, Carepoint serves Direct Line itself. Screenshots of each step go to test-artifacts/webchat/.
  */
 describe.skipIf(!hasChromium)('web chat in the browser', () => {
-  let carepoint: RunningCarepoint;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [carepoint, browser] = await Promise.all([startCarepoint(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await carepoint?.stop();
-  });
+  const env = useCarepointInBrowser();
 
   async function journey(work: (chat: ChatPage) => Promise<void>): Promise<void> {
-    const chat = await openChat(browser, carepoint.url);
+    const chat = await openChat(env.browser, env.carepoint.url);
     try {
       await work(chat);
       expect(chat.problems()).toEqual([]);
@@ -54,7 +44,7 @@ describe.skipIf(!hasChromium)('web chat in the browser', () => {
       expect(advice).toMatch(/alerted the care co-ordination team \(ref CP-[A-Z0-9]+\)/);
       await screenshot(page, '03-emergency-999');
 
-      const queue = (await (await fetch(`${carepoint.url}/api/queue`, { headers: { authorization: `Bearer ${DEV_TOKEN}` } })).json()) as {
+      const queue = (await (await fetch(`${env.carepoint.url}/api/queue`, { headers: { authorization: `Bearer ${DEV_TOKEN}` } })).json()) as {
         items: { priority: string; channel: string }[];
       };
       expect(queue.items).toContainEqual(expect.objectContaining({ priority: 'emergency', channel: 'chat' }));

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startCarepoint, type RunningCarepoint } from '../../support/start-carepoint.js';
 
 /** Debian's chromium (apt-get install -y chromium); never a downloaded browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -95,4 +97,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** True when the page is wider than the window (a horizontal scroll bar). */
 export function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}
+
+/**
+ * A running Carepoint and a Chromium for the tests of one file, started before them and stopped after.
+ * Read its fields inside tests (they are set in beforeAll).
+ */
+export function useCarepointInBrowser(): { carepoint: RunningCarepoint; browser: Browser } {
+  const env = {} as { carepoint: RunningCarepoint; browser: Browser };
+  beforeAll(async () => {
+    [env.carepoint, env.browser] = await Promise.all([startCarepoint(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.carepoint?.stop();
+  });
+  return env;
 }
