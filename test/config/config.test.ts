@@ -66,3 +66,18 @@ describe('references', () => {
     );
   });
 });
+
+describe('documentation of settings', () => {
+  it('names every setting in .env.example and in the README', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { configSchema } = await import('../../src/config.js');
+    const envExample = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const names = Object.keys((configSchema as unknown as { shape?: object }).shape ?? (configSchema as unknown as { in: { shape: object } }).in.shape);
+    expect(names.length).toBeGreaterThan(15);
+    for (const name of names) {
+      expect(envExample, `.env.example lacks ${name}`).toMatch(new RegExp(`^${name}=`, 'm'));
+      expect(readme, `README lacks ${name}`).toContain(`\`${name}\``);
+    }
+  });
+});
