@@ -33,7 +33,7 @@ export function buildBot(deps: BotDeps): { bot: CarepointBot; middleware: Middle
   const memory = conversationState.createProperty<ConversationMemory>('memory');
   const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory });
   const bot = new CarepointBot(dialog, conversationState, dialogState, memory);
-  // Screening first, then one turn at a time per conversation.
-  const turns = new ConversationOrder();
-  return { bot, middleware: [new InboundMiddleware(deps), turns], turns };
+  // A place in line first (no waiting), then emergency screening, then one turn at a time per conversation.
+  const turns = new ConversationOrder(deps.logger);
+  return { bot, middleware: [turns.reserve, new InboundMiddleware(deps), turns.gate], turns };
 }

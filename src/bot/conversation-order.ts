@@ -1,33 +1,88 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Middleware, TurnContext } from 'botbuilder';
+import type { Logger } from '../logging.js';
+
+const SLOT = Symbol('carepoint.conversationSlot');
+
+interface Slot {
+  key: string;
+  /** The previous turn of the same conversation, or nothing to wait for. */
+  previous: Promise<void>;
+}
 
 /**
  * One turn at a time per conversation, in arrival order, on every channel. Two messages a second apart
  * would otherwise run as two turns on the same conversation state (two "yes" answers, two concerns).
- * It sits after emergency screening, so a red flag is answered without waiting for the turn before it.
- * It also knows what is in flight, so shutdown can wait for turns to finish before storage closes.
+ *
+ * Two middleware: `reserve` runs first and takes the conversation's place in line at once, before anything
+ * awaits, so arrival order holds; `gate` runs after emergency screening and waits for the turn before, so
+ * a red flag is answered without waiting behind it. Shutdown asks `drain` to wait for turns in flight.
  * (Within one process; across instances the concern's submission id keeps a resubmission single.)
  */
-export class ConversationOrder implements Middleware {
+export class ConversationOrder {
   private readonly running = new Map<string, Promise<void>>();
+  /** Conversations whose turn the current async context is inside: a turn started from there must not wait. */
+  private readonly inside = new AsyncLocalStorage<Set<string>>();
 
-  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    const conversationId = context.activity.conversation?.id ?? '';
-    const previous = this.running.get(conversationId) ?? Promise.resolve();
-    const current = previous.then(next, next);
-    const settled = current.then(() => undefined, () => undefined);
-    this.running.set(conversationId, settled);
-    void settled.then(() => {
-      if (this.running.get(conversationId) === settled) this.running.delete(conversationId);
-    });
-    return current;
+  constructor(
+    private readonly logger: Logger,
+    private readonly waitAtMostMs = 30_000,
+  ) {}
+
+  readonly reserve: Middleware = {
+    onTurn: async (context, next) => {
+      const key = `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
+      const held = this.inside.getStore();
+      if (held?.has(key)) return next(); // a proactive turn from inside this conversation's own turn
+      const previous = this.running.get(key) ?? Promise.resolve();
+      let release!: () => void;
+      const done = new Promise<void>((resolve) => (release = resolve));
+      this.running.set(key, done);
+      context.turnState.set(SLOT, { key, previous } satisfies Slot);
+      try {
+        await this.inside.run(new Set([...(held ?? []), key]), next);
+      } finally {
+        release();
+        if (this.running.get(key) === done) this.running.delete(key);
+      }
+    },
+  };
+
+  readonly gate: Middleware = {
+    onTurn: async (context, next) => {
+      const slot = context.turnState.get(SLOT) as Slot | undefined;
+      if (slot) await this.waitFor(slot);
+      await next();
+    },
+  };
+
+  /** Resolves when no turn is running, or after `graceMs`, naming how many were left. */
+  async drain(graceMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+    try {
+      while (this.running.size > 0) {
+        const all = Promise.all(this.running.values()).then(() => 'done' as const);
+        if ((await Promise.race([all, late])) === 'late') {
+          this.logger.error({ event: 'turns-abandoned', count: this.running.size }, 'turns still running at shutdown');
+          return;
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  /** Resolves when no turn is running, or after `graceMs`, whichever comes first. */
-  async drain(graceMs: number): Promise<void> {
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-    while (this.running.size > 0) {
-      const waiting = Promise.all(this.running.values()).then(() => 'done' as const);
-      if ((await Promise.race([waiting, deadline.then(() => 'late' as const)])) === 'late') return;
+  /** A turn that never ends must not hold its conversation for ever. */
+  private async waitFor(slot: Slot): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.waitAtMostMs)));
+    try {
+      if ((await Promise.race([slot.previous.then(() => 'ok' as const), gaveUp])) === 'late') {
+        this.logger.error({ event: 'turn-order-timeout', waitedMs: this.waitAtMostMs }, 'previous turn of this conversation never finished; going ahead');
+      }
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

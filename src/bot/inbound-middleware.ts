@@ -6,7 +6,7 @@ import { recordEmergency } from '../queue/concern-queue.js';
 import { recordInbound, recordOutbound } from '../queue/conversation-log.js';
 import type { EmergencyScreen, ScreenResult } from '../safety/emergency-screen.js';
 import { modelAssessedResult, type UrgencyCheck } from '../safety/model-urgency-check.js';
-import { emergencyReply, safetyNetReply } from '../safety/emergency-reply.js';
+import { alertedNote, emergencyInstruction, safetyNetReply } from '../safety/emergency-reply.js';
 import { requesterOf } from './channel.js';
 import { EMERGENCY_HANDLED, REDELIVERY } from './turn-keys.js';
 import { currentLogger } from '../http/request-context.js';
@@ -42,20 +42,30 @@ export class InboundMiddleware implements Middleware {
     // The channel route may already have named the conversation on the request's logger.
     const log = scoped.bindings().conversation ? scoped.child({ channel: requester.channel }) : scoped.child({ conversation: hashId(requester.conversationId), channel: requester.channel });
 
-    context.onSendActivities(async (_ctx, activities, sendNext) => {
-      const texts = activities.filter((a) => a.type === ActivityTypes.Message && a.text).map((a) => a.text!);
+    // Replies are sent first and recorded after: a 999 instruction must not wait on storage. One sent before
+    // the inbound message is recorded waits for it, so that the transcript reads in order.
+    let inboundRecorded = activity.type !== ActivityTypes.Message;
+    const early: string[] = [];
+    const record = async (texts: string[]) => {
       try {
         await recordOutbound(db, clock, requester.conversationId, texts);
       } catch (err) {
-        // The transcript is for the co-ordinator; the reply (a 999 instruction, perhaps) matters more.
         log.error({ err, event: 'outbound-not-recorded' }, 'reply sent but not recorded');
       }
-      return sendNext();
+    };
+    context.onSendActivities(async (_ctx, activities, sendNext) => {
+      const sent = await sendNext();
+      const texts = activities.filter((a) => a.type === ActivityTypes.Message && a.text).map((a) => a.text!);
+      if (inboundRecorded) await record(texts);
+      else early.push(...texts);
+      return sent;
     });
 
     if (activity.type !== ActivityTypes.Message) return next();
     const text = activity.text ?? '';
     const rules = this.deps.screen.screen(text);
+    // A red flag is told what to do at once, before anything is stored: storage may be slow or down.
+    if (rules.emergency) await context.sendActivity(emergencyInstruction(rules, requester.channel));
 
     let fresh: boolean;
     try {
@@ -66,19 +76,21 @@ export class InboundMiddleware implements Middleware {
       log.error({ err, event: 'inbound-not-recorded' }, 'emergency message could not be recorded');
       fresh = true;
     }
+    inboundRecorded = true;
+    if (early.length > 0) await record(early.splice(0));
     if (!fresh && context.turnState.get(REDELIVERY) === true) {
       log.warn({ event: 'redelivery-processed' }, 'processing a delivery whose first attempt died unanswered');
     } else if (!fresh) {
       log.info({ event: 'duplicate-delivery' }, 'inbound message already processed');
-      // The first delivery may have died before answering: an emergency is always told what to do.
-      if (rules.emergency) await context.sendActivity(emergencyReply(rules, requester.channel, null));
+      // (An emergency has already been told what to do, above, even on a repeated delivery.)
       return;
     }
 
     // A rule emergency is answered at once; the model is asked only when the rules found nothing.
     const result = rules.emergency ? rules : await this.secondOpinion(text, rules, log);
     if (result.emergency) {
-      let alerted: { reference: string } | null = null;
+      // A model-raised emergency had no instruction yet.
+      if (!rules.emergency) await context.sendActivity(emergencyInstruction(result, requester.channel));
       try {
         const { item, created } = await recordEmergency(db, clock, {
           ...requester,
@@ -86,13 +98,12 @@ export class InboundMiddleware implements Middleware {
           advice: result.advice!,
           entry: { direction: 'in', text, at: clock.now().toISOString() },
         });
-        alerted = { reference: item.reference };
         log.warn({ event: 'emergency', concernId: item.id, created, flags: result.matches.map((m) => m.flag.id) }, 'emergency red flag');
+        await context.sendActivity(alertedNote(item.reference, requester.channel));
       } catch (err) {
-        // The 999 instruction must still go out when storage fails.
+        // The instruction has gone; the co-ordinators will see the message in the transcript once storage is back.
         log.error({ err, event: 'emergency-not-recorded' }, 'emergency could not be recorded');
       }
-      await context.sendActivity(emergencyReply(result, requester.channel, alerted));
       context.turnState.set(EMERGENCY_HANDLED, result);
     }
     await next();

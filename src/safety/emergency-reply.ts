@@ -2,20 +2,21 @@ import type { Channel } from '../queue/concern-queue.js';
 import type { ScreenResult } from './emergency-screen.js';
 
 /**
- * The emergency instruction. The call to action comes first and is short, so that on SMS it sits in
- * the first segment even if later segments are delayed.
+ * The emergency instruction, sent before anything is stored (storage may be slow or down). The call to
+ * action comes first and is short, so that on SMS it sits in the first segment.
  */
-export function emergencyReply(result: ScreenResult, channel: Channel, alerted: { reference: string } | null): string {
+export function emergencyInstruction(result: ScreenResult, channel: Channel): string {
   const call = result.advice === '111'
     ? 'Call NHS 111 now (or 999 if they are getting worse or you are very worried).'
     : 'Call 999 now. This could be an emergency.';
   const meanwhile = result.matches.map((m) => m.flag.meanwhile).filter((v, i, all) => all.indexOf(v) === i).slice(0, 2);
-  const team = alerted
-    ? `I have also alerted the care co-ordination team (ref ${alerted.reference}), but do not wait for us.`
-    : 'Do not wait for a reply here.';
-  const parts = [call, ...meanwhile, team];
-  if (channel === 'chat') parts.push('I am still here if you need me.');
-  return parts.join(channel === 'sms' ? '\n' : '\n\n');
+  return [call, ...meanwhile, 'Do not wait for a reply here.'].join(channel === 'sms' ? '\n' : '\n\n');
+}
+
+/** Sent once the emergency is in the co-ordinators' queue. */
+export function alertedNote(reference: string, channel: Channel): string {
+  const note = `I have also alerted the care co-ordination team (ref ${reference}), but do not wait for us.`;
+  return channel === 'chat' ? `${note} I am still here if you need me.` : note;
 }
 
 /** Safety-netting after a message that mentioned a red flag without reporting it as happening now. */

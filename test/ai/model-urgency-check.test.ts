@@ -2,7 +2,7 @@ import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { createLanguageModels } from '../../src/ai/language-models.js';
 import { parseConfig } from '../../src/config.js';
-import { emergencyReply } from '../../src/safety/emergency-reply.js';
+import { emergencyInstruction } from '../../src/safety/emergency-reply.js';
 import { modelAssessedResult, ModelUrgencyCheck, parseUrgencyVerdict } from '../../src/safety/model-urgency-check.js';
 
 const check = (responses: string[], options: { sleep?: number; timeoutMs?: number } = {}) =>
@@ -74,7 +74,7 @@ describe('the model urgency check (it may raise urgency, never lower it)', () =>
     const result = modelAssessedResult();
     expect(result).toMatchObject({ emergency: true, advice: '999' });
     expect(result.matches.map((m) => m.flag.id)).toEqual(['model-assessed']);
-    expect(emergencyReply(result, 'chat', { reference: 'CP-ABCDEF' })).toMatch(/^Call 999 now[^]*CP-ABCDEF/);
+    expect(emergencyInstruction(result, 'chat')).toMatch(/^Call 999 now/);
   });
 });
 

@@ -134,7 +134,7 @@ describe('concern dialog', () => {
     await runTranscript(adapter, [
       ["I'm worried", GREETING, WHO],
       ['me', NAME],
-      ['my chest pian is really bad now', /^Call 999 now/, /carry on where we were/, NAME],
+      ['my chest pian is really bad now', /^Call 999 now/, /alerted the care co-ordination team \(ref CP-/, /carry on where we were/, NAME],
       ['Jane Smith', DOB],
     ]);
     const emergencies = (await listQueue(bot.db)).filter(
@@ -170,7 +170,7 @@ describe('identity', () => {
   it('comes only from the channel adapter that verified it, never from what the client sends', async () => {
     const registered = bot.conversation({ channelId: 'sms', identity: { phone: '+447700900457', requesterKey: 'patient:test-2' } });
     await runTranscript(registered, [
-      ['my chest hurts', /^Call 999 now/],
+      ['my chest hurts', /^Call 999 now/, /alerted the care co-ordination team/],
     ]);
     const forger = bot.conversation();
     await forger

@@ -46,7 +46,7 @@ describe('main dialog', () => {
 
   it('tells a person the status of their own concern, and never of another person\'s', async () => {
     const other = bot.conversation();
-    await runTranscript(other, [['my chest hurts', /^Call 999 now/]]);
+    await runTranscript(other, [['my chest hurts', /^Call 999 now/, /alerted the care co-ordination team/]]);
     const [item] = (await listQueue(bot.db)).filter((i) => i.conversationId === other.conversation.conversation.id);
     expect(item).toBeDefined();
 
@@ -62,8 +62,8 @@ describe('main dialog', () => {
   it('adds further emergency messages to the open emergency item instead of flooding the queue', async () => {
     const adapter = bot.conversation();
     await runTranscript(adapter, [
-      ['he has collapsed and is not breathing', /^Call 999 now/],
-      ['his lips are going blue', /^Call 999 now/],
+      ['he has collapsed and is not breathing', /^Call 999 now/, /alerted the care co-ordination team \(ref CP-/],
+      ['his lips are going blue', /^Call 999 now/, /alerted the care co-ordination team \(ref CP-/],
       ['no chest pain, just asking about diet', /.+/, /If any of this is happening now, call 999/],
     ]);
     const items = (await listQueue(bot.db)).filter((i) => i.conversationId === adapter.conversation.conversation.id);

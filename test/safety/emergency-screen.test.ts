@@ -53,8 +53,8 @@ describe('emergency screening', () => {
   });
 
   it('puts the call to action in the first SMS segment of the reply', async () => {
-    const { emergencyReply } = await import('../../src/safety/emergency-reply.js');
-    const reply = emergencyReply(emergency('cant breathe'), 'sms', { reference: 'CP-ABCDEF' });
+    const { emergencyInstruction } = await import('../../src/safety/emergency-reply.js');
+    const reply = emergencyInstruction(emergency('cant breathe'), 'sms');
     expect(reply.slice(0, 160)).toMatch(/Call 999 now/);
   });
 

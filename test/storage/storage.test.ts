@@ -160,6 +160,30 @@ for (const backend of backends) {
       ]);
     });
 
+    it.skipIf(backend.name !== 'PostgreSQL server')('returns the twin committed while a submission waited on it', async () => {
+      const who = requester();
+      const submissionId = randomUUID();
+      const { rows } = await db.query<{ name: string }>('select current_database() as name');
+      const url = new URL(TEST_DATABASE_URL!);
+      url.pathname = `/${rows[0]!.name}`;
+      const other = new pg.Client({ connectionString: url.toString() });
+      await other.connect();
+      try {
+        await other.query('begin');
+        await other.query(
+          `insert into concerns (reference, submission_id, priority, channel, conversation_id, requester_key, summary)
+           values ('CP-TWNABC', $1, 'soon', 'chat', $2, $3, 'twin')`,
+          [submissionId, who.conversationId, who.requesterKey],
+        );
+        const waiting = submitConcern(db, clock, { ...who, submissionId, priority: 'soon', details, summary: 'mine', transcript: [] });
+        await new Promise((r) => setTimeout(r, 200)); // it is now blocked on the uncommitted twin
+        await other.query('commit');
+        expect((await waiting).reference).toBe('CP-TWNABC');
+      } finally {
+        await other.end();
+      }
+    });
+
     it.skipIf(backend.name !== 'PostgreSQL server')('survives the server dropping its idle connections', async () => {
       await Promise.all([db.query('select 1'), db.query('select 1'), db.query('select 1')]);
       const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });

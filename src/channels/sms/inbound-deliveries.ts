@@ -18,17 +18,18 @@ export async function claimInboundSms(
   clock: Clock,
   input: { messageSid: string; conversationId: string; leaseMs: number },
 ): Promise<InboundClaim | undefined> {
-  const now = clock.now();
   const { rows } = await db.query(
-    `insert into sms_inbound (message_sid, conversation_id, received_at, claimed_at) values ($1, $2, $3, $3)
+    `insert into sms_inbound (message_sid, conversation_id, received_at, claimed_at) values ($1, $2, $3, now())
      on conflict (message_sid) do nothing returning message_sid`,
-    [input.messageSid, input.conversationId, now],
+    [input.messageSid, input.conversationId, clock.now()],
   );
   if (rows.length > 0) return 'first';
+  // The lease runs on the database's clock, so instances whose clocks differ agree on when it ends.
   const taken = await db.query(
-    `update sms_inbound set claimed_at = $2
-     where message_sid = $1 and twiml is null and claimed_at < $3 returning message_sid`,
-    [input.messageSid, now, new Date(now.getTime() - input.leaseMs)],
+    `update sms_inbound set claimed_at = now()
+     where message_sid = $1 and twiml is null and claimed_at < now() - make_interval(secs => $2::double precision / 1000)
+     returning message_sid`,
+    [input.messageSid, input.leaseMs],
   );
   return taken.rows.length > 0 ? 'taken-over' : undefined;
 }

@@ -83,19 +83,30 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
     const conversationId = smsConversationId(phone);
     const turnLog = log.child({ channel: 'sms', conversation: deps.hashId(conversationId) });
 
-    const claim = await claimInboundSms(deps.db, deps.clock, { messageSid, conversationId, leaseMs: deps.inboundLeaseMs });
+    let claim: Awaited<ReturnType<typeof claimInboundSms>>;
+    try {
+      claim = await claimInboundSms(deps.db, deps.clock, { messageSid, conversationId, leaseMs: deps.inboundLeaseMs });
+    } catch (err) {
+      // Storage down: process without the duplicate guard, so that a red flag still gets its 999 instruction.
+      turnLog.error({ err, event: 'sms-claim-failed' }, 'SMS could not be claimed; processing it anyway');
+      claim = 'first';
+    }
     if (claim === 'taken-over') {
       turnLog.warn({ event: 'sms-claim-taken-over', leaseMs: deps.inboundLeaseMs }, 'SMS delivered again after its first delivery died unanswered; processing it');
     }
     if (!claim) {
-      const twiml = await awaitInboundReply(deps.db, messageSid, { timeoutMs: deps.duplicateWaitMs, pollMs: 50 });
+      const twiml = await awaitInboundReply(deps.db, messageSid, { timeoutMs: deps.duplicateWaitMs, pollMs: 50 }).catch(() => undefined);
       turnLog.info({ event: 'sms-duplicate-delivery', answered: twiml !== undefined }, 'SMS webhook delivered again; not processed');
-      return sendTwiml(res, twiml ?? toTwiml([]));
+      // No stored reply yet: never silence. The apology says to call 999 in an emergency.
+      return sendTwiml(res, twiml ?? toTwiml([SORRY]));
     }
 
     let twiml: string;
     try {
-      const patientId = await patientIdForPhone(deps.db, phone);
+      const patientId = await patientIdForPhone(deps.db, phone).catch((err: unknown) => {
+        turnLog.error({ err, event: 'sms-patient-lookup-failed' }, 'patient lookup failed; going on as an unregistered number');
+        return undefined;
+      });
       const message = { messageSid, phone, body, numMedia, patientId, redelivery: claim === 'taken-over' };
       const result = await withRequestLogger(log, () =>
         deps.adapter.processInbound(message, smsTurnLogic({ db: deps.db, clock: deps.clock, bot: deps.bot, logger: turnLog }, message)),
@@ -106,12 +117,13 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       turnLog.error({ err, event: 'sms-turn-failed' }, 'SMS turn failed');
       twiml = toTwiml([SORRY]);
     }
+    // Answer Twilio first: storing the reply (for repeated deliveries) must not hold up the patient's answer.
+    sendTwiml(res, twiml);
     try {
       await storeInboundReply(deps.db, deps.clock, messageSid, twiml);
     } catch (err) {
       turnLog.error({ err, event: 'sms-reply-not-stored' }, 'SMS reply could not be stored for repeated deliveries');
     }
-    sendTwiml(res, twiml);
   });
 
   server.post('/api/sms/status', async (req, res) => {

@@ -239,3 +239,22 @@ describe('SMS keywords and message kinds', () => {
     expect(text).not.toContain('Jane Smith');
   });
 });
+
+describe('when storage is down', () => {
+  it('still tells a person texting an emergency to call 999', async () => {
+    const db = world.db as { query: (...args: unknown[]) => Promise<unknown> };
+    const working = db.query;
+    db.query = async () => {
+      throw new Error('connection terminated unexpectedly');
+    };
+    try {
+      const reply = await newPhone().say('my husband has collapsed and is not breathing');
+      expect(reply).toMatch(/^Call 999 now/);
+      // Storage really was down for this turn: the claim, the record and the queue item all failed.
+      const events = world.carepoint.logLines().map((l) => l.event);
+      expect(events).toEqual(expect.arrayContaining(['sms-claim-failed', 'inbound-not-recorded', 'emergency-not-recorded']));
+    } finally {
+      db.query = working;
+    }
+  });
+});
