@@ -19,7 +19,9 @@ export interface EmergencyScreen {
   screen(text: string): ScreenResult;
 }
 
-type CompiledWords = { word: string; stem: string; optional: boolean }[];
+type Token = { word: string; stem: string };
+/** The words a phrasing needs, and their first letters: a word can only match one with the same first letter. */
+type CompiledWords = { required: Token[]; initials: string[] };
 
 /**
  * One way a red flag is recognised: a phrasing (one group, one alternative), or a `together` rule whose
@@ -83,8 +85,10 @@ export function createEmergencyScreen(currentFlags: () => RedFlagSet): Emergency
 }
 
 function compile(set: RedFlagSet): CompiledPattern[] {
-  const words = (phrase: string): CompiledWords =>
-    normaliseWords(phrase).map((word) => ({ word, stem: stem(word), optional: OPTIONAL.has(word) }));
+  const words = (phrase: string): CompiledWords => {
+    const required = normaliseWords(phrase).filter((word) => !OPTIONAL.has(word)).map((word) => ({ word, stem: stem(word) }));
+    return { required, initials: [...new Set(required.map((t) => t.word[0]!))] };
+  };
   return set.flags.flatMap((flag) => [
     ...flag.phrases.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]] })),
     ...flag.together.map((groups) => ({
@@ -107,8 +111,9 @@ function screenText(text: string, patterns: CompiledPattern[]): ScreenResult {
     const { words, clauseOf } = tokenise(sentence);
     if (words.length === 0) continue;
     const stems = words.map(stem);
+    const initials = new Set(words.map((w) => w[0]!));
     for (const p of patterns) {
-      const found = findPattern(p, words, stems, clauseOf);
+      const found = findPattern(p, words, stems, clauseOf, initials);
       if (!found) continue;
       if (found === 'negated') {
         setAside.push({ phrase: p.phrase, why: 'negated' });
@@ -137,12 +142,20 @@ function screenText(text: string, patterns: CompiledPattern[]): ScreenResult {
  * Where each group of the pattern stands in the sentence (first and last word), 'negated' when it is
  * there only in negated form ("no chest pain"), or undefined.
  */
-function findPattern(p: CompiledPattern, words: string[], stems: string[], clauseOf: number[]): [number, number][] | 'negated' | undefined {
+function findPattern(
+  p: CompiledPattern,
+  words: string[],
+  stems: string[],
+  clauseOf: number[],
+  initials: Set<string>,
+): [number, number][] | 'negated' | undefined {
   const hits: [number, number][] = [];
   let negated = false;
   for (const group of p.groups) {
     let hit: [number, number] | undefined;
     for (const alternative of group) {
+      // Most phrasings cannot be in the sentence at all: skip them without looking word by word.
+      if (!alternative.initials.every((c) => initials.has(c))) continue;
       for (let from = 0; from < words.length && !hit; ) {
         const found = findPhrase(alternative, words, stems, from);
         if (!found) break;
@@ -176,7 +189,7 @@ function tokenise(sentence: string): { words: string[]; clauseOf: number[] } {
 
 /** Indexes of the first and last words of the phrase in the sentence, searching from `from`, or undefined. */
 function findPhrase(phrase: CompiledWords, words: string[], stems: string[], from = 0): [number, number] | undefined {
-  const required = phrase.filter((t) => !t.optional);
+  const required = phrase.required;
   if (required.length === 0) return undefined;
   for (let start = from; start < words.length; start++) {
     if (!sameWord(required[0]!, words[start]!, stems[start]!)) continue;
@@ -204,7 +217,7 @@ function findPhrase(phrase: CompiledWords, words: string[], stems: string[], fro
 }
 
 /** Same stem, or one slip of the keyboard in a longer word that keeps its first letter. */
-function sameWord(token: { word: string; stem: string }, word: string, wordStem: string): boolean {
+function sameWord(token: Token, word: string, wordStem: string): boolean {
   if (token.stem === wordStem || token.word === word) return true;
   // "39" in a rule matches a reading of "39.2" (written 39dot2 by then), never "0.4" for "4".
   if (/^\d+$/.test(token.word)) return word.startsWith(`${token.word}dot`);
