@@ -25,6 +25,12 @@ export class CarepointBot extends ActivityHandler {
       }
       await next();
     });
+    // The channel ended the conversation (an SMS STOP): whatever was being asked is dropped, so that after
+    // START the person is not met by a half-finished concern.
+    this.onEndOfConversation(async (context, next) => {
+      await dialogState.delete(context);
+      await next();
+    });
     this.onDialog(async (context, next) => {
       await conversationState.saveChanges(context, false);
       await next();

@@ -1,4 +1,4 @@
-import type { ActivityHandler, TurnContext } from 'botbuilder';
+import { ActivityTypes, type ActivityHandler, type TurnContext } from 'botbuilder';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
 import type { Logger } from '../../logging.js';
@@ -29,6 +29,9 @@ export function smsTurnLogic(deps: SmsTurnDeps, message: InboundSms): (context: 
         // Twilio confirms the STOP itself and drops any reply to a number that has just opted out.
         await recordOptOut(deps.db, deps.clock, { phone: message.phone, optedOut: true, source: 'keyword' });
         log.info({ event: 'sms-opt-out' }, 'number opted out of SMS');
+        // To the bot an opt-out ends the conversation: any dialog in progress is dropped.
+        context.activity.type = ActivityTypes.EndOfConversation;
+        await deps.bot.run(context);
         return;
       case 'opt-in':
         await recordOptOut(deps.db, deps.clock, { phone: message.phone, optedOut: false, source: 'keyword' });

@@ -258,3 +258,15 @@ describe('when storage is down', () => {
     }
   });
 });
+
+describe('STOP in the middle of a concern', () => {
+  it('drops the half-finished concern, so after START the person starts afresh', async () => {
+    const phone = newPhone();
+    expect(await phone.say("I'm worried about my dad")).toMatch(/about you, or about someone you care for/);
+    await phone.say('STOP');
+    expect(await phone.say('START')).toMatch(/.+/);
+    const next = await phone.say('how do I get a repeat prescription?');
+    expect(next).not.toMatch(/Please choose one of the options/);
+    expect(next).toMatch(/prescription/i);
+  });
+});
