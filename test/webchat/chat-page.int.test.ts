@@ -91,6 +91,15 @@ describe('chat page over HTTP', () => {
     expect((await fetch(`${carepoint.url}/assets/../package.json`)).status).toBe(404);
   });
 
+  it('keeps the chat for this tab only (sessionStorage, never localStorage), with a way to start afresh', async () => {
+    const script = await (await fetch(`${carepoint.url}/assets/chat.js`)).text();
+    expect(script).toContain('sessionStorage');
+    expect(script).not.toMatch(/localStorage\s*[.[]/); // named in a comment saying why not, never used
+    const html = await (await fetch(`${carepoint.url}/`)).text();
+    // Hidden until the chat is open (without JavaScript there is no chat to restart).
+    expect(html).toMatch(/<div id="new-chat"[^>]*\bhidden\b[^>]*>[\s\S]*?<button type="button"[^>]*>Start a new chat<\/button>/);
+  });
+
   it('hands the page a short-lived local token and a relative Direct Line domain by default', async () => {
     const response = await fetch(`${carepoint.url}/api/webchat/token`, { method: 'POST' });
     expect(response.status).toBe(200);

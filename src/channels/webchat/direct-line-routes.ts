@@ -8,6 +8,7 @@ import { route } from '../../http/route.js';
 import type { LoggedRequest } from '../../http/server.js';
 import { webChatActivitiesAfter, webChatConversationExists } from './activity-log.js';
 import type { DirectLineAdapter } from './direct-line-adapter.js';
+import { limitPerClient, type ClientRateLimiter } from './rate-limit.js';
 import { bearerToken, type WebChatClaims, type WebChatTokens } from './webchat-token.js';
 
 /** Where Carepoint's own Direct Line 3.0 endpoints live; the page's Web Chat uses this as its domain. */
@@ -22,6 +23,8 @@ export interface DirectLineRouteDeps {
   tokens: WebChatTokens;
   db: Database;
   hashId: (value: string) => string;
+  /** Starting conversations, per client address (reconnecting, polling and posting are not limited). */
+  startLimiter: ClientRateLimiter;
 }
 
 const conversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a conversation id');
@@ -58,7 +61,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
     (req as LoggedRequest).carepointLog.child({ conversation: deps.hashId(claims.conversationId), channel: 'chat' });
 
   // Start (or rejoin) the token's conversation; the answer carries a fresh token for it.
-  server.post(`${LOCAL_DIRECT_LINE_PATH}/conversations`, route(async (req, res) => {
+  server.post(`${LOCAL_DIRECT_LINE_PATH}/conversations`, limitPerClient(deps.startLimiter, 'conversation-start'), route(async (req, res) => {
     noStore(res);
     const claims = authorise(req);
     const created = await run(req, () => adapter.startConversation(claims.conversationId, claims.userId, (c) => bot.run(c)));

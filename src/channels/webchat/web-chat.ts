@@ -6,6 +6,7 @@ import type { LoggedRequest } from '../../http/server.js';
 import { registerChatPage } from './chat-page-route.js';
 import type { DirectLineAdapter } from './direct-line-adapter.js';
 import { registerDirectLineRoutes } from './direct-line-routes.js';
+import { ClientRateLimiter, limitPerClient, WEBCHAT_START_LIMIT } from './rate-limit.js';
 import { AzureTokenSource, DirectLineUnavailable, LocalTokenSource, type WebChatTokenSource } from './token-source.js';
 import { WebChatTokens } from './webchat-token.js';
 
@@ -32,6 +33,8 @@ export interface WebChatDeps {
  */
 export function registerWebChat(server: Server, deps: WebChatDeps): { mode: 'local' | 'azure' } {
   const { settings } = deps;
+  // Tokens are free to ask for; a client asking for more than a person could use gets 429 (rate-limit.ts).
+  const tokenLimiter = new ClientRateLimiter(WEBCHAT_START_LIMIT, deps.clock);
   let source: WebChatTokenSource;
   let directLineOrigin: string | undefined;
   if (settings.directLineSecret) {
@@ -41,10 +44,13 @@ export function registerWebChat(server: Server, deps: WebChatDeps): { mode: 'loc
   } else {
     const tokens = new WebChatTokens(settings.tokenSecret, deps.clock);
     source = new LocalTokenSource(tokens);
-    registerDirectLineRoutes(server, { adapter: deps.adapter, bot: deps.bot, tokens, db: deps.db, hashId: deps.hashId });
+    registerDirectLineRoutes(server, {
+      adapter: deps.adapter, bot: deps.bot, tokens, db: deps.db, hashId: deps.hashId,
+      startLimiter: new ClientRateLimiter(WEBCHAT_START_LIMIT, deps.clock),
+    });
   }
 
-  server.post('/api/webchat/token', async (req, res) => {
+  server.post('/api/webchat/token', limitPerClient(tokenLimiter, 'token'), async (req, res) => {
     res.setHeader('cache-control', 'no-store');
     try {
       const session = await source.newSession();

@@ -77,16 +77,109 @@ function renderMarkdown(markdown, newLineOptions, linkOptions) {
 
 const host = document.getElementById('webchat');
 
-async function startChat() {
+/**
+ * The chat survives a reload, or Back to this page, in the same tab: its conversation id, Direct Line token
+ * and domain are kept in sessionStorage, which belongs to this tab and goes when the tab is closed. Never
+ * localStorage: on a shared computer, the next person's new tab or window must not open the last person's chat.
+ */
+const SESSION_KEY = 'carepoint.chat';
+/** Set by "Start a new chat" for the page it reloads into: put the patient in the message box. */
+const FOCUS_KEY = 'carepoint.chat.focus';
+
+/** directlinejs's ConnectionStatus values. */
+const ONLINE = 2;
+const FAILED_TO_CONNECT = 4;
+const ENDED = 5;
+
+function storedSession() {
+  try {
+    const value = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null');
+    if (typeof value?.conversationId === 'string' && typeof value.token === 'string' && typeof value.domain === 'string') {
+      return value;
+    }
+  } catch {
+    // Unreadable, or storage refused (some private modes): the chat simply starts afresh.
+  }
+  return undefined;
+}
+
+function keepSession(session) {
+  try {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  } catch {
+    // Without storage a reload starts a new chat, as it always did.
+  }
+}
+
+function forgetSession() {
+  try {
+    sessionStorage.removeItem(SESSION_KEY);
+  } catch {
+    // nothing was kept
+  }
+}
+
+/** A new conversation's token from Carepoint. */
+async function newSession() {
   const response = await fetch('/api/webchat/token', { method: 'POST', headers: { accept: 'application/json' } });
   if (!response.ok) throw new Error(`token request answered ${response.status}`);
   const session = await response.json();
+  // Relative for Carepoint's own transport, absolute for Azure.
+  return { token: session.token, domain: new URL(session.domain, window.location.href).href };
+}
+
+/**
+ * The stored conversation with a fresh token (Direct Line's POST /tokens/refresh), or undefined when the
+ * service refuses the old token (expired beyond refresh, or not valid here): then a new chat starts.
+ * A network failure or a server error throws instead, and the stored chat is kept for the next try.
+ */
+async function resumedSession(stored) {
+  const response = await fetch(`${stored.domain}/tokens/refresh`, {
+    method: 'POST',
+    headers: { accept: 'application/json', authorization: `Bearer ${stored.token}` },
+  });
+  if (response.status >= 400 && response.status < 500) return undefined;
+  if (!response.ok) throw new Error(`token refresh answered ${response.status}`);
+  const body = await response.json();
+  if (body.conversationId !== stored.conversationId || typeof body.token !== 'string') return undefined;
+  return { token: body.token, domain: stored.domain, conversationId: stored.conversationId };
+}
+
+async function startChat() {
+  const stored = storedSession();
+  const resumed = stored ? await resumedSession(stored) : undefined;
+  if (stored && !resumed) forgetSession();
+  const session = resumed ?? (await newSession());
   const directLine = window.WebChat.createDirectLine({
     token: session.token,
-    // Relative for Carepoint's own transport, absolute for Azure.
-    domain: new URL(session.domain, window.location.href).href,
+    domain: session.domain,
     webSocket: false,
+    // With a conversation id the client reconnects (GET /conversations/:id) instead of starting one. No
+    // watermark on purpose: Web Chat keeps no transcript of its own, so polling from the start is what
+    // shows the patient the conversation so far; with the last watermark they would see only what is new.
+    ...(session.conversationId ? { conversationId: session.conversationId } : {}),
   });
+
+  directLine.connectionStatus$.subscribe((status) => {
+    if (status === ONLINE) {
+      keepSession({ conversationId: directLine.conversationId, token: directLine.token, domain: session.domain });
+    } else if (status === FAILED_TO_CONNECT && session.conversationId) {
+      // The stored conversation is gone (for example the service was reset): start a new one.
+      forgetSession();
+      window.location.reload();
+    } else if (status === ENDED) {
+      forgetSession();
+    }
+  });
+  // directlinejs swaps in a refreshed token every 15 minutes (its `token` field): keep the newest for the
+  // next load of this page. Only while this chat is still the stored one, so "Start a new chat" sticks.
+  window.addEventListener('pagehide', () => {
+    const current = storedSession();
+    if (current && current.conversationId === directLine.conversationId && directLine.token) {
+      keepSession({ ...current, token: directLine.token });
+    }
+  });
+
   window.WebChat.renderWebChat(
     {
       directLine,
@@ -100,7 +193,48 @@ async function startChat() {
     host,
   );
   host.setAttribute('aria-busy', 'false');
+  document.getElementById('new-chat').hidden = false;
+  if (takeFocusRequest()) focusMessageBoxWhenDrawn();
 }
+
+function takeFocusRequest() {
+  try {
+    const wanted = sessionStorage.getItem(FOCUS_KEY) === '1';
+    sessionStorage.removeItem(FOCUS_KEY);
+    return wanted;
+  } catch {
+    return false;
+  }
+}
+
+/** Web Chat draws its message box a moment after rendering starts. */
+function focusMessageBoxWhenDrawn() {
+  const find = () => host.querySelector('textarea, input[type="text"]');
+  const box = find();
+  if (box) {
+    box.focus();
+    return;
+  }
+  const observer = new MutationObserver(() => {
+    const drawn = find();
+    if (!drawn) return;
+    observer.disconnect();
+    drawn.focus();
+  });
+  observer.observe(host, { childList: true, subtree: true });
+  setTimeout(() => observer.disconnect(), 10_000);
+}
+
+/** "Start a new chat": forget this tab's conversation and open the page afresh. */
+document.getElementById('new-chat-button').addEventListener('click', () => {
+  forgetSession();
+  try {
+    sessionStorage.setItem(FOCUS_KEY, '1');
+  } catch {
+    // focus stays where the browser puts it
+  }
+  window.location.reload();
+});
 
 function showError() {
   const error = document.getElementById('chat-error');

@@ -99,14 +99,21 @@ export function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 }
 
+/** Patient messages shown in the chat. */
+export function patientMessages(page: Page) {
+  return page.locator('.webchat__bubble--from-user .webchat__bubble__content');
+}
+
 /**
  * A running Carepoint and a Chromium for the tests of one file, started before them and stopped after.
  * Read its fields inside tests (they are set in beforeAll).
  */
-export function useCarepointInBrowser(): { carepoint: RunningCarepoint; browser: Browser } {
+export function useCarepointInBrowser(
+  options: Parameters<typeof startCarepoint>[0] = {},
+): { carepoint: RunningCarepoint; browser: Browser } {
   const env = {} as { carepoint: RunningCarepoint; browser: Browser };
   beforeAll(async () => {
-    [env.carepoint, env.browser] = await Promise.all([startCarepoint(), launchChromium()]);
+    [env.carepoint, env.browser] = await Promise.all([startCarepoint(options), launchChromium()]);
   });
   afterAll(async () => {
     await env.browser?.close();
