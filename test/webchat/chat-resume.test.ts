@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { WebChatTokens } from '../../src/channels/webchat/webchat-token.js';
 import {
   botMessages, choose, hasChromium, messageBox, openChat, patientMessages, say, screenshot, useCarepointInBrowser, waitForReply,
-  type ChatPage,
+  type ChatPage, journey,
 } from './support/browser.js';
 
 const TOKEN_SECRET = 'webchat-resume-test-token-secret-0123456789';
@@ -37,21 +37,9 @@ async function storedChat(page: Page): Promise<StoredChat> {
 describe.skipIf(!hasChromium)('web chat across page loads', () => {
   const env = useCarepointInBrowser({ env: { WEBCHAT_TOKEN_SECRET: TOKEN_SECRET } });
 
-  async function journey(work: (chat: ChatPage) => Promise<void>): Promise<void> {
-    const chat = await openChat(env.browser, env.carepoint.url);
-    try {
-      await work(chat);
-      expect(chat.problems()).toEqual([]);
-    } catch (error) {
-      await screenshot(chat.page, `failed-${expect.getState().currentTestName?.replace(/\W+/g, '-').slice(0, 60)}`);
-      throw error;
-    } finally {
-      await chat.close();
-    }
-  }
 
   it('a patient who reloads mid-concern sees the conversation so far and answers the same question', async () => {
-    await journey(async ({ page }) => {
+    await journey(env, async ({ page }) => {
       await say(page, "I'm worried about my medicines");
       await waitForReply(page, 'Is this concern about you');
       const before = await storedChat(page);
@@ -72,7 +60,7 @@ describe.skipIf(!hasChromium)('web chat across page loads', () => {
   }, 60_000);
 
   it('comes Back to the same conversation after leaving the page in the same tab', async () => {
-    await journey(async ({ page }) => {
+    await journey(env, async ({ page }) => {
       await say(page, 'What is HbA1c?');
       await waitForReply(page, 'Source:');
       await page.goto(`${env.carepoint.url}/healthz`);
@@ -84,7 +72,7 @@ describe.skipIf(!hasChromium)('web chat across page loads', () => {
   });
 
   it('keeps the chat to this tab: nothing in localStorage, and a new tab starts its own chat', async () => {
-    await journey(async ({ page }) => {
+    await journey(env, async ({ page }) => {
       await say(page, 'What is HbA1c?');
       await waitForReply(page, 'Source:');
       const mine = await storedChat(page);
@@ -100,7 +88,7 @@ describe.skipIf(!hasChromium)('web chat across page loads', () => {
   });
 
   it('"Start a new chat" forgets the conversation, starts a new one and puts the patient in the message box', async () => {
-    await journey(async ({ page }) => {
+    await journey(env, async ({ page }) => {
       await say(page, 'What is HbA1c?');
       await waitForReply(page, 'Source:');
       const first = await storedChat(page);
@@ -123,7 +111,7 @@ describe.skipIf(!hasChromium)('web chat across page loads', () => {
   });
 
   it('starts a new chat when the kept token has expired beyond refresh', async () => {
-    await journey(async ({ page }) => {
+    await journey(env, async ({ page }) => {
       await say(page, 'What is HbA1c?');
       await waitForReply(page, 'Source:');
       const kept = await storedChat(page);

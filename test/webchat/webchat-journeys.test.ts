@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEV_TOKEN } from '../support/start-carepoint.js';
 import {
-  botMessages, choose, hasChromium, useCarepointInBrowser, openChat, say, screenshot, waitForReply, type ChatPage,
+  botMessages, choose, hasChromium, useCarepointInBrowser, openChat, say, screenshot, waitForReply, type ChatPage, journey,
 } from './support/browser.js';
 
 /**
@@ -11,21 +11,9 @@ import {
 describe.skipIf(!hasChromium)('web chat in the browser', () => {
   const env = useCarepointInBrowser();
 
-  async function journey(work: (chat: ChatPage) => Promise<void>): Promise<void> {
-    const chat = await openChat(env.browser, env.carepoint.url);
-    try {
-      await work(chat);
-      expect(chat.problems()).toEqual([]);
-    } catch (error) {
-      await screenshot(chat.page, `failed-${expect.getState().currentTestName?.replace(/\W+/g, '-').slice(0, 60)}`);
-      throw error;
-    } finally {
-      await chat.close();
-    }
-  }
 
   it('a patient opens the page, asks a question and sees the answer with its source', async () => {
-    await journey(async ({ page }) => {
+    await journey(env, async ({ page }) => {
       expect(await page.getByRole('heading', { name: /This chat is not for emergencies/ }).isVisible()).toBe(true);
       await screenshot(page, '01-page-open');
 
@@ -38,7 +26,7 @@ describe.skipIf(!hasChromium)('web chat in the browser', () => {
   });
 
   it('a patient types an emergency and sees the 999 advice', async () => {
-    await journey(async ({ page }) => {
+    await journey(env, async ({ page }) => {
       await say(page, 'My dad has crushing chest pain and is sweating');
       const advice = await waitForReply(page, 'Call 999 now');
       expect(advice).toMatch(/^Call 999 now/);
@@ -53,7 +41,7 @@ describe.skipIf(!hasChromium)('web chat in the browser', () => {
   });
 
   it('a patient raises a concern with the answer buttons and sees its reference', async () => {
-    await journey(async ({ page }) => {
+    await journey(env, async ({ page }) => {
       await say(page, "I'm worried about my medicines");
       await waitForReply(page, 'Is this concern about you');
       await choose(page, 'Me');

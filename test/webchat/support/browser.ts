@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startCarepoint, type RunningCarepoint } from '../../support/start-carepoint.js';
 
 /** Debian's chromium (apt-get install -y chromium); never a downloaded browser. */
@@ -120,4 +120,24 @@ export function useCarepointInBrowser(
     await env.carepoint?.stop();
   });
   return env;
+}
+
+/**
+ * Opens the chat page, runs a journey on it, fails on any page error, keeps a screenshot when it fails,
+ * and closes the page.
+ */
+export async function journey(
+  env: { carepoint: RunningCarepoint; browser: Browser },
+  work: (chat: ChatPage) => Promise<void>,
+): Promise<void> {
+  const chat = await openChat(env.browser, env.carepoint.url);
+  try {
+    await work(chat);
+    expect(chat.problems()).toEqual([]);
+  } catch (error) {
+    await screenshot(chat.page, `failed-${expect.getState().currentTestName?.replace(/\W+/g, '-').slice(0, 60)}`);
+    throw error;
+  } finally {
+    await chat.close();
+  }
 }
