@@ -1,8 +1,5 @@
-import type { ScreenResult } from '../safety/emergency-screen.js';
-
 /** Turn-state key set by the inbound middleware and read by the dialogs. */
 export const EMERGENCY_HANDLED = Symbol('carepoint.emergencyHandled');
-export type EmergencyHandled = ScreenResult;
 
 /**
  * Who is talking, as established by a channel adapter that verified it (the SMS adapter, from a

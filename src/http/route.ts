@@ -1,5 +1,6 @@
 import type { Request, Response } from 'restify';
 import { sendError } from './errors.js';
+import type { LoggedRequest } from './server.js';
 
 export interface RouteResult {
   status: number;
@@ -14,7 +15,7 @@ export function route(handler: (req: Request, res: Response) => Promise<RouteRes
       res.send(result.status, result.body);
     } catch (error) {
       const { expected } = sendError(res, error);
-      if (!expected) (req as Request & { carepointLog?: { error: (o: object, m: string) => void } }).carepointLog?.error({ err: error }, 'route failed');
+      if (!expected) (req as LoggedRequest).carepointLog.error({ err: error }, 'route failed');
     }
   };
 }

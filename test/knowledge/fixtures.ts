@@ -97,6 +97,16 @@ export const ARTICLES: ArticleSpec[] = [
 ];
 
 /** A fresh knowledge folder with the given articles and a valid red flags file. */
+/** Questions the fixture articles answer, as patients type them (SMS spelling, typos), with the article. */
+export const ANSWERABLE: [question: string, articleId: string][] = [
+  ['how do i order a repeat prescription', 'general-repeat-prescriptions'],
+  ['need more meds', 'general-repeat-prescriptions'],
+  ['need to change my appt', 'general-appointments'],
+  ['how do i use my inhlaer', 'asthma-inhalers'],
+  ['cleaning a spacer', 'asthma-inhalers'],
+  ['what shd my bp be with kidney disease', 'kidney-blood-pressure'],
+];
+
 export async function makeKnowledgeDir(articles: ArticleSpec[] = ARTICLES, redFlags = RED_FLAGS_YAML): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'carepoint-kb-'));
   await writeFile(join(dir, 'red-flags.yaml'), redFlags);

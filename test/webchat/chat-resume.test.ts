@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { WebChatTokens } from '../../src/channels/webchat/webchat-token.js';
 import {
-  botMessages, choose, hasChromium, messageBox, openChat, patientMessages, say, screenshot, useCarepointInBrowser, waitForReply,
-  type ChatPage, journey,
+  botMessages, choose, hasChromium, messageBox, patientMessages, say, screenshot, useCarepointInBrowser, waitForReply,
+  journey,
 } from './support/browser.js';
 
 const TOKEN_SECRET = 'webchat-resume-test-token-secret-0123456789';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEV_TOKEN } from '../support/start-carepoint.js';
 import {
-  botMessages, choose, hasChromium, useCarepointInBrowser, openChat, say, screenshot, waitForReply, type ChatPage, journey,
+  botMessages, choose, hasChromium, useCarepointInBrowser, say, screenshot, waitForReply, journey,
 } from './support/browser.js';
 
 /**

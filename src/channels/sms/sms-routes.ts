@@ -6,7 +6,6 @@ import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
 import { withRequestLogger } from '../../http/request-context.js';
 import type { LoggedRequest } from '../../http/server.js';
-import type { Logger } from '../../logging.js';
 import { toE164 } from '../../queue/concern.js';
 import { awaitInboundReply, claimInboundSms, storeInboundReply } from './inbound-deliveries.js';
 import { flagConcernContactProblem, recordDeliveryStatus } from './outbox.js';
@@ -14,7 +13,7 @@ import type { SmsAdapter } from './sms-adapter.js';
 import { patientIdForPhone, smsConversationId } from './sms-contacts.js';
 import { joinForSms, smsTextOf } from './sms-text.js';
 import { smsTurnLogic } from './sms-turn.js';
-import { checkTwilioSignature, type SignatureCheck } from './twilio-signature.js';
+import { checkTwilioSignature } from './twilio-signature.js';
 
 export interface SmsRouteDeps {
   db: Database;
@@ -66,15 +65,9 @@ function sendTwiml(res: Response, twiml: string): void {
 export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
   server.post('/api/sms', async (req, res) => {
     const log = (req as LoggedRequest).carepointLog;
-    const check = checkTwilioSignature(req, deps.authToken, deps.publicBaseUrl(req));
-    if (!check.ok) return refuse(res, log, check, 'inbound');
-    const parsed = inboundSchema.safeParse(check.params);
-    if (!parsed.success) {
-      log.warn({ event: 'sms-bad-webhook', fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'SMS webhook missing fields');
-      res.send(400, { error: 'not a Twilio message webhook' });
-      return;
-    }
-    const { MessageSid: messageSid, From, Body: body, NumMedia: numMedia } = parsed.data;
+    const form = signedForm(req, res, deps, inboundSchema, 'inbound');
+    if (!form) return;
+    const { MessageSid: messageSid, From, Body: body, NumMedia: numMedia } = form;
     const phone = toE164(From);
     if (!phone) {
       log.warn({ event: 'sms-unknown-sender' }, 'SMS from a sender that is not a phone number; not answered');
@@ -128,14 +121,9 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
 
   server.post('/api/sms/status', async (req, res) => {
     const log = (req as LoggedRequest).carepointLog;
-    const check = checkTwilioSignature(req, deps.authToken, deps.publicBaseUrl(req));
-    if (!check.ok) return refuse(res, log, check, 'status');
-    const parsed = statusSchema.safeParse(check.params);
-    if (!parsed.success) {
-      res.send(400, { error: 'not a Twilio status callback' });
-      return;
-    }
-    const { MessageSid, MessageStatus, ErrorCode } = parsed.data;
+    const form = signedForm(req, res, deps, statusSchema, 'status');
+    if (!form) return;
+    const { MessageSid, MessageStatus, ErrorCode } = form;
     const item = await recordDeliveryStatus(deps.db, deps.clock, { twilioSid: MessageSid, status: MessageStatus, errorCode: ErrorCode });
     if (!item) log.info({ event: 'sms-status-unknown-message' }, 'status callback for a message not in the outbox');
     else {
@@ -149,7 +137,29 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
 }
 
 /** 403 and one log line that says why, without anything from the request. */
-function refuse(res: Response, log: Logger, check: Exclude<SignatureCheck, { ok: true }>, route: 'inbound' | 'status'): void {
-  log.warn({ event: 'sms-signature-rejected', reason: check.reason, route }, 'SMS webhook refused');
-  res.send(403, { error: 'forbidden' });
+/**
+ * The request's form fields when Twilio signed them and they are what the route expects; otherwise the
+ * refusal has been sent (403 unsigned, 400 malformed) and the result is undefined. Nothing is read first.
+ */
+function signedForm<T>(
+  req: Request,
+  res: Response,
+  deps: Pick<SmsRouteDeps, 'authToken' | 'publicBaseUrl'>,
+  schema: z.ZodType<T>,
+  route: 'inbound' | 'status',
+): T | undefined {
+  const log = (req as LoggedRequest).carepointLog;
+  const check = checkTwilioSignature(req, deps.authToken, deps.publicBaseUrl(req));
+  if (!check.ok) {
+    log.warn({ event: 'sms-signature-rejected', reason: check.reason, route }, 'SMS webhook refused');
+    res.send(403, { error: 'forbidden' });
+    return undefined;
+  }
+  const parsed = schema.safeParse(check.params);
+  if (!parsed.success) {
+    log.warn({ event: 'sms-bad-webhook', route, fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'SMS webhook missing fields');
+    res.send(400, { error: route === 'inbound' ? 'not a Twilio message webhook' : 'not a Twilio status callback' });
+    return undefined;
+  }
+  return parsed.data;
 }
