@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { BaseRetriever } from '@langchain/core/retrievers';
 import type { DocumentInterface } from '@langchain/core/documents';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { Article } from './article.js';
@@ -23,7 +25,12 @@ export interface ArticleKnowledgeBaseOptions {
   queryRewriter?: BaseChatModel;
   threshold?: number;
   logger?: Logger;
+  /** How many recent answers to keep (0: none). */
+  answerCacheSize?: number;
 }
+
+/** Many people ask the same few things ("how do I order a repeat prescription"): each is worked out once a day. */
+const ANSWER_CACHE_SIZE = 1_000;
 
 /** "Today" in the UK, where review dates are set: an article due on a date is served all that day. */
 // Built once: constructing an Intl formatter costs far more than using one.
@@ -42,14 +49,29 @@ export class ArticleKnowledgeBase implements KnowledgeBase {
   private readonly byId: Map<string, Article>;
   private readonly retriever: BaseRetriever<RetrievedMetadata>;
   readonly threshold: number;
+  // Keyed by a digest of the question and today's date: no patient text is held, and an article that
+  // passes its review-due date is never served from the cache. A reload builds a new, empty one.
+  private readonly answers?: LRUCache<string, Readonly<KnowledgeAnswer>>;
 
   constructor(articles: readonly Article[], private readonly options: ArticleKnowledgeBaseOptions) {
     this.byId = new Map(articles.map((a) => [a.id, a]));
     this.retriever = options.retriever ?? new LexicalRetriever(articles);
     this.threshold = options.threshold ?? ANSWER_THRESHOLD;
+    const size = options.answerCacheSize ?? ANSWER_CACHE_SIZE;
+    if (size > 0) this.answers = new LRUCache({ max: size });
   }
 
   async answer(question: string): Promise<KnowledgeAnswer> {
+    if (!this.answers) return this.work(question);
+    const key = createHash('sha256').update(ukDate(this.options.clock.now())).update('\n').update(question).digest('base64');
+    const known = this.answers.get(key);
+    if (known) return known;
+    const answer = Object.freeze(await this.work(question));
+    this.answers.set(key, answer);
+    return answer;
+  }
+
+  private async work(question: string): Promise<KnowledgeAnswer> {
     const docs = await this.retrieve(question);
     const articles = docs.map((d) => ({ id: d.metadata.id, title: d.metadata.title, score: d.metadata.score }));
     const top = docs[0];

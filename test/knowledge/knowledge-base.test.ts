@@ -55,6 +55,35 @@ describe('review dates', () => {
   });
 });
 
+describe('answer cache', () => {
+  it('works a repeated question out once a day, and a reload (a new knowledge base) starts afresh', async () => {
+    const { LexicalRetriever } = await import('../../src/knowledge/lexical-retriever.js');
+    let retrievals = 0;
+    class CountingRetriever extends LexicalRetriever {
+      override async _getRelevantDocuments(query: string) {
+        retrievals++;
+        return super._getRelevantDocuments(query);
+      }
+    }
+    const at = new ManualClock(new Date('2027-01-10T09:00:00Z'));
+    const kb = await buildKnowledgeBase(articles, { clock: at, retriever: new CountingRetriever(articles) });
+    const first = await kb.answer('how do i use my inhaler');
+    expect(await kb.answer('how do i use my inhaler')).toEqual(first);
+    expect(retrievals).toBe(1);
+    await kb.answer('how do i use my inhalers');
+    expect(retrievals).toBe(2);
+    at.set(new Date('2027-01-11T09:00:00Z'));
+    await kb.answer('how do i use my inhaler');
+    expect(retrievals).toBe(3);
+    expect(Object.isFrozen(first)).toBe(true);
+
+    const uncached = await buildKnowledgeBase(articles, { clock: at, retriever: new CountingRetriever(articles), answerCacheSize: 0 });
+    await uncached.answer('how do i use my inhaler');
+    await uncached.answer('how do i use my inhaler');
+    expect(retrievals).toBe(5);
+  });
+});
+
 describe('query rewriting by a language model', () => {
   it('retrieves with the rephrasing when it is surer, but answers in the article\u2019s own words', async () => {
     const model = new FakeListChatModel({ responses: ['cancel hospital appointment'] });
