@@ -12,13 +12,17 @@ export async function recordInbound(
   input: { conversationId: string; channel: Channel; requesterKey: string; externalId?: string; text: string; reference?: unknown },
 ): Promise<boolean> {
   const now = clock.now();
-  // One round trip: the conversation row and the message go in together (a turn's hot path).
+  // One round trip: the conversation row and the message go in together (a turn's hot path). The row is
+  // rewritten only when its reference changed or last_seen_at is a minute old: a row version a turn would
+  // otherwise pile up dead rows (embedded PGlite has no autovacuum) for a time nobody needs to the second.
   const { rows } = await db.query(
     `with conversation as (
        insert into conversations (id, channel, requester_key, reference, created_at, last_seen_at)
        values ($1, $2, $3, $4::jsonb, $5, $5)
        on conflict (id) do update set last_seen_at = excluded.last_seen_at,
          reference = coalesce(excluded.reference, conversations.reference)
+       where conversations.last_seen_at < excluded.last_seen_at - interval '1 minute'
+         or conversations.reference is distinct from coalesce(excluded.reference, conversations.reference)
      )
      insert into messages (conversation_id, direction, external_id, text, created_at) values ($1, 'in', $6, $7, $5)
      on conflict (conversation_id, external_id) where direction = 'in' and external_id is not null do nothing

@@ -71,8 +71,14 @@ const ASKING_ONLY = [
 /** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
 const FIGURE_OF_SPEECH = /\b(laugh|laughed|laughing|laughter|lol|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring)\b/;
 
+/** The patterns, and where to start: each pattern listed under the letters its first words can start with. */
+interface CompiledSet {
+  patterns: CompiledPattern[];
+  byInitial: Map<string, number[]>;
+}
+
 export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
-  const compiled = new WeakMap<RedFlagSet, CompiledPattern[]>();
+  const compiled = new WeakMap<RedFlagSet, CompiledSet>();
   const phrasesOf = (set: RedFlagSet) => {
     let phrases = compiled.get(set);
     if (!phrases) {
@@ -84,12 +90,12 @@ export function createEmergencyScreen(currentFlags: () => RedFlagSet): Emergency
   return { screen: (text) => screenText(text, phrasesOf(currentFlags())) };
 }
 
-function compile(set: RedFlagSet): CompiledPattern[] {
+function compile(set: RedFlagSet): CompiledSet {
   const words = (phrase: string): CompiledWords => {
     const required = normaliseWords(phrase).filter((word) => !OPTIONAL.has(word)).map((word) => ({ word, stem: stem(word) }));
     return { required, initials: [...new Set(required.map((t) => t.word[0]!))] };
   };
-  return set.flags.flatMap((flag) => [
+  const patterns = set.flags.flatMap((flag) => [
     ...flag.phrases.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]] })),
     ...flag.together.map((groups) => ({
       flag,
@@ -97,9 +103,23 @@ function compile(set: RedFlagSet): CompiledPattern[] {
       groups: groups.map((group) => group.map(words)),
     })),
   ]);
+  const byInitial = new Map<string, number[]>();
+  patterns.forEach((p, index) => {
+    for (const initial of new Set(p.groups[0]!.map((alternative) => alternative.initials[0] ?? ''))) {
+      byInitial.set(initial, [...(byInitial.get(initial) ?? []), index]);
+    }
+  });
+  return { patterns, byInitial };
 }
 
-function screenText(text: string, patterns: CompiledPattern[]): ScreenResult {
+/** The patterns that could be in a sentence with these first letters, in their order in the file. */
+function candidates(set: CompiledSet, initials: Set<string>): CompiledPattern[] {
+  const indexes = new Set<number>();
+  for (const initial of initials) for (const i of set.byInitial.get(initial) ?? []) indexes.add(i);
+  return [...indexes].sort((a, b) => a - b).map((i) => set.patterns[i]!);
+}
+
+function screenText(text: string, compiled: CompiledSet): ScreenResult {
   const matches: FlagMatch[] = [];
   const setAside: ScreenResult['setAside'] = [];
   // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
@@ -112,7 +132,7 @@ function screenText(text: string, patterns: CompiledPattern[]): ScreenResult {
     if (words.length === 0) continue;
     const stems = words.map(stem);
     const initials = new Set(words.map((w) => w[0]!));
-    for (const p of patterns) {
+    for (const p of candidates(compiled, initials)) {
       const found = findPattern(p, words, stems, clauseOf, initials);
       if (!found) continue;
       if (found === 'negated') {

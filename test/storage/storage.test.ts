@@ -160,6 +160,28 @@ for (const backend of backends) {
       ]);
     });
 
+    it('keeps each conversation\'s reference current and its last-seen time to the minute', async () => {
+      const who = requester();
+      const at = new ManualClock(new Date('2026-11-24T10:00:00Z'));
+      const row = async () => (await db.query<{ last_seen_at: Date | string; reference: unknown }>(
+        'select last_seen_at, reference from conversations where id = $1', [who.conversationId])).rows[0]!;
+      const seenAt = async () => new Date((await row()).last_seen_at).toISOString();
+      const first = { channelId: 'emulator', serviceUrl: 'http://127.0.0.1:1' };
+      await recordInbound(db, at, { ...who, text: 'one', reference: first });
+      at.advance(30_000);
+      await recordInbound(db, at, { ...who, text: 'two', reference: first });
+      expect(await seenAt()).toBe('2026-11-24T10:00:00.000Z');
+      const moved = { channelId: 'emulator', serviceUrl: 'http://127.0.0.1:2' };
+      await recordInbound(db, at, { ...who, text: 'three', reference: moved });
+      expect(await row()).toMatchObject({ reference: moved });
+      expect(await seenAt()).toBe('2026-11-24T10:00:30.000Z');
+      at.advance(61_000);
+      await recordInbound(db, at, { ...who, text: 'four' });
+      expect(await row()).toMatchObject({ reference: moved });
+      expect(await seenAt()).toBe('2026-11-24T10:01:31.000Z');
+      expect(await recentTranscript(db, who.conversationId)).toHaveLength(4);
+    });
+
     it.skipIf(backend.name !== 'PostgreSQL server')('returns the twin committed while a submission waited on it', async () => {
       const who = requester();
       const submissionId = randomUUID();
@@ -194,6 +216,20 @@ for (const backend of backends) {
       await new Promise((r) => setTimeout(r, 200));
       expect(idleErrors.length).toBeGreaterThan(0);
       expect(await db.ping()).toBe(true);
+    });
+
+    it('answers statements sent at once each on its own: one failing never fails the others, and keeps its error code', async () => {
+      const keys = Array.from({ length: 12 }, (_, i) => `together-${i}`);
+      const outcomes = await Promise.allSettled([
+        ...keys.map((key) => db.query(`insert into bot_state (key, document) values ($1, '{}'::jsonb) returning key`, [key])),
+        db.query(`insert into bot_state (key, document) values ($1, '{}'::jsonb)`, [keys[3]]),
+        db.query('select 1 / 0'),
+      ]);
+      expect(outcomes.slice(0, 12).map((o) => o.status === 'fulfilled' && o.value.rows[0])).toEqual(keys.map((key) => ({ key })));
+      expect(outcomes[12]).toMatchObject({ status: 'rejected', reason: { code: '23505' } });
+      expect(outcomes[13]).toMatchObject({ status: 'rejected', reason: { code: '22012' } });
+      const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from bot_state where key like 'together-%'`);
+      expect(rows[0]!.n).toBe(12);
     });
 
     it('rolls a failed transaction back', async () => {
