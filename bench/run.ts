@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -75,7 +75,12 @@ async function measure(name: string, entry: string, env: Record<string, string>)
   const { child, url } = await startProcess(entry, env);
   await load(url); // warm-up: JIT, caches, first state rows
   const runs: autocannon.Result[] = [];
+  const cpuBefore = threadCpuSeconds(child.pid!);
+  const clientBefore = process.cpuUsage();
+  const started = performance.now();
   for (let i = 0; i < RUNS; i++) runs.push(await load(url));
+  const cores = coresUsed(cpuBefore, threadCpuSeconds(child.pid!), child.pid!, (performance.now() - started) / 1000);
+  const client = process.cpuUsage(clientBefore);
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const rssMiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   child.kill('SIGTERM');
@@ -87,7 +92,33 @@ async function measure(name: string, entry: string, env: Record<string, string>)
     p99Ms: median(runs.map((r) => r.latency.p99)),
     errors,
     peakRssMiB: Math.round(rssMiB),
+    // Where the CPU went while measuring: the server's main thread, its busiest other thread (Carepoint's
+    // database thread), the rest (V8's garbage collection and compiler threads), and this load generator.
+    cpuCores: { ...cores, loadGenerator: round2((client.user + client.system) / 1e6 / ((performance.now() - started) / 1000)) },
   };
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** CPU seconds so far of each thread of a process, from /proc (Linux). */
+function threadCpuSeconds(pid: number): Map<string, number> {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const seconds = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    // Fields after the command name: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    seconds.set(tid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+  }
+  return seconds;
+}
+
+function coresUsed(before: Map<string, number>, after: Map<string, number>, pid: number, elapsed: number) {
+  const used = [...after].map(([tid, s]) => ({ tid, cores: (s - (before.get(tid) ?? 0)) / elapsed }));
+  const main = used.find((u) => u.tid === String(pid))?.cores ?? 0;
+  const others = used.filter((u) => u.tid !== String(pid)).sort((a, b) => b.cores - a.cores);
+  const busiest = others[0]?.cores ?? 0;
+  const rest = others.slice(1).reduce((sum, u) => sum + u.cores, 0);
+  return { server: round2(main + busiest + rest), mainThread: round2(main), busiestOtherThread: round2(busiest), otherThreads: round2(rest) };
 }
 
 const carepoint = await measure('carepoint (embedded PGlite)', 'src/main.ts', { DATA_DIR: mkdtempSync(join(tmpdir(), 'carepoint-bench-')) });

@@ -49,17 +49,15 @@ async function serve(dataDir: string): Promise<void> {
       const decided = new Promise<boolean>((resolve) => (finish = resolve));
       const settled = db
         .transaction(async (tx) => {
-          transactions.set(id, { tx, finish, settled });
+          transactions.set(id, { tx, finish, settled: decided.then(() => settled) });
           started(id);
           if (!(await decided)) throw new RolledBack();
         })
-        .then(
-          () => undefined,
-          (err: unknown) => {
-            if (!(err instanceof RolledBack)) throw err;
-          },
-        )
+        .catch((err: unknown) => {
+          if (!(err instanceof RolledBack)) throw err;
+        })
         .finally(() => transactions.delete(id));
+      // Fails the begin when the transaction never started; later failures reach commit or rollback.
       settled.catch(failed);
     });
 

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { WriteBatcher } from '../db/write-batcher.js';
 import type { Clock } from '../clock.js';
 import type { Channel, TranscriptEntry } from './concern-queue.js';
 
@@ -33,13 +34,33 @@ export async function recordInbound(
   return rows.length > 0;
 }
 
+interface OutboundMessage {
+  conversationId: string;
+  text: string;
+  at: Date;
+}
+
+// One batcher per database: replies of concurrent turns are recorded together (see WriteBatcher).
+const outboundWriters = new WeakMap<Queryable, WriteBatcher<OutboundMessage>>();
+
+/** Records replies sent, in order; settles once they are committed. */
 export async function recordOutbound(db: Queryable, clock: Clock, conversationId: string, texts: string[]): Promise<void> {
   if (texts.length === 0) return;
-  const now = clock.now();
+  let writer = outboundWriters.get(db);
+  if (!writer) {
+    writer = new WriteBatcher((messages) => insertOutbound(db, messages));
+    outboundWriters.set(db, writer);
+  }
+  const at = clock.now();
+  await Promise.all(texts.map((text) => writer.add({ conversationId, text, at })));
+}
+
+async function insertOutbound(db: Queryable, messages: OutboundMessage[]): Promise<void> {
+  // `with ordinality` keeps the order they were sent in: message ids are the transcript's order.
   await db.query(
     `insert into messages (conversation_id, direction, text, created_at)
-     select $1, 'out', t, $3 from unnest($2::text[]) as t`,
-    [conversationId, texts, now],
+     select c, 'out', t, a from unnest($1::text[], $2::text[], $3::timestamptz[]) with ordinality as m(c, t, a, n) order by n`,
+    [messages.map((m) => m.conversationId), messages.map((m) => m.text), messages.map((m) => m.at)],
   );
 }
 

@@ -160,6 +160,18 @@ for (const backend of backends) {
       ]);
     });
 
+    it('records the replies of many turns at once, each conversation\'s in the order they were sent', async () => {
+      const people = Array.from({ length: 8 }, () => requester());
+      await Promise.all(people.map(async (who, i) => {
+        for (let turn = 0; turn < 3; turn++) await recordOutbound(db, clock, who.conversationId, [`${i}.${turn}a`, `${i}.${turn}b`]);
+      }));
+      for (const [i, who] of people.entries()) {
+        expect((await recentTranscript(db, who.conversationId)).map((t) => t.text)).toEqual(
+          [0, 1, 2].flatMap((turn) => [`${i}.${turn}a`, `${i}.${turn}b`]),
+        );
+      }
+    });
+
     it('keeps each conversation\'s reference current and its last-seen time to the minute', async () => {
       const who = requester();
       const at = new ManualClock(new Date('2026-11-24T10:00:00Z'));
@@ -220,16 +232,17 @@ for (const backend of backends) {
 
     it('answers statements sent at once each on its own: one failing never fails the others, and keeps its error code', async () => {
       const keys = Array.from({ length: 12 }, (_, i) => `together-${i}`);
+      await db.query(`insert into bot_state (key, document) values ('together-first', '{}'::jsonb)`);
       const outcomes = await Promise.allSettled([
         ...keys.map((key) => db.query(`insert into bot_state (key, document) values ($1, '{}'::jsonb) returning key`, [key])),
-        db.query(`insert into bot_state (key, document) values ($1, '{}'::jsonb)`, [keys[3]]),
+        db.query(`insert into bot_state (key, document) values ('together-first', '{}'::jsonb)`),
         db.query('select 1 / 0'),
       ]);
       expect(outcomes.slice(0, 12).map((o) => o.status === 'fulfilled' && o.value.rows[0])).toEqual(keys.map((key) => ({ key })));
       expect(outcomes[12]).toMatchObject({ status: 'rejected', reason: { code: '23505' } });
       expect(outcomes[13]).toMatchObject({ status: 'rejected', reason: { code: '22012' } });
       const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from bot_state where key like 'together-%'`);
-      expect(rows[0]!.n).toBe(12);
+      expect(rows[0]!.n).toBe(13);
     });
 
     it('rolls a failed transaction back', async () => {

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { WriteBatcher } from '../../src/db/write-batcher.js';
+
+/** A write that takes until released, so the test decides what arrives while one is in flight. */
+function gatedWriter() {
+  const batches: number[][] = [];
+  const gates: (() => void)[] = [];
+  let failNext = false;
+  const write = async (items: number[]) => {
+    batches.push(items);
+    await new Promise<void>((open) => gates.push(open));
+    if (failNext) {
+      failNext = false;
+      throw new Error('storage down');
+    }
+  };
+  return { batches, write, release: () => gates.shift()?.(), failNextBatch: () => (failNext = true) };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('WriteBatcher', () => {
+  it('writes at once when quiet, and together what arrives while a write is in flight', async () => {
+    const w = gatedWriter();
+    const batcher = new WriteBatcher(w.write);
+    const first = batcher.add(1);
+    await tick();
+    expect(w.batches).toEqual([[1]]);
+    const rest = [2, 3, 4].map((n) => batcher.add(n));
+    await tick();
+    expect(w.batches).toEqual([[1]]);
+    w.release();
+    await first;
+    await tick();
+    expect(w.batches).toEqual([[1], [2, 3, 4]]);
+    w.release();
+    await Promise.all(rest);
+  });
+
+  it('fails only the callers whose batch failed, and carries on', async () => {
+    const w = gatedWriter();
+    const batcher = new WriteBatcher(w.write);
+    const first = batcher.add(1);
+    await tick();
+    const second = [batcher.add(2), batcher.add(3)];
+    w.failNextBatch();
+    w.release();
+    await expect(first).rejects.toThrow('storage down');
+    await tick();
+    w.release();
+    await expect(Promise.all(second)).resolves.toEqual([undefined, undefined]);
+    expect(w.batches).toEqual([[1], [2, 3]]);
+  });
+
+  it('splits a long queue into batches of at most the given size', async () => {
+    const w = gatedWriter();
+    const batcher = new WriteBatcher(w.write, 2);
+    const all = [1, 2, 3, 4, 5].map((n) => batcher.add(n));
+    for (let i = 0; i < 3; i++) {
+      await tick();
+      w.release();
+    }
+    await Promise.all(all);
+    expect(w.batches).toEqual([[1], [2, 3], [4, 5]]);
+  });
+});
