@@ -2,18 +2,24 @@
  * Natural batching for writes that many turns make at once: a write goes straight to the database when
  * none of its kind is in flight; those that arrive meanwhile wait and then go together, as one statement.
  * Under load that is one statement for many turns; when quiet, no write waits for another.
- * Each caller's promise settles when the statement holding its item has committed (or failed).
+ * Each caller's promise settles when the statement holding its item has committed (or failed), with
+ * that item's own result.
  */
-export class WriteBatcher<Item> {
-  private waiting: { item: Item; resolve: () => void; reject: (error: unknown) => void }[] = [];
+export class WriteBatcher<Item, Result = void> {
+  private waiting: { item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }[] = [];
   private writing = false;
 
   constructor(
-    private readonly write: (items: Item[]) => Promise<void>,
-    private readonly maxBatch = 200,
+    /** Writes a batch; returns one result per item, in the same order. */
+    private readonly write: (items: Item[]) => Promise<Result[]>,
+    private readonly options: {
+      maxBatch?: number;
+      /** Items with the same key never share a batch: a later one waits for the next. */
+      keyOf?: (item: Item) => string;
+    } = {},
   ) {}
 
-  add(item: Item): Promise<void> {
+  add(item: Item): Promise<Result> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
       if (!this.writing) void this.drain();
@@ -23,14 +29,31 @@ export class WriteBatcher<Item> {
   private async drain(): Promise<void> {
     this.writing = true;
     while (this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, this.maxBatch);
+      const batch = this.nextBatch();
       try {
-        await this.write(batch.map((b) => b.item));
-        for (const b of batch) b.resolve();
+        const results = await this.write(batch.map((b) => b.item));
+        batch.forEach((b, i) => b.resolve(results[i]!));
       } catch (error) {
         for (const b of batch) b.reject(error);
       }
     }
     this.writing = false;
+  }
+
+  private nextBatch() {
+    const { maxBatch = 200, keyOf } = this.options;
+    const keys = new Set<string>();
+    const batch: typeof this.waiting = [];
+    const later: typeof this.waiting = [];
+    for (const entry of this.waiting) {
+      const key = keyOf?.(entry.item);
+      if (batch.length >= maxBatch || (key !== undefined && keys.has(key))) later.push(entry);
+      else {
+        batch.push(entry);
+        if (key !== undefined) keys.add(key);
+      }
+    }
+    this.waiting = later;
+    return batch;
   }
 }

@@ -55,13 +55,14 @@ export async function recordOutbound(db: Queryable, clock: Clock, conversationId
   await Promise.all(texts.map((text) => writer.add({ conversationId, text, at })));
 }
 
-async function insertOutbound(db: Queryable, messages: OutboundMessage[]): Promise<void> {
+async function insertOutbound(db: Queryable, messages: OutboundMessage[]): Promise<void[]> {
   // `with ordinality` keeps the order they were sent in: message ids are the transcript's order.
   await db.query(
     `insert into messages (conversation_id, direction, text, created_at)
      select c, 'out', t, a from unnest($1::text[], $2::text[], $3::timestamptz[]) with ordinality as m(c, t, a, n) order by n`,
     [messages.map((m) => m.conversationId), messages.map((m) => m.text), messages.map((m) => m.at)],
   );
+  return messages.map(() => undefined);
 }
 
 /** The most recent turns of a conversation, oldest first: the story a co-ordinator reads. */

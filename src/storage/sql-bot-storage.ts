@@ -1,5 +1,6 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Database } from '../db/database.js';
+import { WriteBatcher } from '../db/write-batcher.js';
 
 interface Cached {
   json: string;
@@ -14,8 +15,19 @@ interface Cached {
  * `cacheSize` keeps the most recently used documents in memory, write-through. Only for a database that
  * this process alone writes (embedded PGlite): with several instances over one server it would read stale state.
  */
+interface StateWrite {
+  key: string;
+  json: string;
+  /** The eTag the write was based on; null overwrites whatever is there. */
+  etag: number | null;
+}
+
 export class SqlBotStorage implements Storage {
   private readonly cache = new Map<string, Cached>();
+  // Concurrent turns' state goes in one statement (see WriteBatcher); one key at most once per statement.
+  private readonly writes = new WriteBatcher<StateWrite, string | undefined>((batch) => this.writeBatch(batch), {
+    keyOf: (w) => w.key,
+  });
 
   constructor(
     private readonly db: Database,
@@ -45,33 +57,45 @@ export class SqlBotStorage implements Storage {
   }
 
   async write(changes: StoreItems): Promise<void> {
-    for (const [key, item] of Object.entries(changes)) {
+    await Promise.all(Object.entries(changes).map(async ([key, item]) => {
       const { eTag, ...document } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
       const json = JSON.stringify(document);
-      const { rows } = eTag === undefined || eTag === '*'
-        ? await this.db.query<{ etag: string }>(
-            `insert into bot_state (key, document) values ($1, $2::jsonb)
-             on conflict (key) do update set document = excluded.document, etag = bot_state.etag + 1, updated_at = now()
-             returning etag`,
-            [key, json],
-          )
-        : await this.db.query<{ etag: string }>(
-            `update bot_state set document = $2::jsonb, etag = etag + 1, updated_at = now()
-             where key = $1 and etag = $3 returning etag`,
-            [key, json, Number(eTag)],
-          );
-      if (rows.length === 0) {
+      const etag = await this.writes.add({ key, json, etag: eTag === undefined || eTag === '*' ? null : Number(eTag) });
+      if (etag === undefined) {
         this.cache.delete(key);
         throw new StaleStateError(key);
       }
-      this.remember(key, json, String(rows[0]!.etag));
-    }
+      this.remember(key, json, etag);
+    }));
   }
 
   async delete(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
     for (const key of keys) this.cache.delete(key);
     await this.db.query('delete from bot_state where key = any($1::text[])', [keys]);
+  }
+
+  /** The new eTag of each write, or undefined where its eTag was stale. */
+  private async writeBatch(batch: StateWrite[]): Promise<(string | undefined)[]> {
+    const { rows } = await this.db.query<{ key: string; etag: string }>(
+      `with input as (
+         select * from unnest($1::text[], $2::text[], $3::bigint[]) as i(key, document, etag)
+       ),
+       updated as (
+         update bot_state b set document = i.document::jsonb, etag = b.etag + 1, updated_at = now()
+         from input i where i.etag is not null and b.key = i.key and b.etag = i.etag
+         returning b.key, b.etag
+       ),
+       overwritten as (
+         insert into bot_state (key, document) select key, document::jsonb from input where etag is null
+         on conflict (key) do update set document = excluded.document, etag = bot_state.etag + 1, updated_at = now()
+         returning key, etag
+       )
+       select key, etag from updated union all select key, etag from overwritten`,
+      [batch.map((w) => w.key), batch.map((w) => w.json), batch.map((w) => w.etag)],
+    );
+    const written = new Map(rows.map((r) => [r.key, String(r.etag)]));
+    return batch.map((w) => written.get(w.key));
   }
 
   private cached(key: string): Cached | undefined {

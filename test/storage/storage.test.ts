@@ -82,6 +82,29 @@ for (const backend of backends) {
       expect(await storage.read(['conv/a'])).toEqual({});
     });
 
+    it('keeps eTag concurrency when many turns write state at once', async () => {
+      const storage = new SqlBotStorage(db);
+      const keys = Array.from({ length: 10 }, (_, i) => `conv/many-${i}`);
+      await Promise.all(keys.map((key) => storage.write({ [key]: { turn: 1 } })));
+      const read = await storage.read(keys);
+      // Every conversation moves on from what it read; odd ones also have a second writer with the same,
+      // now stale, eTag: exactly one of each pair may win.
+      const outcomes = await Promise.allSettled(keys.flatMap((key, i) => [
+        storage.write({ [key]: { ...read[key], turn: 2 } }),
+        ...(i % 2 === 1 ? [storage.write({ [key]: { ...read[key], turn: 3 } })] : []),
+      ]));
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(10);
+      const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(rejected).toHaveLength(5);
+      for (const r of rejected) expect(r.reason).toBeInstanceOf(StaleStateError);
+      const after = await new SqlBotStorage(db).read(keys);
+      for (const [i, key] of keys.entries()) {
+        expect(after[key]).toMatchObject({ turn: 2 });
+        expect(Number(after[key].eTag)).toBe(Number(read[key].eTag) + 1);
+        expect(i % 2 === 0 || rejected.some((r) => String(r.reason.message).includes(key))).toBe(true);
+      }
+    });
+
     it('serves cached state that matches the database, and still refuses stale writes', async () => {
       const cached = new SqlBotStorage(db, 10);
       const other = new SqlBotStorage(db);

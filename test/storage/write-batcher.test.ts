@@ -13,6 +13,7 @@ function gatedWriter() {
       failNext = false;
       throw new Error('storage down');
     }
+    return items.map((n) => n * 10);
   };
   return { batches, write, release: () => gates.shift()?.(), failNextBatch: () => (failNext = true) };
 }
@@ -48,13 +49,13 @@ describe('WriteBatcher', () => {
     await expect(first).rejects.toThrow('storage down');
     await tick();
     w.release();
-    await expect(Promise.all(second)).resolves.toEqual([undefined, undefined]);
+    await expect(Promise.all(second)).resolves.toEqual([20, 30]);
     expect(w.batches).toEqual([[1], [2, 3]]);
   });
 
   it('splits a long queue into batches of at most the given size', async () => {
     const w = gatedWriter();
-    const batcher = new WriteBatcher(w.write, 2);
+    const batcher = new WriteBatcher(w.write, { maxBatch: 2 });
     const all = [1, 2, 3, 4, 5].map((n) => batcher.add(n));
     for (let i = 0; i < 3; i++) {
       await tick();
@@ -62,5 +63,17 @@ describe('WriteBatcher', () => {
     }
     await Promise.all(all);
     expect(w.batches).toEqual([[1], [2, 3], [4, 5]]);
+  });
+
+  it('never puts two items with the same key in one batch, and gives each caller its own result', async () => {
+    const w = gatedWriter();
+    const batcher = new WriteBatcher(w.write, { keyOf: (n) => String(n % 3) });
+    const all = [1, 2, 4, 5, 6].map((n) => batcher.add(n));
+    for (let i = 0; i < 3; i++) {
+      await tick();
+      w.release();
+    }
+    expect(await Promise.all(all)).toEqual([10, 20, 40, 50, 60]);
+    expect(w.batches).toEqual([[1], [2, 4, 6], [5]]);
   });
 });
