@@ -1,4 +1,5 @@
 import MiniSearch from 'minisearch';
+import { editDistance } from '../safety/text-normalise.js';
 import { termsForWord, tokenize } from './search-terms.js';
 
 /**
@@ -61,23 +62,8 @@ export class Vocabulary {
     // Up to 2 edits for longer words; a swap of two letters costs 2 in MiniSearch's edit distance.
     const hits = this.words.search(word, { fuzzy: word.length >= 7 ? 2 : 1, prefix: false });
     const best = hits
-      .map((h) => ({ word: String(h.word), count: Number(h.count), distance: editDistance(word, String(h.word)) }))
+      .map((h) => ({ word: String(h.word), count: Number(h.count), distance: editDistance(word, String(h.word), 2) }))
       .sort((a, b) => a.distance - b.distance || b.count - a.count)[0];
     return best && best.distance <= (word.length >= 7 ? 2 : 1) ? best.word : word;
   }
-}
-
-/** Optimal string alignment distance: Levenshtein plus adjacent swaps, the commonest typing slip. */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
 }

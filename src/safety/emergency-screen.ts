@@ -19,9 +19,12 @@ export interface EmergencyScreen {
   screen(text: string): ScreenResult;
 }
 
-type Token = { word: string; stem: string };
-/** The words a phrasing needs, and their first letters: a word can only match one with the same first letter. */
-type CompiledWords = { required: Token[]; initials: string[] };
+type Token = { word: string; stem: string; numeric: boolean; hasDigit: boolean };
+/**
+ * The words a phrasing needs, and their first letters as bits (see initialBits): a word can only match one
+ * with the same first letter, so a phrasing whose letters the sentence lacks is passed over at once.
+ */
+type CompiledWords = { required: Token[]; initials: number };
 
 /**
  * One way a red flag is recognised: a phrasing (one group, one alternative), or a `together` rule whose
@@ -31,6 +34,8 @@ interface CompiledPattern {
   flag: RedFlag;
   phrase: string;
   groups: CompiledWords[][];
+  /** First letters needed whichever alternatives match: most patterns are passed over on this alone. */
+  needs: number;
 }
 
 /** Little words a phrase may or may not carry ("pain in my chest" = "pain in chest"). */
@@ -71,14 +76,8 @@ const ASKING_ONLY = [
 /** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
 const FIGURE_OF_SPEECH = /\b(laugh|laughed|laughing|laughter|lol|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring)\b/;
 
-/** The patterns, and where to start: each pattern listed under the letters its first words can start with. */
-interface CompiledSet {
-  patterns: CompiledPattern[];
-  byInitial: Map<string, number[]>;
-}
-
 export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
-  const compiled = new WeakMap<RedFlagSet, CompiledSet>();
+  const compiled = new WeakMap<RedFlagSet, CompiledPattern[]>();
   const phrasesOf = (set: RedFlagSet) => {
     let phrases = compiled.get(set);
     if (!phrases) {
@@ -90,36 +89,39 @@ export function createEmergencyScreen(currentFlags: () => RedFlagSet): Emergency
   return { screen: (text) => screenText(text, phrasesOf(currentFlags())) };
 }
 
-function compile(set: RedFlagSet): CompiledSet {
+function compile(set: RedFlagSet): CompiledPattern[] {
   const words = (phrase: string): CompiledWords => {
-    const required = normaliseWords(phrase).filter((word) => !OPTIONAL.has(word)).map((word) => ({ word, stem: stem(word) }));
-    return { required, initials: [...new Set(required.map((t) => t.word[0]!))] };
+    const required = normaliseWords(phrase)
+      .filter((word) => !OPTIONAL.has(word))
+      .map((word) => ({ word, stem: stem(word), numeric: /^\d+$/.test(word), hasDigit: /\d/.test(word) }));
+    return { required, initials: initialBits(required.map((t) => t.word)) };
   };
-  const patterns = set.flags.flatMap((flag) => [
-    ...flag.phrases.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]] })),
-    ...flag.together.map((groups) => ({
+  return set.flags.flatMap((flag) => [
+    ...flag.phrases.map((phrase) => withNeeds({ flag, phrase, groups: [[words(phrase)]] })),
+    ...flag.together.map((groups) => withNeeds({
       flag,
       phrase: groups.map((g) => g[0]).join(' + '),
       groups: groups.map((group) => group.map(words)),
     })),
   ]);
-  const byInitial = new Map<string, number[]>();
-  patterns.forEach((p, index) => {
-    for (const initial of new Set(p.groups[0]!.map((alternative) => alternative.initials[0] ?? ''))) {
-      byInitial.set(initial, [...(byInitial.get(initial) ?? []), index]);
-    }
-  });
-  return { patterns, byInitial };
 }
 
-/** The patterns that could be in a sentence with these first letters, in their order in the file. */
-function candidates(set: CompiledSet, initials: Set<string>): CompiledPattern[] {
-  const indexes = new Set<number>();
-  for (const initial of initials) for (const i of set.byInitial.get(initial) ?? []) indexes.add(i);
-  return [...indexes].sort((a, b) => a - b).map((i) => set.patterns[i]!);
+function withNeeds(p: Omit<CompiledPattern, 'needs'>): CompiledPattern {
+  const needs = p.groups.reduce((all, group) => all | group.reduce((common, alt) => common & alt.initials, ~0), 0);
+  return { ...p, needs };
 }
 
-function screenText(text: string, compiled: CompiledSet): ScreenResult {
+/** One bit for each letter a word starts with (a to z), and one for any digit. */
+function initialBits(words: string[]): number {
+  let bits = 0;
+  for (const word of words) {
+    const letter = word.charCodeAt(0) - 97;
+    bits |= 1 << (letter >= 0 && letter < 26 ? letter : 26);
+  }
+  return bits;
+}
+
+function screenText(text: string, patterns: CompiledPattern[]): ScreenResult {
   const matches: FlagMatch[] = [];
   const setAside: ScreenResult['setAside'] = [];
   // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
@@ -131,8 +133,9 @@ function screenText(text: string, compiled: CompiledSet): ScreenResult {
     const { words, clauseOf } = tokenise(sentence);
     if (words.length === 0) continue;
     const stems = words.map(stem);
-    const initials = new Set(words.map((w) => w[0]!));
-    for (const p of candidates(compiled, initials)) {
+    const initials = initialBits(words);
+    for (const p of patterns) {
+      if ((p.needs & ~initials) !== 0) continue;
       const found = findPattern(p, words, stems, clauseOf, initials);
       if (!found) continue;
       if (found === 'negated') {
@@ -167,7 +170,7 @@ function findPattern(
   words: string[],
   stems: string[],
   clauseOf: number[],
-  initials: Set<string>,
+  initials: number,
 ): [number, number][] | 'negated' | undefined {
   const hits: [number, number][] = [];
   let negated = false;
@@ -175,7 +178,7 @@ function findPattern(
     let hit: [number, number] | undefined;
     for (const alternative of group) {
       // Most phrasings cannot be in the sentence at all: skip them without looking word by word.
-      if (!alternative.initials.every((c) => initials.has(c))) continue;
+      if ((alternative.initials & ~initials) !== 0) continue;
       for (let from = 0; from < words.length && !hit; ) {
         const found = findPhrase(alternative, words, stems, from);
         if (!found) break;
@@ -215,10 +218,11 @@ function findPhrase(phrase: CompiledWords, words: string[], stems: string[], fro
     if (!sameWord(required[0]!, words[start]!, stems[start]!)) continue;
     let at = start;
     let ok = true;
-    for (const [k, token] of required.slice(1).entries()) {
+    for (let k = 1; k < required.length; k++) {
+      const token = required[k]!;
       let found = -1;
       // "not breathing" may be "not really breathing", but never "not short of breath".
-      const gap = NEGATORS.has(required[k]!.word) ? 1 : MAX_GAP;
+      const gap = NEGATORS.has(required[k - 1]!.word) ? 1 : MAX_GAP;
       for (let j = at + 1; j <= Math.min(words.length - 1, at + 1 + gap); j++) {
         if (sameWord(token, words[j]!, stems[j]!)) {
           found = j;
@@ -240,8 +244,8 @@ function findPhrase(phrase: CompiledWords, words: string[], stems: string[], fro
 function sameWord(token: Token, word: string, wordStem: string): boolean {
   if (token.stem === wordStem || token.word === word) return true;
   // "39" in a rule matches a reading of "39.2" (written 39dot2 by then), never "0.4" for "4".
-  if (/^\d+$/.test(token.word)) return word.startsWith(`${token.word}dot`);
-  if (token.word.length < 4 || word.length < 4 || /\d/.test(token.word) || token.word[0] !== word[0]) return false;
+  if (token.numeric) return word.startsWith(`${token.word}dot`);
+  if (token.word.length < 4 || word.length < 4 || token.hasDigit || token.word[0] !== word[0]) return false;
   const allowed = token.word.length >= 10 ? 2 : 1;
   if (editDistance(token.word, word, allowed) <= allowed) return true;
   // Longer stems only: "wee" and "we", or "drop" and "drip", are one letter apart but nothing alike.

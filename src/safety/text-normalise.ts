@@ -41,22 +41,30 @@ export function stem(word: string): string {
   return /^\d+$/.test(word) ? word : stemmer(word);
 }
 
+// Three rows of the distance table, reused: screening runs this for many word pairs on every message.
+let table = new Int32Array(0);
+
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions), capped for speed. */
 export function editDistance(a: string, b: string, cap: number): number {
   if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) rows.push([i]);
-  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  const width = b.length + 1;
+  if (table.length < width * 3) table = new Int32Array(width * 3);
+  // Row i of the table lives at (i % 3) * width.
+  for (let j = 0; j <= b.length; j++) table[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let rowMin = Infinity;
+    const row = (i % 3) * width;
+    const above = ((i - 1) % 3) * width;
+    const twoAbove = ((i + 1) % 3) * width;
+    table[row] = i;
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
-      rows[i]![j] = d;
-      rowMin = Math.min(rowMin, d);
+      let d = Math.min(table[above + j]! + 1, table[row + j - 1]! + 1, table[above + j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, table[twoAbove + j - 2]! + 1);
+      table[row + j] = d;
+      if (d < rowMin) rowMin = d;
     }
     if (rowMin > cap) return cap + 1;
   }
-  return rows[a.length]![b.length]!;
+  return table[(a.length % 3) * width + b.length]!;
 }
