@@ -49,7 +49,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
-    onIdleClientError: (err) => logger.error({ err, event: 'database-connection-lost' }, 'an idle database connection failed'),
+    onConnectionLost: (err) => logger.error({ err, event: 'database-connection-lost' }, 'a database connection was lost'),
   });
   // Optional OpenAI-compatible models (none unless OPENAI_* are set). When set, patient text goes to the provider.
   const { chatModel, embeddings } = createLanguageModels(config);

@@ -7,11 +7,12 @@ import { openPostgresDatabase } from './postgres-database.js';
 export async function openDatabase(options: {
   databaseUrl?: string;
   dataDir: string;
-  onIdleClientError?: (error: Error) => void;
+  /** A server connection dropped while idle, or the embedded database's thread died. */
+  onConnectionLost?: (error: Error) => void;
 }): Promise<Database> {
   const db = options.databaseUrl
-    ? await openPostgresDatabase(options.databaseUrl, { onIdleClientError: options.onIdleClientError })
-    : await openPgliteDatabase(options.dataDir === 'memory://' ? 'memory://' : `${options.dataDir}/pg`);
+    ? await openPostgresDatabase(options.databaseUrl, { onConnectionLost: options.onConnectionLost })
+    : await openPgliteDatabase(options.dataDir === 'memory://' ? 'memory://' : `${options.dataDir}/pg`, { onConnectionLost: options.onConnectionLost });
   await migrate(db);
   return db;
 }

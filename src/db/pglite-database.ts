@@ -12,12 +12,16 @@ type Unsent<R> = R extends unknown ? Omit<R, 'id'> : never;
  * PGlite runs on a worker thread (pglite-thread.ts): its WebAssembly is most of a turn's CPU, and on
  * its own thread it uses the second core and never blocks an HTTP request or a 999 instruction.
  */
-export async function openPgliteDatabase(dataDir: string): Promise<Database> {
+export async function openPgliteDatabase(
+  dataDir: string,
+  options: { onConnectionLost?: (error: Error) => void } = {},
+): Promise<Database> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const worker = startWorker(new URL('./pglite-thread.ts', import.meta.url), { dataDir });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let stopped: Error | undefined;
+  let closing = false;
 
   await new Promise<void>((resolve, reject) => {
     worker.once('message', (startup: Startup) => (startup.ready ? resolve() : reject(deserialise(startup.error))));
@@ -30,8 +34,9 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
     if ('error' in reply) waiting.reject(deserialise(reply.error));
     else waiting.resolve(reply);
   });
-  // A dead worker fails every statement in flight and every later one: /readyz then reports it.
+  // A dead worker fails every statement in flight and every later one (none hangs): /readyz then says so.
   const fail = (error: Error) => {
+    if (!stopped && !closing) options.onConnectionLost?.(error);
     stopped ??= error;
     for (const waiting of pending.values()) waiting.reject(error);
     pending.clear();
@@ -73,6 +78,7 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
     ping: () => answers(db),
     async close() {
       if (stopped) return;
+      closing = true;
       await send({ op: 'close' });
       // The database is closed and flushed; nothing is left on the thread worth waiting for.
       await worker.terminate();

@@ -4,7 +4,7 @@ import { answers, type Database, type Queryable } from './database.js';
 /** A PostgreSQL server through a pg connection pool. */
 export async function openPostgresDatabase(
   connectionString: string,
-  options: { poolSize?: number; onIdleClientError?: (error: Error) => void } = {},
+  options: { poolSize?: number; onConnectionLost?: (error: Error) => void } = {},
 ): Promise<Database> {
   const pool = new pg.Pool({
     connectionString,
@@ -14,7 +14,7 @@ export async function openPostgresDatabase(
     statement_timeout: 10_000,
   });
   // An idle connection dropped by a failover would otherwise be an unhandled 'error' that ends the process.
-  pool.on('error', (error) => options.onIdleClientError?.(error));
+  pool.on('error', (error) => options.onConnectionLost?.(error));
   // Fail at start-up, not on the first patient's message.
   const probe = await pool.connect();
   probe.release();

@@ -32,7 +32,7 @@ const backends: { name: string; available: boolean; open: () => Promise<{ db: Da
     available: Boolean(TEST_DATABASE_URL),
     async open() {
       const { url, drop } = await createTestDatabase();
-      const db = await openDatabase({ databaseUrl: url, dataDir: 'unused', onIdleClientError: (e) => idleErrors.push(e) });
+      const db = await openDatabase({ databaseUrl: url, dataDir: 'unused', onConnectionLost: (e) => idleErrors.push(e) });
       return { db, cleanup: async () => { await db.close(); await drop(); } };
     },
   },
