@@ -1,10 +1,18 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Database } from '../db/database.js';
+import { LRUCache } from 'lru-cache';
 import { WriteBatcher } from '../db/write-batcher.js';
 
 interface Cached {
   json: string;
   etag: string;
+}
+
+interface StateWrite {
+  key: string;
+  json: string;
+  /** The eTag the write was based on; null overwrites whatever is there. */
+  etag: number | null;
 }
 
 /**
@@ -15,31 +23,28 @@ interface Cached {
  * `cacheSize` keeps the most recently used documents in memory, write-through. Only for a database that
  * this process alone writes (embedded PGlite): with several instances over one server it would read stale state.
  */
-interface StateWrite {
-  key: string;
-  json: string;
-  /** The eTag the write was based on; null overwrites whatever is there. */
-  etag: number | null;
-}
-
 export class SqlBotStorage implements Storage {
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache?: LRUCache<string, Cached>;
   // Concurrent turns' state goes in one statement (see WriteBatcher); one key at most once per statement.
+  // Deletes go straight to the database: the SDK awaits a write before it deletes, and turns of one
+  // conversation never overlap (ConversationOrder), so a queued write is never overtaken.
   private readonly writes = new WriteBatcher<StateWrite, string | undefined>((batch) => this.writeBatch(batch), {
     keyOf: (w) => w.key,
   });
 
   constructor(
     private readonly db: Database,
-    private readonly cacheSize = 0,
-  ) {}
+    cacheSize = 0,
+  ) {
+    if (cacheSize > 0) this.cache = new LRUCache({ max: cacheSize });
+  }
 
   async read(keys: string[]): Promise<StoreItems> {
     if (keys.length === 0) return {};
     const items: StoreItems = {};
     const missing: string[] = [];
     for (const key of keys) {
-      const cached = this.cached(key);
+      const cached = this.cache?.get(key);
       // A fresh copy each time: the SDK changes the objects it is given.
       if (cached) items[key] = { ...(JSON.parse(cached.json) as object), eTag: cached.etag };
       else missing.push(key);
@@ -62,7 +67,7 @@ export class SqlBotStorage implements Storage {
       const json = JSON.stringify(document);
       const etag = await this.writes.add({ key, json, etag: eTag === undefined || eTag === '*' ? null : Number(eTag) });
       if (etag === undefined) {
-        this.cache.delete(key);
+        this.cache?.delete(key);
         throw new StaleStateError(key);
       }
       this.remember(key, json, etag);
@@ -71,7 +76,7 @@ export class SqlBotStorage implements Storage {
 
   async delete(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    for (const key of keys) this.cache.delete(key);
+    for (const key of keys) this.cache?.delete(key);
     await this.db.query('delete from bot_state where key = any($1::text[])', [keys]);
   }
 
@@ -98,21 +103,8 @@ export class SqlBotStorage implements Storage {
     return batch.map((w) => written.get(w.key));
   }
 
-  private cached(key: string): Cached | undefined {
-    const entry = this.cache.get(key);
-    if (entry) {
-      // Most recently used last, so the oldest is first to go.
-      this.cache.delete(key);
-      this.cache.set(key, entry);
-    }
-    return entry;
-  }
-
   private remember(key: string, json: string, etag: string): void {
-    if (this.cacheSize <= 0) return;
-    this.cache.delete(key);
-    this.cache.set(key, { json, etag });
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    this.cache?.set(key, { json, etag });
   }
 }
 
