@@ -3,35 +3,70 @@ import { WriteBatcher } from '../db/write-batcher.js';
 import type { Clock } from '../clock.js';
 import type { Channel, TranscriptEntry } from './concern-queue.js';
 
+interface InboundMessage {
+  conversationId: string;
+  channel: Channel;
+  requesterKey: string;
+  externalId?: string;
+  text: string;
+  reference?: unknown;
+}
+
+// One batcher per database for each kind of write: concurrent turns' messages go in together (WriteBatcher).
+function batcherFor<Item, Result>(
+  writers: WeakMap<Queryable, WriteBatcher<Item, Result>>,
+  db: Queryable,
+  make: () => WriteBatcher<Item, Result>,
+): WriteBatcher<Item, Result> {
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = make();
+    writers.set(db, writer);
+  }
+  return writer;
+}
+
+const inboundWriters = new WeakMap<Queryable, WriteBatcher<InboundMessage & { at: Date }, boolean>>();
+
 /**
  * Records an inbound message once. Returns false when the same external id was already recorded for
  * this conversation: a duplicate delivery, to be answered without being processed again.
  */
-export async function recordInbound(
-  db: Queryable,
-  clock: Clock,
-  input: { conversationId: string; channel: Channel; requesterKey: string; externalId?: string; text: string; reference?: unknown },
-): Promise<boolean> {
-  const now = clock.now();
-  // One round trip: the conversation row and the message go in together (a turn's hot path). The row is
+export function recordInbound(db: Queryable, clock: Clock, input: InboundMessage): Promise<boolean> {
+  // One conversation at most once a statement, so a duplicate delivery is judged against the first.
+  const writer = batcherFor(inboundWriters, db, () => new WriteBatcher((batch) => insertInbound(db, batch), { keyOf: (m) => m.conversationId }));
+  return writer.add({ ...input, at: clock.now() });
+}
+
+async function insertInbound(db: Queryable, batch: (InboundMessage & { at: Date })[]): Promise<boolean[]> {
+  // The conversation rows and the messages go in together (a turn's hot path). A conversation row is
   // rewritten only when its reference changed or last_seen_at is a minute old: a row version a turn would
   // otherwise pile up dead rows (embedded PGlite has no autovacuum) for a time nobody needs to the second.
-  const { rows } = await db.query(
-    `with conversation as (
+  const { rows } = await db.query<{ conversation_id: string }>(
+    `with input as (
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+         with ordinality as i(conversation_id, channel, requester_key, reference, at, external_id, text, n)
+     ),
+     conversation as (
        insert into conversations (id, channel, requester_key, reference, created_at, last_seen_at)
-       values ($1, $2, $3, $4::jsonb, $5, $5)
+       select conversation_id, channel, requester_key, reference::jsonb, at, at from input order by n
        on conflict (id) do update set last_seen_at = excluded.last_seen_at,
          reference = coalesce(excluded.reference, conversations.reference)
        where conversations.last_seen_at < excluded.last_seen_at - interval '1 minute'
          or conversations.reference is distinct from coalesce(excluded.reference, conversations.reference)
      )
-     insert into messages (conversation_id, direction, external_id, text, created_at) values ($1, 'in', $6, $7, $5)
+     insert into messages (conversation_id, direction, external_id, text, created_at)
+     select conversation_id, 'in', external_id, text, at from input order by n
      on conflict (conversation_id, external_id) where direction = 'in' and external_id is not null do nothing
-     returning id`,
-    [input.conversationId, input.channel, input.requesterKey, input.reference ? JSON.stringify(input.reference) : null, now,
-      input.externalId ?? null, input.text],
+     returning conversation_id`,
+    [
+      batch.map((m) => m.conversationId), batch.map((m) => m.channel), batch.map((m) => m.requesterKey),
+      batch.map((m) => (m.reference ? JSON.stringify(m.reference) : null)), batch.map((m) => m.at),
+      batch.map((m) => m.externalId ?? null), batch.map((m) => m.text),
+    ],
   );
-  return rows.length > 0;
+  const recorded = new Set(rows.map((r) => r.conversation_id));
+  return batch.map((m) => recorded.has(m.conversationId));
 }
 
 interface OutboundMessage {
@@ -40,17 +75,12 @@ interface OutboundMessage {
   at: Date;
 }
 
-// One batcher per database: replies of concurrent turns are recorded together (see WriteBatcher).
-const outboundWriters = new WeakMap<Queryable, WriteBatcher<OutboundMessage>>();
+const outboundWriters = new WeakMap<Queryable, WriteBatcher<OutboundMessage, void>>();
 
 /** Records replies sent, in order; settles once they are committed. */
 export async function recordOutbound(db: Queryable, clock: Clock, conversationId: string, texts: string[]): Promise<void> {
   if (texts.length === 0) return;
-  let writer = outboundWriters.get(db);
-  if (!writer) {
-    writer = new WriteBatcher((messages) => insertOutbound(db, messages));
-    outboundWriters.set(db, writer);
-  }
+  const writer = batcherFor(outboundWriters, db, () => new WriteBatcher((messages) => insertOutbound(db, messages)));
   const at = clock.now();
   await Promise.all(texts.map((text) => writer.add({ conversationId, text, at })));
 }

@@ -183,6 +183,19 @@ for (const backend of backends) {
       ]);
     });
 
+    it('records messages of many conversations at once, each once however often it is delivered', async () => {
+      const people = Array.from({ length: 8 }, () => requester());
+      const deliveries = await Promise.all(people.flatMap((who, i) => [
+        recordInbound(db, clock, { ...who, externalId: `m-${i}`, text: `hello ${i}` }),
+        recordInbound(db, clock, { ...who, externalId: `m-${i}`, text: `hello ${i}` }),
+        recordInbound(db, clock, { ...who, text: `no id ${i}` }),
+      ]));
+      expect(deliveries.filter(Boolean)).toHaveLength(16);
+      for (const [i, who] of people.entries()) {
+        expect((await recentTranscript(db, who.conversationId)).map((t) => t.text)).toEqual([`hello ${i}`, `no id ${i}`]);
+      }
+    });
+
     it('records the replies of many turns at once, each conversation\'s in the order they were sent', async () => {
       const people = Array.from({ length: 8 }, () => requester());
       await Promise.all(people.map(async (who, i) => {
