@@ -1,4 +1,5 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type BotAdapter, type TurnContext } from 'botbuilder';
+import { CloudAdapter, type BotAdapter, type TurnContext } from 'botbuilder';
+import { ReusingConnectorAuthentication } from './channels/reusing-connector-authentication.js';
 import type { DestinationStream } from 'pino';
 import { buildBot } from './bot/build-bot.js';
 import { currentLogger } from './http/request-context.js';
@@ -70,7 +71,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   };
 
   const adapter = joinBot(new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
+    new ReusingConnectorAuthentication({
       MicrosoftAppId: config.MicrosoftAppId ?? '',
       MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
       MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',

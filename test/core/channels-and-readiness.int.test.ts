@@ -46,6 +46,30 @@ describe('as the Bot Framework Emulator talks to it (replies POSTed to the servi
       await channel.close();
     }
   });
+
+  it('sends each turn\'s replies to that turn\'s own service, however many channels take turns', async () => {
+    const first = await startChannelService();
+    const second = await startChannelService();
+    const say = (service: { url: string }, conversation: string, id: string, text: string) =>
+      fetch(`${carepoint.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message', id, text, channelId: 'emulator', serviceUrl: service.url, from: { id: `user-${conversation}` },
+          recipient: { id: 'carepoint' }, conversation: { id: conversation },
+        }),
+      });
+    try {
+      for (const [service, conversation, id] of [[first, 'emu-a', 'a1'], [second, 'emu-b', 'b1'], [first, 'emu-a', 'a2'], [second, 'emu-b', 'b2']] as const) {
+        expect((await say(service, conversation, id, 'how do i order a repeat prescription')).status).toBe(200);
+      }
+      expect(new Set(first.received.map((r) => r.path))).toEqual(new Set(['/v3/conversations/emu-a/activities/a1', '/v3/conversations/emu-a/activities/a2']));
+      expect(new Set(second.received.map((r) => r.path))).toEqual(new Set(['/v3/conversations/emu-b/activities/b1', '/v3/conversations/emu-b/activities/b2']));
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
 });
 
 describe('with an Azure Bot Service app id configured', () => {
