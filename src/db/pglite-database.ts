@@ -26,6 +26,8 @@ export async function openPgliteDatabase(
   await new Promise<void>((resolve, reject) => {
     worker.once('message', (startup: Startup) => (startup.ready ? resolve() : reject(deserialise(startup.error))));
     worker.once('error', reject);
+    // Settles nothing once ready; before that, a thread that ends without a word must not leave start-up waiting.
+    worker.once('exit', (code) => reject(new Error(`the embedded database thread ended while starting (exit code ${code})`)));
   });
   worker.on('message', (reply: Reply) => {
     const waiting = pending.get(reply.id);
@@ -49,7 +51,13 @@ export async function openPgliteDatabase(
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id });
+      try {
+        worker.postMessage({ ...request, id });
+      } catch (error) {
+        // A parameter that cannot be copied to the thread (a function, a class with private state).
+        pending.delete(id);
+        reject(error as Error);
+      }
     });
   };
   const queryable = (tx?: number): Queryable => ({

@@ -2,8 +2,8 @@
  * Natural batching for writes that many turns make at once: a write goes straight to the database when
  * none of its kind is in flight; those that arrive meanwhile wait and then go together, as one statement.
  * Under load that is one statement for many turns; when quiet, no write waits for another.
- * Each caller's promise settles when the statement holding its item has committed (or failed), with
- * that item's own result.
+ * Each caller's promise settles when the statement holding its item has committed, with that item's own
+ * result. When a batch fails, its items are written again one at a time, so only a failing item fails.
  */
 export class WriteBatcher<Item, Result = void> {
   private waiting: { item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }[] = [];
@@ -34,7 +34,9 @@ export class WriteBatcher<Item, Result = void> {
         const results = await this.write(batch.map((b) => b.item));
         batch.forEach((b, i) => b.resolve(results[i]!));
       } catch (error) {
-        for (const b of batch) b.reject(error);
+        if (batch.length === 1) batch[0]!.reject(error);
+        // One bad item (or a deadlock with another instance) must not fail the others: each goes alone.
+        else for (const b of batch) await this.write([b.item]).then(([result]) => b.resolve(result!), b.reject);
       }
     }
     this.writing = false;

@@ -136,6 +136,9 @@ export interface BuildOptions extends ArticleKnowledgeBaseOptions {
  * model's similarities are not calibrated at all. A wrong answer is worse than none.
  */
 export async function buildKnowledgeBase(articles: readonly Article[], options: BuildOptions): Promise<ArticleKnowledgeBase> {
+  // An answer that leans on a model is not kept: a model's passing failure (the answer falls back to the
+  // words alone) would otherwise stick for the rest of the day.
+  if (options.queryRewriter || options.embeddings) options = { ...options, answerCacheSize: options.answerCacheSize ?? 0 };
   if (options.retriever) return new ArticleKnowledgeBase(articles, options);
   const lexical = new LexicalRetriever(articles);
   if (!options.embeddings) return new ArticleKnowledgeBase(articles, { ...options, retriever: lexical });

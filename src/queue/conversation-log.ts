@@ -45,54 +45,61 @@ async function insertInbound(db: Queryable, batch: (InboundMessage & { at: Date 
   const { rows } = await db.query<{ conversation_id: string }>(
     `with input as (
        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
-         with ordinality as i(conversation_id, channel, requester_key, reference, at, external_id, text, n)
+         as i(conversation_id, channel, requester_key, reference, at, external_id, text)
      ),
      conversation as (
        insert into conversations (id, channel, requester_key, reference, created_at, last_seen_at)
-       select conversation_id, channel, requester_key, reference::jsonb, at, at from input order by n
+       select conversation_id, channel, requester_key, reference::jsonb, at, at from input order by conversation_id
        on conflict (id) do update set last_seen_at = excluded.last_seen_at,
          reference = coalesce(excluded.reference, conversations.reference)
        where conversations.last_seen_at < excluded.last_seen_at - interval '1 minute'
          or conversations.reference is distinct from coalesce(excluded.reference, conversations.reference)
      )
      insert into messages (conversation_id, direction, external_id, text, created_at)
-     select conversation_id, 'in', external_id, text, at from input order by n
+     select conversation_id, 'in', external_id, text, at from input order by conversation_id
      on conflict (conversation_id, external_id) where direction = 'in' and external_id is not null do nothing
      returning conversation_id`,
     [
       batch.map((m) => m.conversationId), batch.map((m) => m.channel), batch.map((m) => m.requesterKey),
-      batch.map((m) => (m.reference ? JSON.stringify(m.reference) : null)), batch.map((m) => m.at),
-      batch.map((m) => m.externalId ?? null), batch.map((m) => m.text),
+      batch.map((m) => (m.reference ? JSON.stringify(m.reference, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value)) : null)),
+      batch.map((m) => m.at),
+      batch.map((m) => m.externalId ?? null), batch.map((m) => storable(m.text)),
     ],
   );
   const recorded = new Set(rows.map((r) => r.conversation_id));
   return batch.map((m) => recorded.has(m.conversationId));
 }
 
-interface OutboundMessage {
+interface OutboundReplies {
   conversationId: string;
-  text: string;
+  texts: string[];
   at: Date;
 }
 
-const outboundWriters = new WeakMap<Queryable, WriteBatcher<OutboundMessage, void>>();
+const outboundWriters = new WeakMap<Queryable, WriteBatcher<OutboundReplies, void>>();
 
-/** Records replies sent, in order; settles once they are committed. */
+/** Records the replies of one send, together and in order; settles once they are committed. */
 export async function recordOutbound(db: Queryable, clock: Clock, conversationId: string, texts: string[]): Promise<void> {
   if (texts.length === 0) return;
-  const writer = batcherFor(outboundWriters, db, () => new WriteBatcher((messages) => insertOutbound(db, messages)));
-  const at = clock.now();
-  await Promise.all(texts.map((text) => writer.add({ conversationId, text, at })));
+  const writer = batcherFor(outboundWriters, db, () => new WriteBatcher((sends) => insertOutbound(db, sends)));
+  await writer.add({ conversationId, texts, at: clock.now() });
 }
 
-async function insertOutbound(db: Queryable, messages: OutboundMessage[]): Promise<void[]> {
-  // `with ordinality` keeps the order they were sent in: message ids are the transcript's order.
+async function insertOutbound(db: Queryable, sends: OutboundReplies[]): Promise<void[]> {
+  const messages = sends.flatMap((s) => s.texts.map((text) => ({ conversationId: s.conversationId, text: storable(text), at: s.at })));
+  // Sent order within each conversation (message ids are the transcript's order); conversations in key
+  // order, so that two instances writing the same conversations never wait on each other in a circle.
   await db.query(
     `insert into messages (conversation_id, direction, text, created_at)
-     select c, 'out', t, a from unnest($1::text[], $2::text[], $3::timestamptz[]) with ordinality as m(c, t, a, n) order by n`,
+     select c, 'out', t, a from unnest($1::text[], $2::text[], $3::timestamptz[]) with ordinality as m(c, t, a, n) order by c, n`,
     [messages.map((m) => m.conversationId), messages.map((m) => m.text), messages.map((m) => m.at)],
   );
-  return messages.map(() => undefined);
+  return sends.map(() => undefined);
+}
+
+/** PostgreSQL text cannot hold a NUL character; nobody types one, but a channel may deliver one. */
+function storable(text: string): string {
+  return text.replaceAll('\u0000', '');
 }
 
 /** The most recent turns of a conversation, oldest first: the story a co-ordinator reads. */

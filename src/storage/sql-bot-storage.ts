@@ -92,7 +92,7 @@ export class SqlBotStorage implements Storage {
          returning b.key, b.etag
        ),
        overwritten as (
-         insert into bot_state (key, document) select key, document::jsonb from input where etag is null
+         insert into bot_state (key, document) select key, document::jsonb from input where etag is null order by key
          on conflict (key) do update set document = excluded.document, etag = bot_state.etag + 1, updated_at = now()
          returning key, etag
        )

@@ -82,6 +82,15 @@ describe('answer cache', () => {
     await uncached.answer('how do i use my inhaler');
     expect(retrievals).toBe(5);
   });
+
+  it('keeps no answer that leaned on a language model (its passing failure must not stick)', async () => {
+    // The fake answers in turn from its list; its index says how many times it was asked.
+    const model = new FakeListChatModel({ responses: ['cancel hospital appointment', 'cancel hospital appointment', 'spare'] });
+    const kb = await buildKnowledgeBase(articles, { clock, queryRewriter: model });
+    await kb.answer('cnt go on tuesday to the clinic thing');
+    await kb.answer('cnt go on tuesday to the clinic thing');
+    expect(model.i).toBe(2);
+  });
 });
 
 describe('query rewriting by a language model', () => {

@@ -21,6 +21,9 @@ describe('the embedded database on its own thread', () => {
       await tx.query('insert into t values (2)');
     });
     expect(await outside).toEqual({ n: 2 });
+    // A parameter that cannot cross to the thread fails that statement alone.
+    await expect(db.query('select $1::text as x', [() => 1])).rejects.toThrow(/could not be cloned/);
+    expect((await db.query('select 1 as x')).rows).toEqual([{ x: 1 }]);
     await db.close();
   });
 

@@ -196,6 +196,15 @@ for (const backend of backends) {
       }
     });
 
+    it('records a message carrying a NUL character, and never fails the others sent with it', async () => {
+      const people = Array.from({ length: 3 }, () => requester());
+      const recorded = await Promise.all(people.map((who, i) =>
+        recordInbound(db, clock, { ...who, externalId: `nul-${i}`, text: i === 1 ? 'hello\u0000there' : `hello ${i}`, reference: { note: i === 1 ? 'a\u0000b' : 'ab' } })));
+      expect(recorded).toEqual([true, true, true]);
+      await Promise.all(people.map((who) => recordOutbound(db, clock, who.conversationId, ['one\u0000', 'two'])));
+      expect((await recentTranscript(db, people[1]!.conversationId)).map((t) => t.text)).toEqual(['hellothere', 'one', 'two']);
+    });
+
     it('records the replies of many turns at once, each conversation\'s in the order they were sent', async () => {
       const people = Array.from({ length: 8 }, () => requester());
       await Promise.all(people.map(async (who, i) => {

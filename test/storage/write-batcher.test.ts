@@ -38,7 +38,20 @@ describe('WriteBatcher', () => {
     await Promise.all(rest);
   });
 
-  it('fails only the callers whose batch failed, and carries on', async () => {
+  it('fails only the item that fails: a failed batch is written again one item at a time', async () => {
+    const written: number[][] = [];
+    const batcher = new WriteBatcher<number, number>(async (items) => {
+      written.push(items);
+      await new Promise((r) => setImmediate(r));
+      if (items.includes(13)) throw new Error('bad item');
+      return items.map((n) => n * 10);
+    });
+    const outcomes = await Promise.allSettled([1, 2, 13, 4].map((n) => batcher.add(n)));
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message))).toEqual([10, 20, 'bad item', 40]);
+    expect(written).toEqual([[1], [2, 13, 4], [2], [13], [4]]);
+  });
+
+  it('fails a lone item with its own error, and carries on', async () => {
     const w = gatedWriter();
     const batcher = new WriteBatcher(w.write);
     const first = batcher.add(1);
