@@ -79,7 +79,8 @@ async function measure(name: string, entry: string, env: Record<string, string>)
   const clientBefore = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < RUNS; i++) runs.push(await load(url));
-  const cores = coresUsed(cpuBefore, threadCpuSeconds(child.pid!), child.pid!, (performance.now() - started) / 1000);
+  const elapsed = (performance.now() - started) / 1000;
+  const cores = coresUsed(cpuBefore, threadCpuSeconds(child.pid!), child.pid!, elapsed);
   const client = process.cpuUsage(clientBefore);
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const rssMiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -94,7 +95,7 @@ async function measure(name: string, entry: string, env: Record<string, string>)
     peakRssMiB: Math.round(rssMiB),
     // Where the CPU went while measuring: the server's main thread, its busiest other thread (Carepoint's
     // database thread), the rest (V8's garbage collection and compiler threads), and this load generator.
-    cpuCores: { ...cores, loadGenerator: round2((client.user + client.system) / 1e6 / ((performance.now() - started) / 1000)) },
+    cpuCores: { ...cores, loadGenerator: round2((client.user + client.system) / 1e6 / elapsed) },
   };
 }
 

@@ -49,6 +49,7 @@ async function serve(dataDir: string): Promise<void> {
       const decided = new Promise<boolean>((resolve) => (finish = resolve));
       const settled = db
         .transaction(async (tx) => {
+          // `settled` is read only after the decision, by when it has surely been assigned.
           transactions.set(id, { tx, finish, settled: decided.then(() => settled) });
           started(id);
           if (!(await decided)) throw new RolledBack();

@@ -62,23 +62,25 @@ export class ArticleKnowledgeBase implements KnowledgeBase {
   }
 
   async answer(question: string): Promise<KnowledgeAnswer> {
-    if (!this.answers) return this.work(question);
-    const key = createHash('sha256').update(ukDate(this.options.clock.now())).update('\n').update(question).digest('base64');
+    // One "today" for both the cache key and the review-due check, so they cannot straddle midnight.
+    const today = ukDate(this.options.clock.now());
+    if (!this.answers) return this.work(question, today);
+    const key = createHash('sha256').update(today).update('\n').update(question).digest('base64');
     const known = this.answers.get(key);
     if (known) return known;
-    const answer = Object.freeze(await this.work(question));
+    const answer = Object.freeze(await this.work(question, today));
     this.answers.set(key, answer);
     return answer;
   }
 
-  private async work(question: string): Promise<KnowledgeAnswer> {
+  private async work(question: string, today: string): Promise<KnowledgeAnswer> {
     const docs = await this.retrieve(question);
     const articles = docs.map((d) => ({ id: d.metadata.id, title: d.metadata.title, score: d.metadata.score }));
     const top = docs[0];
     const article = top ? this.byId.get(top.metadata.id) : undefined;
     const confidence = top?.metadata.confidence ?? 0;
     const declined = !article ? 'no-match' : confidence < this.threshold ? 'low-confidence'
-      : isExpired(article, ukDate(this.options.clock.now())) ? 'expired' : undefined;
+      : isExpired(article, today) ? 'expired' : undefined;
     if (declined || !article) return { answered: false, articles, ...notSureText(), confidence, declined: declined ?? 'no-match' };
     return {
       answered: true,

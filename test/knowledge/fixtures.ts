@@ -96,7 +96,6 @@ export const ARTICLES: ArticleSpec[] = [
   },
 ];
 
-/** A fresh knowledge folder with the given articles and a valid red flags file. */
 /** Questions the fixture articles answer, as patients type them (SMS spelling, typos), with the article. */
 export const ANSWERABLE: [question: string, articleId: string][] = [
   ['how do i order a repeat prescription', 'general-repeat-prescriptions'],
@@ -107,6 +106,7 @@ export const ANSWERABLE: [question: string, articleId: string][] = [
   ['what shd my bp be with kidney disease', 'kidney-blood-pressure'],
 ];
 
+/** A fresh knowledge folder with the given articles and a valid red flags file. */
 export async function makeKnowledgeDir(articles: ArticleSpec[] = ARTICLES, redFlags = RED_FLAGS_YAML): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'carepoint-kb-'));
   await writeFile(join(dir, 'red-flags.yaml'), redFlags);
