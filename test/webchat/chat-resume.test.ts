@@ -102,8 +102,11 @@ describe.skipIf(!hasChromium)('web chat across page loads', () => {
       await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
       expect(await messageBox(page).evaluate((el) => el === document.activeElement)).toBe(true);
 
-      // And a reload after that stays with the new chat.
+      // And a reload after that stays with the new chat. (Reload only once Carepoint has answered: the bubble
+      // shows as soon as the patient presses Enter, before the message has reached the server.)
+      const replies = await botMessages(page).count();
       await say(page, 'thank you');
+      await expect.poll(() => botMessages(page).count(), { timeout: 15_000 }).toBeGreaterThan(replies);
       await page.reload();
       await patientMessages(page).filter({ hasText: 'thank you' }).waitFor();
       expect(await patientMessages(page).filter({ hasText: 'What is HbA1c?' }).count()).toBe(0);
