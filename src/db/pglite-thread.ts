@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
+import { PgliteSession } from './pglite-session.js';
 
 /**
  * The worker side of the embedded database: PGlite runs here, on its own thread, so its WebAssembly and
@@ -21,66 +22,41 @@ export type SerialisedError = { message: string } & Record<string, string | numb
 
 export type Startup = { ready: true } | { ready: false; error: SerialisedError };
 
-interface OpenTransaction {
-  tx: Transaction;
-  finish: (commit: boolean) => void;
-  settled: Promise<void>;
-}
-
-class RolledBack extends Error {}
-
 async function serve(dataDir: string): Promise<void> {
   const port = parentPort!;
+  let session: PgliteSession;
   let db: PGlite;
   try {
     db = await PGlite.create(dataDir);
+    session = new PgliteSession(db);
   } catch (err) {
     port.postMessage({ ready: false, error: serialise(err) } satisfies Startup);
     return;
   }
-  const transactions = new Map<number, OpenTransaction>();
+
+  // The thread is one session, like one connection: statements run one at a time, in order of arrival,
+  // and while a transaction is open only its own statements run; the rest wait until it ends.
+  const queue: Request[] = [];
+  let open: number | undefined;
   let nextTx = 1;
-
-  /** PGlite holds its own lock for a transaction's lifetime, so other statements wait for it, as before. */
-  const begin = () =>
-    new Promise<number>((started, failed) => {
-      const id = nextTx++;
-      let finish!: (commit: boolean) => void;
-      const decided = new Promise<boolean>((resolve) => (finish = resolve));
-      const settled = db
-        .transaction(async (tx) => {
-          // `settled` is read only after the decision, by when it has surely been assigned.
-          transactions.set(id, { tx, finish, settled: decided.then(() => settled) });
-          started(id);
-          if (!(await decided)) throw new RolledBack();
-        })
-        .catch((err: unknown) => {
-          if (!(err instanceof RolledBack)) throw err;
-        })
-        .finally(() => transactions.delete(id));
-      // Fails the begin when the transaction never started; later failures reach commit or rollback.
-      settled.catch(failed);
-    });
-
-  const end = async (id: number, commit: boolean) => {
-    const open = transactions.get(id);
-    if (!open) throw new Error(`no open transaction ${id}`);
-    open.finish(commit);
-    await open.settled;
-  };
+  let running = false;
+  const runnable = (request: Request) => open === undefined || request.op === 'close' || ('tx' in request && request.tx === open);
 
   const handle = async (request: Request): Promise<Reply> => {
     switch (request.op) {
-      case 'query': {
-        const target = request.tx === undefined ? db : transactions.get(request.tx)?.tx;
-        if (!target) throw new Error(`no open transaction ${request.tx}`);
-        return { id: request.id, rows: (await target.query(request.sql, request.params)).rows };
-      }
+      case 'query':
+        if (request.tx !== undefined && request.tx !== open) throw new Error(`no open transaction ${request.tx}`);
+        return { id: request.id, rows: (await session.query(request.sql, request.params)).rows };
       case 'begin':
-        return { id: request.id, tx: await begin() };
+        await session.control('begin');
+        open = nextTx++;
+        return { id: request.id, tx: open };
       case 'commit':
       case 'rollback':
-        await end(request.tx, request.op === 'commit');
+        if (request.tx !== open) throw new Error(`no open transaction ${request.tx}`);
+        // The transaction is over whatever COMMIT says: PostgreSQL ends it either way.
+        open = undefined;
+        await session.control(request.op);
         return { id: request.id, rows: [] };
       case 'close':
         await db.close();
@@ -88,14 +64,24 @@ async function serve(dataDir: string): Promise<void> {
     }
   };
 
+  const pump = async () => {
+    if (running) return;
+    running = true;
+    for (let next = queue.findIndex(runnable); next >= 0; next = queue.findIndex(runnable)) {
+      const [request] = queue.splice(next, 1) as [Request];
+      const reply = await handle(request).catch((err: unknown): Reply => ({ id: request.id, error: serialise(err) }));
+      port.postMessage(reply);
+      if (request.op === 'close') {
+        port.close();
+        return;
+      }
+    }
+    running = false;
+  };
+
   port.on('message', (request: Request) => {
-    handle(request).then(
-      (reply) => {
-        port.postMessage(reply);
-        if (request.op === 'close') port.close();
-      },
-      (err: unknown) => port.postMessage({ id: request.id, error: serialise(err) } satisfies Reply),
-    );
+    queue.push(request);
+    void pump();
   });
   port.postMessage({ ready: true } satisfies Startup);
 }

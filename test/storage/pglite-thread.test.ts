@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
 import { openPgliteDatabase } from '../../src/db/pglite-database.js';
+import { PgliteSession } from '../../src/db/pglite-session.js';
 import { freshDataDir } from '../support/database-template.js';
 
 describe('the embedded database on its own thread', () => {
@@ -39,5 +41,46 @@ describe('the embedded database on its own thread', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'PG_VERSION'), '9\n');
     await expect(openPgliteDatabase(dir)).rejects.toThrow(/./);
+  });
+});
+
+describe('the embedded database session (prepared statements over the wire protocol)', () => {
+  it('prepares a statement once and reuses it, within a bounded number kept', async () => {
+    const pg = await PGlite.create();
+    const session = new PgliteSession(pg, 3);
+    const count = async (text: string) =>
+      (await pg.query<{ n: number }>('select count(*)::int as n from pg_prepared_statements where statement = $1', [text])).rows[0]!.n;
+    for (let i = 0; i < 3; i++) expect((await session.query('select $1::int + 1 as n', [i])).rows).toEqual([{ n: i + 1 }]);
+    expect(await count('select $1::int + 1 as n')).toBe(1);
+    for (let i = 0; i < 10; i++) await session.query(`select ${i} as n`);
+    expect((await pg.query<{ n: number }>('select count(*)::int as n from pg_prepared_statements')).rows[0]!.n).toBeLessThanOrEqual(4);
+    await pg.close();
+  });
+
+  it('gives PGlite\'s own results and errors, and carries on after an error or a change of columns', async () => {
+    const pg = await PGlite.create();
+    const session = new PgliteSession(pg);
+    await session.query('create table t (a int, at timestamptz, doc jsonb)');
+    const at = new Date('2026-11-25T10:00:00Z');
+    await session.query('insert into t values ($1, $2, $3)', [1, at, { x: [1, 'two'] }]);
+    expect((await session.query('select * from t')).rows).toEqual((await pg.query('select * from t')).rows);
+    expect((await session.query('select * from t')).rows).toEqual([{ a: 1, at, doc: { x: [1, 'two'] } }]);
+    await expect(session.query('insert into t (a) values ($1)', ['not a number'])).rejects.toMatchObject({ code: '22P02' });
+    await expect(session.query('select nonsense from')).rejects.toMatchObject({ code: '42601' });
+    // A migration adds a column under a prepared "select *": it is prepared again, not failed.
+    await session.query('alter table t add column b text');
+    expect((await session.query('select * from t')).rows).toEqual([{ a: 1, at, doc: { x: [1, 'two'] }, b: null }]);
+    await pg.close();
+  });
+
+  it('refuses to report as committed a transaction that failed part way', async () => {
+    const db = await openPgliteDatabase('memory://');
+    await db.query('create table u (n int primary key)');
+    await expect(db.transaction(async (tx) => {
+      await tx.query('insert into u values (1)');
+      await tx.query('insert into u values (1)').catch(() => undefined); // swallowed by mistake
+    })).rejects.toMatchObject({ code: '25P02' });
+    expect((await db.query('select count(*)::int as n from u')).rows).toEqual([{ n: 0 }]);
+    await db.close();
   });
 });
