@@ -19,12 +19,14 @@ export interface EmergencyScreen {
   screen(text: string): ScreenResult;
 }
 
-type Token = { word: string; stem: string; numeric: boolean; hasDigit: boolean };
+/** A word of a phrasing; one for each distinct word in the set (by id), so a sentence looks for it once. */
+type Token = { id: number; word: string; stem: string; numeric: boolean; hasDigit: boolean };
 /**
- * The words a phrasing needs, and their first letters as bits (see initialBits): a word can only match one
- * with the same first letter, so a phrasing whose letters the sentence lacks is passed over at once.
+ * The words a phrasing needs, how many other words may stand before each (see MAX_GAP), and their first
+ * letters as bits (see initialBits): a word can only match one with the same first letter, so a phrasing
+ * whose letters the sentence lacks is passed over at once.
  */
-type CompiledWords = { required: Token[]; initials: number };
+type CompiledWords = { required: Token[]; gaps: number[]; initials: number };
 
 /**
  * One way a red flag is recognised: a phrasing (one group, one alternative), or a `together` rule whose
@@ -77,7 +79,7 @@ const ASKING_ONLY = [
 const FIGURE_OF_SPEECH = /\b(laugh|laughed|laughing|laughter|lol|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring)\b/;
 
 export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
-  const compiled = new WeakMap<RedFlagSet, CompiledPattern[]>();
+  const compiled = new WeakMap<RedFlagSet, CompiledSet>();
   const phrasesOf = (set: RedFlagSet) => {
     let phrases = compiled.get(set);
     if (!phrases) {
@@ -89,14 +91,29 @@ export function createEmergencyScreen(currentFlags: () => RedFlagSet): Emergency
   return { screen: (text) => screenText(text, phrasesOf(currentFlags())) };
 }
 
-function compile(set: RedFlagSet): CompiledPattern[] {
-  const words = (phrase: string): CompiledWords => {
-    const required = normaliseWords(phrase)
-      .filter((word) => !OPTIONAL.has(word))
-      .map((word) => ({ word, stem: stem(word), numeric: /^\d+$/.test(word), hasDigit: /\d/.test(word) }));
-    return { required, initials: initialBits(required.map((t) => t.word)) };
+interface CompiledSet {
+  patterns: CompiledPattern[];
+  /** Each pattern's `needs`, side by side: the loop that passes over most patterns reads only this. */
+  needs: Int32Array;
+}
+
+function compile(set: RedFlagSet): CompiledSet {
+  const tokens = new Map<string, Token>();
+  const token = (word: string): Token => {
+    let known = tokens.get(word);
+    if (!known) {
+      known = { id: tokens.size, word, stem: stem(word), numeric: /^\d+$/.test(word), hasDigit: /\d/.test(word) };
+      tokens.set(word, known);
+    }
+    return known;
   };
-  return set.flags.flatMap((flag) => [
+  const words = (phrase: string): CompiledWords => {
+    const required = normaliseWords(phrase).filter((word) => !OPTIONAL.has(word)).map(token);
+    // "not breathing" may be "not really breathing", but never "not short of breath".
+    const gaps = required.map((_, k) => (k > 0 && NEGATORS.has(required[k - 1]!.word) ? 1 : MAX_GAP));
+    return { required, gaps, initials: initialBits(required.map((t) => t.word)) };
+  };
+  const patterns = set.flags.flatMap((flag) => [
     ...flag.phrases.map((phrase) => withNeeds({ flag, phrase, groups: [[words(phrase)]] })),
     ...flag.together.map((groups) => withNeeds({
       flag,
@@ -104,6 +121,7 @@ function compile(set: RedFlagSet): CompiledPattern[] {
       groups: groups.map((group) => group.map(words)),
     })),
   ]);
+  return { patterns, needs: Int32Array.from(patterns, (p) => p.needs) };
 }
 
 function withNeeds(p: Omit<CompiledPattern, 'needs'>): CompiledPattern {
@@ -121,7 +139,7 @@ function initialBits(words: string[]): number {
   return bits;
 }
 
-function screenText(text: string, patterns: CompiledPattern[]): ScreenResult {
+function screenText(text: string, { patterns, needs }: CompiledSet): ScreenResult {
   const matches: FlagMatch[] = [];
   const setAside: ScreenResult['setAside'] = [];
   // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
@@ -132,11 +150,12 @@ function screenText(text: string, patterns: CompiledPattern[]): ScreenResult {
   for (const sentence of sentences) {
     const { words, clauseOf } = tokenise(sentence);
     if (words.length === 0) continue;
-    const stems = words.map(stem);
-    const initials = initialBits(words);
-    for (const p of patterns) {
-      if ((p.needs & ~initials) !== 0) continue;
-      const found = findPattern(p, words, stems, clauseOf, initials);
+    const tokens = new SentenceTokens(words);
+    const lacking = ~tokens.initials;
+    for (let i = 0; i < patterns.length; i++) {
+      if ((needs[i]! & lacking) !== 0) continue;
+      const p = patterns[i]!;
+      const found = findPattern(p, tokens, clauseOf);
       if (!found) continue;
       if (found === 'negated') {
         setAside.push({ phrase: p.phrase, why: 'negated' });
@@ -165,13 +184,8 @@ function screenText(text: string, patterns: CompiledPattern[]): ScreenResult {
  * Where each group of the pattern stands in the sentence (first and last word), 'negated' when it is
  * there only in negated form ("no chest pain"), or undefined.
  */
-function findPattern(
-  p: CompiledPattern,
-  words: string[],
-  stems: string[],
-  clauseOf: number[],
-  initials: number,
-): [number, number][] | 'negated' | undefined {
+function findPattern(p: CompiledPattern, sentence: SentenceTokens, clauseOf: number[]): [number, number][] | 'negated' | undefined {
+  const { words, initials } = sentence;
   const hits: [number, number][] = [];
   let negated = false;
   for (const group of p.groups) {
@@ -180,7 +194,7 @@ function findPattern(
       // Most phrasings cannot be in the sentence at all: skip them without looking word by word.
       if ((alternative.initials & ~initials) !== 0) continue;
       for (let from = 0; from < words.length && !hit; ) {
-        const found = findPhrase(alternative, words, stems, from);
+        const found = findPhrase(alternative, sentence, from);
         if (!found) break;
         if (isNegated(words, clauseOf, found[0])) negated = true;
         else hit = found;
@@ -210,34 +224,71 @@ function tokenise(sentence: string): { words: string[]; clauseOf: number[] } {
   return { words, clauseOf };
 }
 
-/** Indexes of the first and last words of the phrase in the sentence, searching from `from`, or undefined. */
-function findPhrase(phrase: CompiledWords, words: string[], stems: string[], from = 0): [number, number] | undefined {
-  const required = phrase.required;
-  if (required.length === 0) return undefined;
-  for (let start = from; start < words.length; start++) {
-    if (!sameWord(required[0]!, words[start]!, stems[start]!)) continue;
-    let at = start;
-    let ok = true;
-    for (let k = 1; k < required.length; k++) {
-      const token = required[k]!;
-      let found = -1;
-      // "not breathing" may be "not really breathing", but never "not short of breath".
-      const gap = NEGATORS.has(required[k - 1]!.word) ? 1 : MAX_GAP;
-      for (let j = at + 1; j <= Math.min(words.length - 1, at + 1 + gap); j++) {
-        if (sameWord(token, words[j]!, stems[j]!)) {
-          found = j;
-          break;
-        }
+/**
+ * A sentence's words, and which of them match each phrasing word: worked out at most once a sentence for a
+ * word however many phrasings share it ("chest", "not", "breath"), and only among the sentence's words with
+ * the same first letter as a word or as a stem, since sameWord can match no other.
+ */
+class SentenceTokens {
+  readonly stems: string[];
+  readonly initials: number;
+  /** The words (by index) that start with each character, as a word or as a stem (by character code). */
+  private readonly byInitial: number[][] = [];
+  private readonly matching = new Map<number, number[]>();
+
+  constructor(readonly words: string[]) {
+    this.stems = words.map(stem);
+    this.initials = initialBits(words);
+    words.forEach((word, i) => {
+      this.index(word.charCodeAt(0), i);
+      if (this.stems[i]!.charCodeAt(0) !== word.charCodeAt(0)) this.index(this.stems[i]!.charCodeAt(0), i);
+    });
+  }
+
+  /** Where the token stands in the sentence: the indexes of the words it matches, in order. */
+  positions(token: Token): number[] {
+    let found = this.matching.get(token.id);
+    if (!found) {
+      found = [];
+      const initial = token.word.charCodeAt(0);
+      const stemInitial = token.stem.charCodeAt(0);
+      let candidates = this.byInitial[initial];
+      if (stemInitial !== initial && this.byInitial[stemInitial]) {
+        candidates = [...new Set([...(candidates ?? []), ...this.byInitial[stemInitial]!])].sort((a, b) => a - b);
       }
-      if (found < 0) {
-        ok = false;
-        break;
-      }
-      at = found;
+      for (const i of candidates ?? []) if (sameWord(token, this.words[i]!, this.stems[i]!)) found.push(i);
+      this.matching.set(token.id, found);
     }
-    if (ok) return [start, at];
+    return found;
+  }
+
+  private index(initial: number, i: number): void {
+    const at = this.byInitial[initial];
+    if (at) at.push(i);
+    else this.byInitial[initial] = [i];
+  }
+}
+
+/** Indexes of the first and last words of the phrase in the sentence, searching from `from`, or undefined. */
+function findPhrase(phrase: CompiledWords, sentence: SentenceTokens, from = 0): [number, number] | undefined {
+  const { required, gaps } = phrase;
+  if (required.length === 0) return undefined;
+  for (const start of sentence.positions(required[0]!)) {
+    if (start < from) continue;
+    let at = start;
+    for (let k = 1; k < required.length && at >= 0; k++) at = firstBetween(sentence.positions(required[k]!), at + 1, at + 1 + gaps[k]!);
+    if (at >= 0) return [start, at];
   }
   return undefined;
+}
+
+/** The first position from `from` to `to`, or -1. */
+function firstBetween(positions: number[], from: number, to: number): number {
+  for (const position of positions) {
+    if (position > to) break;
+    if (position >= from) return position;
+  }
+  return -1;
 }
 
 /** Same stem, or one slip of the keyboard in a longer word that keeps its first letter. */
