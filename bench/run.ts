@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -84,7 +84,9 @@ async function measure(name: string, entry: string, env: Record<string, string>)
   const client = process.cpuUsage(clientBefore);
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const rssMiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  await exited;
   const errors = runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0);
   return {
     name,
@@ -122,7 +124,9 @@ function coresUsed(before: Map<string, number>, after: Map<string, number>, pid:
   return { server: round2(main + busiest + rest), mainThread: round2(main), busiestOtherThread: round2(busiest), otherThreads: round2(rest) };
 }
 
-const carepoint = await measure('carepoint (embedded PGlite)', 'src/main.ts', { DATA_DIR: mkdtempSync(join(tmpdir(), 'carepoint-bench-')) });
+const dataDir = mkdtempSync(join(tmpdir(), 'carepoint-bench-'));
+const carepoint = await measure('carepoint (embedded PGlite)', 'src/main.ts', { DATA_DIR: dataDir });
+rmSync(dataDir, { recursive: true, force: true });
 // The same turns with storage on a PostgreSQL server, where one is given (BENCH_DATABASE_URL).
 const onServer = process.env.BENCH_DATABASE_URL
   ? await measure('carepoint (PostgreSQL server)', 'src/main.ts', { DATABASE_URL: process.env.BENCH_DATABASE_URL, DATA_DIR: tmpdir() })

@@ -31,7 +31,7 @@ export async function prepareDatabaseTemplate(): Promise<string> {
 
 /** A fresh DATA_DIR holding a copy of the migrated template (milliseconds instead of seconds). */
 export async function freshDataDir(): Promise<string> {
-  const template = await prepareDatabaseTemplate();
+  const template = process.env.CAREPOINT_PGLITE_TEMPLATE ?? (await prepareDatabaseTemplate());
   const dir = mkdtempSync(join(tmpdir(), 'carepoint-data-'));
   cpSync(template, dir, { recursive: true });
   return dir;
