@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
@@ -49,5 +50,14 @@ export function createLogger({ level, destination }: LoggerOptions): Logger {
  */
 export function createIdHasher(secret: string | undefined): (value: string) => string {
   const key = secret ?? randomBytes(32).toString('hex');
-  return (value: string) => createHmac('sha256', key).update(value).digest('base64url').slice(0, 16);
+  // The same conversation is hashed on every turn: recent ones are remembered (in memory only).
+  const recent = new LRUCache<string, string>({ max: 10_000 });
+  return (value: string) => {
+    let hashed = recent.get(value);
+    if (hashed === undefined) {
+      hashed = createHmac('sha256', key).update(value).digest('base64url').slice(0, 16);
+      recent.set(value, hashed);
+    }
+    return hashed;
+  };
 }

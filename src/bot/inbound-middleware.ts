@@ -9,7 +9,7 @@ import { modelAssessedResult, type UrgencyCheck } from '../safety/model-urgency-
 import { alertedNote, emergencyInstruction, safetyNetReply } from '../safety/emergency-reply.js';
 import { requesterOf } from './channel.js';
 import { EMERGENCY_HANDLED, REDELIVERY } from './turn-keys.js';
-import { currentLogger } from '../http/request-context.js';
+import { conversationLogger, currentLogger } from '../http/request-context.js';
 
 export interface InboundDeps {
   db: Database;
@@ -38,9 +38,9 @@ export class InboundMiddleware implements Middleware {
     const { db, clock, logger, hashId } = this.deps;
     const activity = context.activity;
     const requester = requesterOf(context);
-    const scoped = currentLogger(logger);
-    // The channel route may already have named the conversation on the request's logger.
-    const log = scoped.bindings().conversation ? scoped.child({ channel: requester.channel }) : scoped.child({ conversation: hashId(requester.conversationId), channel: requester.channel });
+    // The channel route may already have named the conversation and channel on the request's logger.
+    const log = conversationLogger(requester.conversationId)
+      ?? currentLogger(logger).child({ conversation: hashId(requester.conversationId), channel: requester.channel });
 
     // Replies are sent first and recorded after: a 999 instruction must not wait on storage. One sent before
     // the inbound message is recorded waits for it, so that the transcript reads in order.

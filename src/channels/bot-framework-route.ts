@@ -23,9 +23,10 @@ export function registerBotFrameworkRoute(
       res.send(400, { error: 'channel not accepted here' });
       return;
     }
-    const conversationId = (req.body as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
+    const body = req.body as { conversation?: { id?: unknown } } | undefined;
+    const conversationId = typeof body?.conversation?.id === 'string' ? body.conversation.id : undefined;
     // Every line of this request, the access line included, carries the (hashed) conversation.
-    if (typeof conversationId === 'string') request.carepointLog = request.carepointLog.child({ conversation: hashId(conversationId) });
-    await withRequestLogger(request.carepointLog, () => adapter.process(req, res, (context) => bot.run(context)));
+    if (conversationId) request.carepointLog = request.carepointLog.child({ conversation: hashId(conversationId), channel: 'chat' });
+    await withRequestLogger(request.carepointLog, () => adapter.process(req, res, (context) => bot.run(context)), conversationId);
   });
 }

@@ -1,13 +1,25 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from '../logging.js';
 
-/** The request-scoped logger (it carries the request id), for code running inside a bot turn. */
-const requestLogger = new AsyncLocalStorage<Logger>();
+interface RequestScope {
+  logger: Logger;
+  /** The conversation the logger already names (with its channel), when the route knew it. */
+  conversationId?: string;
+}
 
-export function withRequestLogger<T>(logger: Logger, work: () => Promise<T>): Promise<T> {
-  return requestLogger.run(logger, work);
+/** The request-scoped logger (it carries the request id), for code running inside a bot turn. */
+const requestScope = new AsyncLocalStorage<RequestScope>();
+
+export function withRequestLogger<T>(logger: Logger, work: () => Promise<T>, conversationId?: string): Promise<T> {
+  return requestScope.run({ logger, conversationId }, work);
 }
 
 export function currentLogger(fallback: Logger): Logger {
-  return requestLogger.getStore() ?? fallback;
+  return requestScope.getStore()?.logger ?? fallback;
+}
+
+/** The request's logger if it already names this conversation and its channel: no need for another child. */
+export function conversationLogger(conversationId: string): Logger | undefined {
+  const scope = requestScope.getStore();
+  return scope?.conversationId === conversationId ? scope.logger : undefined;
 }

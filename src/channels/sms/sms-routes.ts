@@ -101,9 +101,9 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
         return undefined;
       });
       const message = { messageSid, phone, body, numMedia, patientId, redelivery: claim === 'taken-over' };
-      const result = await withRequestLogger(log, () =>
+      const result = await withRequestLogger(turnLog, () =>
         deps.adapter.processInbound(message, smsTurnLogic({ db: deps.db, clock: deps.clock, bot: deps.bot, logger: turnLog }, message)),
-      );
+      conversationId);
       twiml = toTwiml(joinForSms(result.replies.map(smsTextOf)));
       turnLog.info({ event: 'sms-turn', replies: result.replies.length, late: result.late, linked: patientId !== undefined }, 'SMS turn');
     } catch (err) {
