@@ -6,6 +6,7 @@ import {
 import type { Clock } from '../src/clock.js';
 import type { Database } from '../src/db/database.js';
 import { channelOf, requesterOf, trustedIdentityOf } from '../src/bot/channel.js';
+import { SharedDialogMemory } from '../src/bot/dialog-memory.js';
 import { EMERGENCY_HANDLED } from '../src/bot/turn-keys.js';
 import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversation/intents.js';
 import { greeting, help, notPersonalAdvice, statusReply } from '../src/conversation/replies.js';
@@ -37,6 +38,8 @@ export interface MainDialogDeps {
  * re-prompt after an emergency live here, in one place, ahead of whatever dialog is running.
  */
 export class MainDialog extends ComponentDialog {
+  private readonly memoryScopes = new SharedDialogMemory();
+
   constructor(private readonly deps: MainDialogDeps) {
     super(MAIN_DIALOG);
     this.addDialog(new ConcernDialog(deps)).addDialog(new WaterfallDialog(ROUTE, [this.routeStep, this.finishStep]));
@@ -47,7 +50,7 @@ export class MainDialog extends ComponentDialog {
   async run(context: TurnContext, dialogState: StatePropertyAccessor): Promise<void> {
     const dialogs = new DialogSet(dialogState);
     dialogs.add(this);
-    const dc = await dialogs.createContext(context);
+    const dc = await this.memoryScopes.createContext(context, () => dialogs.createContext(context));
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
   }
