@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { BaseRetriever } from '@langchain/core/retrievers';
@@ -36,8 +36,17 @@ const ANSWER_CACHE_SIZE = 1_000;
 // Built once: constructing an Intl formatter costs far more than using one.
 const UK_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 
+// The UK date changes only on the hour (its offsets are whole hours), so the last minute's answer is kept.
+let lastMinute = NaN;
+let lastDate = '';
+
 export function ukDate(at: Date): string {
-  return UK_DATE.format(at);
+  const minute = Math.floor(at.getTime() / 60_000);
+  if (minute !== lastMinute) {
+    lastDate = UK_DATE.format(at);
+    lastMinute = minute;
+  }
+  return lastDate;
 }
 
 export function isExpired(article: Pick<Article, 'reviewDue'>, today: string): boolean {
@@ -65,7 +74,7 @@ export class ArticleKnowledgeBase implements KnowledgeBase {
     // One "today" for both the cache key and the review-due check, so they cannot straddle midnight.
     const today = ukDate(this.options.clock.now());
     if (!this.answers) return this.work(question, today);
-    const key = createHash('sha256').update(today).update('\n').update(question).digest('base64');
+    const key = hash('sha256', `${today}\n${question}`, 'base64');
     const known = this.answers.get(key);
     if (known) return known;
     const answer = Object.freeze(await this.work(question, today));

@@ -24,7 +24,7 @@ describe('dialog memory scopes shared between turns', () => {
       const dc = await memory.createContext(context, () => dialogs.createContext(context));
       contexts.push(dc);
       const result = await dc.continueDialog();
-      if (!result.turn && result.status === 'empty') await dc.beginDialog('ask');
+      if (result.status === 'empty') await dc.beginDialog('ask');
       await state.saveChanges(context);
     });
     await adapter.send('hi').assertReply('Your name?').send('Ada').assertReply('Hello Ada, true');

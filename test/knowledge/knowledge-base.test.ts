@@ -1,7 +1,7 @@
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { buildKnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import { buildKnowledgeBase, ukDate } from '../../src/knowledge/knowledge-base.js';
 import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
 import type { Article } from '../../src/knowledge/article.js';
 import { ARTICLES, makeKnowledgeDir, ANSWERABLE } from './fixtures.js';
@@ -150,5 +150,13 @@ describe('SMS "MORE" (continuation)', () => {
   it('sends nothing for an article it does not hold', async () => {
     const kb = await buildKnowledgeBase(articles, { clock });
     expect(await kb.continuation('no-such-article', 'how do i clean my spacer')).toBeUndefined();
+  });
+});
+
+describe('the UK date', () => {
+  it('turns at UK midnight in summer and winter time, however often it is asked', () => {
+    const at = (iso: string) => ukDate(new Date(iso));
+    expect([at('2026-06-30T22:59:00Z'), at('2026-06-30T22:59:59Z'), at('2026-06-30T23:00:00Z')]).toEqual(['2026-06-30', '2026-06-30', '2026-07-01']);
+    expect([at('2026-11-25T23:59:59Z'), at('2026-11-26T00:00:00Z'), at('2026-11-25T12:00:00Z')]).toEqual(['2026-11-25', '2026-11-26', '2026-11-25']);
   });
 });
