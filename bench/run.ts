@@ -7,8 +7,8 @@ import { freePort } from '../test/support/server-process.js';
 
 /**
  * `npm run bench`: full Carepoint turns (a knowledge question; conversation state read and written in
- * PGlite) against a bare botbuilder echo bot on the same stack, 16 connections, median of several runs,
- * and the knowledge base's own latency. Prints JSON.
+ * PGlite) against a bare botbuilder echo bot on the same stack, 16 connections, median of several runs
+ * taken in turns, and the knowledge base's own latency. Prints JSON.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -71,17 +71,37 @@ function load(url: string): Promise<autocannon.Result> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function measure(name: string, entry: string, env: Record<string, string>) {
+interface Target {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  runs: autocannon.Result[];
+  /** CPU seconds per thread, and of this load generator, summed over the measured runs only. */
+  threadSeconds: Map<string, number>;
+  clientSeconds: number;
+  seconds: number;
+}
+
+async function start(name: string, entry: string, env: Record<string, string>): Promise<Target> {
   const { child, url } = await startProcess(entry, env);
   await load(url); // warm-up: JIT, caches, first state rows
-  const runs: autocannon.Result[] = [];
-  const cpuBefore = threadCpuSeconds(child.pid!);
+  return { name, child, url, runs: [], threadSeconds: new Map(), clientSeconds: 0, seconds: 0 };
+}
+
+async function measureOnce(target: Target): Promise<void> {
+  const pid = target.child.pid!;
+  const before = threadCpuSeconds(pid);
   const clientBefore = process.cpuUsage();
   const started = performance.now();
-  for (let i = 0; i < RUNS; i++) runs.push(await load(url));
-  const elapsed = (performance.now() - started) / 1000;
-  const cores = coresUsed(cpuBefore, threadCpuSeconds(child.pid!), child.pid!, elapsed);
+  target.runs.push(await load(target.url));
+  target.seconds += (performance.now() - started) / 1000;
   const client = process.cpuUsage(clientBefore);
+  target.clientSeconds += (client.user + client.system) / 1e6;
+  for (const [tid, s] of threadCpuSeconds(pid)) target.threadSeconds.set(tid, (target.threadSeconds.get(tid) ?? 0) + s - (before.get(tid) ?? 0));
+}
+
+async function stop(target: Target) {
+  const { child, runs } = target;
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const rssMiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -89,7 +109,7 @@ async function measure(name: string, entry: string, env: Record<string, string>)
   await exited;
   const errors = runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0);
   return {
-    name,
+    name: target.name,
     requestsPerSecond: median(runs.map((r) => r.requests.average)),
     p50Ms: median(runs.map((r) => r.latency.p50)),
     p99Ms: median(runs.map((r) => r.latency.p99)),
@@ -97,7 +117,7 @@ async function measure(name: string, entry: string, env: Record<string, string>)
     peakRssMiB: Math.round(rssMiB),
     // Where the CPU went while measuring: the server's main thread, its busiest other thread (Carepoint's
     // database thread), the rest (V8's garbage collection and compiler threads), and this load generator.
-    cpuCores: { ...cores, loadGenerator: round2((client.user + client.system) / 1e6 / elapsed) },
+    cpuCores: { ...coresUsed(target.threadSeconds, child.pid!, target.seconds), loadGenerator: round2(target.clientSeconds / target.seconds) },
   };
 }
 
@@ -115,8 +135,8 @@ function threadCpuSeconds(pid: number): Map<string, number> {
   return seconds;
 }
 
-function coresUsed(before: Map<string, number>, after: Map<string, number>, pid: number, elapsed: number) {
-  const used = [...after].map(([tid, s]) => ({ tid, cores: (s - (before.get(tid) ?? 0)) / elapsed }));
+function coresUsed(seconds: Map<string, number>, pid: number, elapsed: number) {
+  const used = [...seconds].map(([tid, s]) => ({ tid, cores: s / elapsed }));
   const main = used.find((u) => u.tid === String(pid))?.cores ?? 0;
   const others = used.filter((u) => u.tid !== String(pid)).sort((a, b) => b.cores - a.cores);
   const busiest = others[0]?.cores ?? 0;
@@ -124,14 +144,22 @@ function coresUsed(before: Map<string, number>, after: Map<string, number>, pid:
   return { server: round2(main + busiest + rest), mainThread: round2(main), busiestOtherThread: round2(busiest), otherThreads: round2(rest) };
 }
 
+// Runs take turns (Carepoint, the echo bot, Carepoint...), so that both meet the same conditions on a
+// shared machine whose speed drifts; each figure is the median of its runs.
 const dataDir = mkdtempSync(join(tmpdir(), 'carepoint-bench-'));
-const carepoint = await measure('carepoint (embedded PGlite)', 'src/main.ts', { DATA_DIR: dataDir });
-rmSync(dataDir, { recursive: true, force: true });
+const targets = [await start('carepoint (embedded PGlite)', 'src/main.ts', { DATA_DIR: dataDir })];
 // The same turns with storage on a PostgreSQL server, where one is given (BENCH_DATABASE_URL).
-const onServer = process.env.BENCH_DATABASE_URL
-  ? await measure('carepoint (PostgreSQL server)', 'src/main.ts', { DATABASE_URL: process.env.BENCH_DATABASE_URL, DATA_DIR: tmpdir() })
-  : undefined;
-const echo = await measure('echo-bot', 'bench/echo-bot.ts', {});
+if (process.env.BENCH_DATABASE_URL) {
+  targets.push(await start('carepoint (PostgreSQL server)', 'src/main.ts', { DATABASE_URL: process.env.BENCH_DATABASE_URL, DATA_DIR: tmpdir() }));
+}
+targets.push(await start('echo-bot', 'bench/echo-bot.ts', {}));
+for (let i = 0; i < RUNS; i++) for (const target of targets) await measureOnce(target);
+const results = [];
+for (const target of targets) results.push(await stop(target));
+rmSync(dataDir, { recursive: true, force: true });
+const carepoint = results[0]!;
+const echo = results.at(-1)!;
+const onServer = results.length === 3 ? results[1] : undefined;
 const { runKnowledgeBench } = await import('./knowledge-bench.js');
 const knowledge = await runKnowledgeBench();
 console.log(JSON.stringify({
