@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { startWorker } from '../threads/start-worker.js';
 import { answers, type Database, type Queryable } from './database.js';
 import type { Reply, Request, SerialisedError, Startup } from './pglite-thread.js';
@@ -16,7 +17,15 @@ export async function openPgliteDatabase(
   dataDir: string,
   options: { onConnectionLost?: (error: Error) => void } = {},
 ): Promise<Database> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  if (dataDir.startsWith('memory://')) return openOnThread(dataDir, options);
+  mkdirSync(dataDir, { recursive: true });
+  // A new directory is created (initdb) by a WebAssembly instance of its own, whose memory (about 400 MB)
+  // PGlite never gives back; created on a thread of its own, it goes when that thread ends.
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await (await openOnThread(dataDir, {})).close();
+  return openOnThread(dataDir, options);
+}
+
+async function openOnThread(dataDir: string, options: { onConnectionLost?: (error: Error) => void }): Promise<Database> {
   const worker = startWorker(new URL('./pglite-thread.ts', import.meta.url), { dataDir });
   const pending = new Map<number, Pending>();
   let nextId = 1;
