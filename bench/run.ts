@@ -106,7 +106,10 @@ async function stop(target: Target) {
   const rssMiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  // A shutdown that stalls must not hang the bench.
+  const stalled = setTimeout(() => child.kill('SIGKILL'), 15_000);
   await exited;
+  clearTimeout(stalled);
   const errors = runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0);
   return {
     name: target.name,

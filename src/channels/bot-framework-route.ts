@@ -24,7 +24,7 @@ export function registerBotFrameworkRoute(
       return;
     }
     const body = req.body as { conversation?: { id?: unknown } } | undefined;
-    const conversationId = typeof body?.conversation?.id === 'string' ? body.conversation.id : undefined;
+    const conversationId = typeof body?.conversation?.id === 'string' && body.conversation.id !== '' ? body.conversation.id : undefined;
     // Every line of this request, the access line included, carries the (hashed) conversation.
     if (conversationId) request.carepointLog = request.carepointLog.child({ conversation: hashId(conversationId), channel: 'chat' });
     await withRequestLogger(request.carepointLog, () => adapter.process(req, res, (context) => bot.run(context)), conversationId);

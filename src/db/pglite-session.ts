@@ -10,8 +10,14 @@ interface Prepared {
   rowDescription: Message[];
 }
 
-/** PostgreSQL's SQLSTATE when a prepared statement's result columns changed under it (a migration). */
-const CACHED_PLAN_CHANGED = '0A000';
+/**
+ * A prepared statement that a migration changed under it: its result columns ("cached plan must not change
+ * result type") or the types of its parameters (datatype mismatch, no such function or operator).
+ */
+function isStale(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return (code === '0A000' && /cached plan must not change result type/.test(message ?? '')) || code === '42804' || code === '42883';
+}
 
 /**
  * One PGlite session used the way a PostgreSQL client uses a connection: each statement is prepared once,
@@ -26,6 +32,8 @@ export class PgliteSession {
   /** Statements pushed out of the cache, closed on the way in with the next one prepared. */
   private unused: string[] = [];
   private nextName = 1;
+  /** In a failed transaction nothing can be retried, so statements are prepared again only outside one. */
+  private inTransaction = false;
 
   constructor(
     private readonly db: PGlite,
@@ -35,19 +43,25 @@ export class PgliteSession {
   }
 
   async query<Row>(sql: string, params: unknown[] = []): Promise<Results<Row>> {
-    const statement = this.statements.get(sql) ?? (await this.prepare(sql));
     try {
-      return await this.run<Row>(statement, params);
+      const cached = this.statements.get(sql);
+      try {
+        return await this.run<Row>(cached ?? (await this.prepare(sql)), params);
+      } catch (error) {
+        // A migration changed a statement prepared before it: prepare it again, once.
+        if (!cached || this.inTransaction || !isStale(error)) throw error;
+        this.statements.delete(sql);
+        return await this.run<Row>(await this.prepare(sql), params);
+      }
     } catch (error) {
-      // A migration changed the columns a cached statement returns: prepare it again, once.
-      if ((error as { code?: string }).code !== CACHED_PLAN_CHANGED) throw error;
-      this.statements.delete(sql);
-      return this.run<Row>(await this.prepare(sql), params);
+      // As PGlite's own query() does: which statement failed, for whoever reads the error (never the values).
+      throw Object.assign(error as object, { query: sql });
     }
   }
 
   /** BEGIN, COMMIT, ROLLBACK: the simple protocol, nothing to prepare. COMMIT of a failed transaction throws. */
   async control(command: 'begin' | 'commit' | 'rollback'): Promise<void> {
+    this.inTransaction = command === 'begin';
     const messages = await this.db.execProtocolStream(protocol.serialize.query(command));
     // PostgreSQL answers COMMIT of a transaction that already failed with ROLLBACK, and no error.
     const rolledBack = messages.some((m) => m.name === 'commandComplete' && (m as { text?: string }).text === 'ROLLBACK');

@@ -40,7 +40,8 @@ async function serve(dataDir: string): Promise<void> {
   let open: number | undefined;
   let nextTx = 1;
   let running = false;
-  const runnable = (request: Request) => open === undefined || request.op === 'close' || ('tx' in request && request.tx === open);
+  // Closing waits for an open transaction to end, as PGlite's own close() did.
+  const runnable = (request: Request) => open === undefined || ('tx' in request && request.tx === open);
 
   const handle = async (request: Request): Promise<Reply> => {
     switch (request.op) {
@@ -64,19 +65,30 @@ async function serve(dataDir: string): Promise<void> {
     }
   };
 
+  const answer = (reply: Reply) => {
+    try {
+      port.postMessage(reply);
+    } catch (err) {
+      // Rows that cannot be copied back: that statement fails, the thread carries on.
+      port.postMessage({ id: reply.id, error: serialise(err) } satisfies Reply);
+    }
+  };
+
   const pump = async () => {
     if (running) return;
     running = true;
-    for (let next = queue.findIndex(runnable); next >= 0; next = queue.findIndex(runnable)) {
-      const [request] = queue.splice(next, 1) as [Request];
-      const reply = await handle(request).catch((err: unknown): Reply => ({ id: request.id, error: serialise(err) }));
-      port.postMessage(reply);
-      if (request.op === 'close') {
-        port.close();
-        return;
+    try {
+      for (let next = queue.findIndex(runnable); next >= 0; next = queue.findIndex(runnable)) {
+        const [request] = queue.splice(next, 1) as [Request];
+        answer(await handle(request).catch((err: unknown): Reply => ({ id: request.id, error: serialise(err) })));
+        if (request.op === 'close') {
+          port.close();
+          return;
+        }
       }
+    } finally {
+      running = false;
     }
-    running = false;
   };
 
   port.on('message', (request: Request) => {

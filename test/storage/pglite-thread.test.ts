@@ -70,7 +70,32 @@ describe('the embedded database session (prepared statements over the wire proto
     // A migration adds a column under a prepared "select *": it is prepared again, not failed.
     await session.query('alter table t add column b text');
     expect((await session.query('select * from t')).rows).toEqual([{ a: 1, at, doc: { x: [1, 'two'] }, b: null }]);
+    // ...or changes the type of a column a prepared statement writes.
+    await session.query('update t set b = $1', ['plain']);
+    await session.query('alter table t alter column b type jsonb using to_jsonb(b)');
+    await session.query('update t set b = $1', [{ now: 'json' }]);
+    expect((await session.query('select b from t')).rows).toEqual([{ b: { now: 'json' } }]);
+    // Inside a transaction nothing can be retried: the real error comes back, naming the statement.
+    await session.control('begin');
+    await session.query('alter table t add column c int');
+    await expect(session.query('select * from t')).rejects.toMatchObject({ code: '0A000', query: 'select * from t' });
+    await session.control('rollback');
     await pg.close();
+  });
+
+  it('closes only once an open transaction has ended, and answers what was asked before', async () => {
+    const db = await openPgliteDatabase('memory://');
+    await db.query('create table v (n int)');
+    let closed = false;
+    await db.transaction(async (tx) => {
+      await tx.query('insert into v values (1)');
+      void db.close().then(() => (closed = true));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(closed).toBe(false);
+      await tx.query('insert into v values (2)');
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(closed).toBe(true);
   });
 
   it('refuses to report as committed a transaction that failed part way', async () => {

@@ -13,5 +13,5 @@ export default async function setup(): Promise<() => void> {
   process.env.CAREPOINT_PGLITE_TEMPLATE = await prepareDatabaseTemplate();
   const scratch = mkdtempSync(join(tmpdir(), 'carepoint-test-run-'));
   process.env.TMPDIR = scratch;
-  return () => rmSync(scratch, { recursive: true, force: true });
+  return () => rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
 }
