@@ -103,7 +103,7 @@ async function measureOnce(target: Target): Promise<void> {
 async function stop(target: Target) {
   const { child, runs } = target;
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  const rssMiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const mib = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   // A shutdown that stalls must not hang the bench.
@@ -117,7 +117,9 @@ async function stop(target: Target) {
     p50Ms: median(runs.map((r) => r.latency.p50)),
     p99Ms: median(runs.map((r) => r.latency.p99)),
     errors,
-    peakRssMiB: Math.round(rssMiB),
+    // The peak includes start-up (PGlite's initdb on a new data directory); the end is what serving holds.
+    peakRssMiB: mib('VmHWM'),
+    rssAtEndMiB: mib('VmRSS'),
     // Where the CPU went while measuring: the server's main thread, its busiest other thread (Carepoint's
     // database thread), the rest (V8's garbage collection and compiler threads), and this load generator.
     cpuCores: { ...coresUsed(target.threadSeconds, child.pid!, target.seconds), loadGenerator: round2(target.clientSeconds / target.seconds) },
