@@ -23,10 +23,14 @@ export function registerBotFrameworkRoute(
       res.send(400, { error: 'channel not accepted here' });
       return;
     }
-    const body = req.body as { conversation?: { id?: unknown } } | undefined;
-    const conversationId = typeof body?.conversation?.id === 'string' && body.conversation.id !== '' ? body.conversation.id : undefined;
+    const conversationId = (req.body as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
+    // Every activity belongs to a conversation: without one, nothing could be recorded or continued.
+    if (typeof conversationId !== 'string' || conversationId === '') {
+      res.send(400, { error: 'activity has no conversation id' });
+      return;
+    }
     // Every line of this request, the access line included, carries the (hashed) conversation.
-    if (conversationId) request.carepointLog = request.carepointLog.child({ conversation: hashId(conversationId), channel: 'chat' });
+    request.carepointLog = request.carepointLog.child({ conversation: hashId(conversationId), channel: 'chat' });
     await withRequestLogger(request.carepointLog, () => adapter.process(req, res, (context) => bot.run(context)), conversationId);
   });
 }

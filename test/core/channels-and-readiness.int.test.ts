@@ -117,6 +117,20 @@ describe('the Bot Framework route and identities it must not accept', () => {
     const forger = new BotClient(carepoint.url, { channelId: 'sms', userId: '+447700900123' });
     await expect(forger.say('any update on my concern?')).rejects.toThrow(/400/);
   });
+
+  it('refuses an activity without a conversation, before anything is recorded', async () => {
+    for (const conversation of [{ id: '' }, {}, undefined]) {
+      const response = await fetch(`${carepoint.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message', id: 'no-conversation', text: 'hello', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9',
+          from: { id: 'someone' }, recipient: { id: 'carepoint' }, conversation, deliveryMode: 'expectReplies',
+        }),
+      });
+      expect(response.status).toBe(400);
+    }
+  });
 });
 
 describe('in production without an Azure Bot Service app id', () => {

@@ -33,7 +33,7 @@ describe('logs of a whole conversation', () => {
     const requests = lines.filter((l) => l.msg === 'request');
     expect(requests.length).toBeGreaterThanOrEqual(said.length);
     for (const line of requests) {
-      expect(line).toMatchObject({ requestId: expect.any(String), path: '/api/messages', conversation: emergency!.conversation });
+      expect(line).toMatchObject({ requestId: expect.any(String), path: '/api/messages', conversation: emergency!.conversation, channel: 'chat' });
     }
   });
 });
