@@ -74,7 +74,7 @@ export class PgliteSession {
       const serialise = this.db.serializers[statement.paramTypes[i]!];
       return serialise ? serialise(param) : String(param);
     });
-    const message = concat([
+    const message = Buffer.concat([
       protocol.serialize.bind({ statement: statement.name, values }),
       protocol.serialize.execute({}),
       protocol.serialize.sync(),
@@ -88,7 +88,7 @@ export class PgliteSession {
     const name = `carepoint_${this.nextName++}`;
     const closing = this.unused.map((old) => protocol.serialize.close({ type: 'S', name: old }));
     this.unused = [];
-    const messages = await this.db.execProtocolStream(concat([
+    const messages = await this.db.execProtocolStream(Buffer.concat([
       ...closing,
       protocol.serialize.parse({ name, text: sql }),
       protocol.serialize.describe({ type: 'S', name }),
@@ -102,14 +102,4 @@ export class PgliteSession {
     this.statements.set(sql, prepared);
     return prepared;
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const whole = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    whole.set(part, at);
-    at += part.length;
-  }
-  return whole;
 }
