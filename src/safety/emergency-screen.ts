@@ -36,8 +36,6 @@ interface CompiledPattern {
   flag: RedFlag;
   phrase: string;
   groups: CompiledWords[][];
-  /** First letters needed whichever alternatives match: most patterns are passed over on this alone. */
-  needs: number;
 }
 
 /** Little words a phrase may or may not carry ("pain in my chest" = "pain in chest"). */
@@ -93,7 +91,10 @@ export function createEmergencyScreen(currentFlags: () => RedFlagSet): Emergency
 
 interface CompiledSet {
   patterns: CompiledPattern[];
-  /** Each pattern's `needs`, side by side: the loop that passes over most patterns reads only this. */
+  /**
+   * Each pattern's first letters needed whichever alternatives match (see needsOf), side by side: most
+   * patterns are passed over on this alone, and the loop that does it reads only this array.
+   */
   needs: Int32Array;
 }
 
@@ -114,19 +115,19 @@ function compile(set: RedFlagSet): CompiledSet {
     return { required, gaps, initials: initialBits(required.map((t) => t.word)) };
   };
   const patterns = set.flags.flatMap((flag) => [
-    ...flag.phrases.map((phrase) => withNeeds({ flag, phrase, groups: [[words(phrase)]] })),
-    ...flag.together.map((groups) => withNeeds({
+    ...flag.phrases.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]] })),
+    ...flag.together.map((groups) => ({
       flag,
       phrase: groups.map((g) => g[0]).join(' + '),
       groups: groups.map((group) => group.map(words)),
     })),
   ]);
-  return { patterns, needs: Int32Array.from(patterns, (p) => p.needs) };
+  return { patterns, needs: Int32Array.from(patterns, needsOf) };
 }
 
-function withNeeds(p: Omit<CompiledPattern, 'needs'>): CompiledPattern {
-  const needs = p.groups.reduce((all, group) => all | group.reduce((common, alt) => common & alt.initials, ~0), 0);
-  return { ...p, needs };
+/** The first letters a pattern needs whichever of each group's alternatives matches. */
+function needsOf(p: CompiledPattern): number {
+  return p.groups.reduce((all, group) => all | group.reduce((common, alt) => common & alt.initials, ~0), 0);
 }
 
 /** One bit for each letter a word starts with (a to z), and one for any digit. */
