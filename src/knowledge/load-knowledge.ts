@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { KnowledgeFileError, parseRedFlags, type RedFlagSet } from '../safety/red-flags.js';
+import { readScreeningFiles } from '../safety/screening-files.js';
 import type { Article } from './article.js';
 import { parseArticle, type Problem } from './article-file.js';
 
@@ -43,6 +44,12 @@ export async function readKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
     if (err instanceof KnowledgeFileError) problems.push({ file: err.file, line: err.line, message: err.problem, severity: 'error' });
     else problems.push({ file: RED_FLAGS_FILE, line: 1, message: `cannot be read (${(err as Error).message})`, severity: 'error' });
   }
+
+  // The second detector: a classifier trained from the labelled corpus beside the red flags.
+  const screening = await readScreeningFiles(dir);
+  for (const { file, text } of screening.read) hash.update(file).update('\0').update(text).update('\0');
+  problems.push(...screening.problems);
+  if (redFlags && screening.classifier) redFlags = { ...redFlags, classifier: screening.classifier };
 
   problems.push(...checkLinks(articles, redFlags));
   // A second article with the same id is an error already reported; leave it out so the rest can be indexed.

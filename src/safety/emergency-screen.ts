@@ -1,9 +1,12 @@
-import type { RedFlag, RedFlagSet } from './red-flags.js';
+import type { Reading, RedFlag, RedFlagSet } from './red-flags.js';
+import type { RiskVerdict } from './risk-classifier.js';
 import { editDistance, normaliseWords, stem } from './text-normalise.js';
 
 export interface FlagMatch {
   flag: RedFlag;
   phrase: string;
+  /** Which detector raised it: the concept rules, the statistical classifier, or a language model. */
+  by: 'rules' | 'classifier' | 'model';
 }
 
 export interface ScreenResult {
@@ -13,6 +16,12 @@ export interface ScreenResult {
   matches: FlagMatch[];
   /** Phrasings found but set aside as negated, hypothetical or past, kept for tests and audits. */
   setAside: { phrase: string; why: 'negated' | 'question' | 'past' }[];
+  /** The message uses words of symptoms or risk (negated or not): it never gets a bare "I'm not sure". */
+  risk: boolean;
+  /** Risk words, no emergency found, and the classifier not confident it is calm: ask the check question. */
+  uncertain: boolean;
+  /** The classifier's log odds and verdict, when one is trained. */
+  classifier?: { score: number; verdict: RiskVerdict };
 }
 
 export interface EmergencyScreen {
@@ -38,13 +47,26 @@ interface CompiledPattern {
   groups: CompiledWords[][];
 }
 
+/** A reading rule: a measure's words, a number or meter word within READING_REACH words of it. */
+interface CompiledReading {
+  flag: RedFlag;
+  rule: Reading;
+  measure: CompiledWords[];
+  words: CompiledWords[];
+  with: CompiledWords[];
+}
+/** How far a reading's number may stand from its measure ("potassium came back at 6.9"). */
+const READING_REACH = 4;
+/** "under 3", "less than 3": the reading is below the number written. */
+const BELOW_WORDS = new Set(['under', 'below', 'less', 'lower']);
+
 /** Little words a phrase may or may not carry ("pain in my chest" = "pain in chest"). */
 const OPTIONAL = new Set(['a', 'an', 'the', 'my', 'his', 'her', 'their', 'your', 'of', 'in', 'on', 'to', 'for', 'at', 'with', 'up', 'me', 'him', 'them', 'and', 'over']);
 /** How many other words may stand between two words of a phrase. */
 const MAX_GAP = 2;
 const NEGATORS = new Set(['no', 'not', 'never', 'without', 'denies', 'nor', 'none', 'neither', 'cannot']);
 /** Words that may sit between a negator and what it negates ("not having any chest pain"). */
-const NEGATION_FILLERS = new Set(['hit', 'her', 'his', 'my', 'banged', 'bumped', 'any', 'have', 'has', 'had', 'got', 'feel', 'feeling', 'having', 'a', 'an', 'the', 'real', 'really', 'more', 'signs', 'sign', 'of', 'symptoms', 'do', 'does', 'did', 'is', 'are', 'was', 'were', 'he', 'she', 'they', 'i', 'it', 'been', 'experiencing', 'noticed', 'seen', 'obvious', 'actual', 'bad', 'much']);
+const NEGATION_FILLERS = new Set(['hit', 'her', 'his', 'my', 'banged', 'bumped', 'any', 'have', 'has', 'had', 'got', 'feel', 'feeling', 'having', 'a', 'an', 'the', 'real', 'really', 'more', 'signs', 'sign', 'of', 'symptoms', 'do', 'does', 'did', 'is', 'are', 'was', 'were', 'he', 'she', 'they', 'i', 'it', 'been', 'experiencing', 'noticed', 'seen', 'obvious', 'actual', 'bad', 'much', 'thinking', 'going', 'gonna', 'planning', 'to', 'about', 'want', 'wanting', 'like']);
 /** Words that open a new clause. */
 const CONJUNCTIONS = new Set(['and', 'but', 'or', 'so', 'though', 'although', 'however', 'because', 'while', 'yet']);
 /** Negation does not reach back across these. */
@@ -71,10 +93,11 @@ const ASKING_ONLY = [
   /\b(if it ever|one day|in future|in the future|i will|worried i will)\b/, /\bhow (much|many)\b.*\b(would|is|be|too)\b/,
   /\b(what|which|when|how) [\w ]{0,30}(should|do) (i|we) (ring|call|phone|contact|worry)\b/,
   /\b(run|runs|running) in (my|the|our) family\b/,
+  /\bwhat (does|do|would|is|are|will) [\w ]{1,40} (feel|look|sound) like\b/, /\bhow (i|we|you) (know|tell)\b/, /\bhow long\b.*\bbefore\b/, /\bbefore (i|we|you) (call|ring|phone)\b/,
   /\bwhen (should|do|would|to) ((i|we|you) )?(call|ring|phone|dial)\b/,
 ];
 /** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
-const FIGURE_OF_SPEECH = /\b(laugh|laughed|laughing|laughter|lol|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring)\b/;
+const FIGURE_OF_SPEECH = /\b(laugh|laughed|laughing|laughter|lol|lmao|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring|blood (is )?boiling|(would|will|going to) have (a|kittens|a fit) (if|when)|(fit|attack|stroke) (bc|because|cos|coz) (i|my|he|she|of)|choking on the (price|cost|bill)|banging (my|your|our) head (against|on)|nearly had a heart attack|lowkey|literally dying|dead 💀)\b|😂|🤣|💀/u;
 
 export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
   const compiled = new WeakMap<RedFlagSet, CompiledSet>();
@@ -91,6 +114,9 @@ export function createEmergencyScreen(currentFlags: () => RedFlagSet): Emergency
 
 interface CompiledSet {
   patterns: CompiledPattern[];
+  readings: CompiledReading[];
+  riskWords: CompiledWords[];
+  source: RedFlagSet;
   /**
    * Each pattern's first letters needed whichever alternatives match (see needsOf), side by side: most
    * patterns are passed over on this alone, and the loop that does it reads only this array.
@@ -122,7 +148,10 @@ function compile(set: RedFlagSet): CompiledSet {
       groups: groups.map((group) => group.map(words)),
     })),
   ]);
-  return { patterns, needs: Int32Array.from(patterns, needsOf) };
+  const readings = set.flags.flatMap((flag) =>
+    flag.readings.map((rule) => ({ flag, rule, measure: rule.measure.map(words), words: rule.words.map(words), with: rule.with.map(words) })),
+  );
+  return { patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords: set.riskWords.map(words), source: set };
 }
 
 /** The first letters a pattern needs whichever of each group's alternatives matches. */
@@ -140,9 +169,11 @@ function initialBits(words: string[]): number {
   return bits;
 }
 
-function screenText(text: string, { patterns, needs }: CompiledSet): ScreenResult {
+function screenText(text: string, compiled: CompiledSet): ScreenResult {
+  const { patterns, needs, readings, riskWords, source } = compiled;
   const matches: FlagMatch[] = [];
   const setAside: ScreenResult['setAside'] = [];
+  let risk = false;
   // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
   const whole = normaliseWords(text).join(' ').replace(NOT_NOW, '');
   const pastMessage = LONG_AGO.test(whole) && !NOW_IN_MESSAGE.test(whole);
@@ -153,15 +184,8 @@ function screenText(text: string, { patterns, needs }: CompiledSet): ScreenResul
     if (words.length === 0) continue;
     const tokens = new SentenceTokens(words);
     const lacking = ~tokens.initials;
-    for (let i = 0; i < patterns.length; i++) {
-      if ((needs[i]! & lacking) !== 0) continue;
-      const p = patterns[i]!;
-      const found = findPattern(p, tokens, clauseOf);
-      if (!found) continue;
-      if (found === 'negated') {
-        setAside.push({ phrase: p.phrase, why: 'negated' });
-        continue;
-      }
+    /** Whether what was found at `found` is happening now, or set aside as a question, the past or a figure of speech. */
+    const judge = (flag: RedFlag, phrase: string, found: [number, number][]) => {
       const start = Math.min(...found.map((h) => h[0]));
       const end = Math.max(...found.map((h) => h[1]));
       // The clauses the words stand in: "he had chest pain last month, and now..." is about last month.
@@ -171,14 +195,73 @@ function screenText(text: string, { patterns, needs }: CompiledSet): ScreenResul
       const happeningNow = HAPPENING_NOW.test(around.replace(NOT_NOW, ''));
       // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
       const past = pastMessage || found.every(([from, to]) => PAST_ONLY.test(clauseText(from, to)));
-      if (!happeningNow && FIGURE_OF_SPEECH.test(words.join(' '))) setAside.push({ phrase: p.phrase, why: 'question' });
-      else if (!happeningNow && isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence)) setAside.push({ phrase: p.phrase, why: 'question' });
-      else if (!happeningNow && past) setAside.push({ phrase: p.phrase, why: 'past' });
-      else if (!matches.some((m) => m.flag.id === p.flag.id)) matches.push({ flag: p.flag, phrase: p.phrase });
+      if (!happeningNow && FIGURE_OF_SPEECH.test(words.join(' '))) setAside.push({ phrase, why: 'question' });
+      else if (!happeningNow && isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence)) setAside.push({ phrase, why: 'question' });
+      else if (!happeningNow && past) setAside.push({ phrase, why: 'past' });
+      else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
+    };
+    for (let i = 0; i < patterns.length; i++) {
+      if ((needs[i]! & lacking) !== 0) continue;
+      const p = patterns[i]!;
+      const found = findPattern(p, tokens, clauseOf);
+      if (!found) continue;
+      if (found === 'negated') setAside.push({ phrase: p.phrase, why: 'negated' });
+      else judge(p.flag, p.phrase, found);
+    }
+    for (const reading of readings) {
+      const found = findReading(reading, tokens, clauseOf);
+      if (found) judge(reading.flag, `${reading.rule.measure[0]} reading`, [found]);
+    }
+    if (!risk) risk = riskWords.some((w) => (w.initials & lacking) === 0 && findPhrase(w, tokens) !== undefined);
+  }
+  const classifier = source.classifier;
+  let scored: ScreenResult['classifier'];
+  if (classifier) {
+    const score = classifier.score(text);
+    scored = { score, verdict: classifier.verdict(score) };
+    // Either detector can raise; neither can lower what the other found.
+    if (matches.length === 0 && scored.verdict === 'raise') matches.push({ flag: flagForKind(source, classifier.kindOf(text)), phrase: '(classifier)', by: 'classifier' });
+  }
+  risk ||= matches.length > 0 || setAside.length > 0;
+  const advice = matches.length === 0 ? null : matches.some((m) => m.flag.advice === '999') ? '999' : '111';
+  const emergency = matches.length > 0;
+  // Not confident either way: the check question is asked (risk words, and the classifier not sure it is calm).
+  const uncertain = !emergency && risk && (scored ? scored.verdict !== 'calm' : false);
+  return { emergency, advice, matches, setAside, risk, uncertain, classifier: scored };
+}
+
+/** The red flag that names this kind of emergency, or the general one. */
+function flagForKind(set: RedFlagSet, kind: string | undefined): RedFlag {
+  return (kind && set.flags.find((f) => f.kinds.includes(kind))) || set.flags.find((f) => f.id === 'ambulance-needed') || set.flags[0]!;
+}
+
+/** Where a reading rule is met in the sentence (its measure to its number), or undefined. */
+function findReading(reading: CompiledReading, sentence: SentenceTokens, clauseOf: number[]): [number, number] | undefined {
+  const { rule } = reading;
+  if (reading.with.length > 0 && !reading.with.some((w) => findPhrase(w, sentence) !== undefined)) return undefined;
+  for (const measure of reading.measure) {
+    for (let from = 0; from < sentence.words.length; ) {
+      const at = findPhrase(measure, sentence, from);
+      if (!at) break;
+      from = at[0] + 1;
+      if (isNegated(sentence.words, clauseOf, at[0])) continue;
+      const lo = Math.max(0, at[0] - READING_REACH);
+      const hi = Math.min(sentence.words.length - 1, at[1] + READING_REACH);
+      for (let i = lo; i <= hi; i++) {
+        if (i >= at[0] && i <= at[1]) continue;
+        const word = sentence.words[i]!;
+        const span: [number, number] = [Math.min(i, at[0]), Math.max(i, at[1])];
+        if (reading.words.some((w) => w.required.length === 1 && w.required[0]!.word === word)) return span;
+        if (!/^\d/.test(word)) continue;
+        const value = Number.parseFloat(word.replace('dot', '.'));
+        if (!Number.isFinite(value)) continue;
+        const belowWritten = i > 0 && BELOW_WORDS.has(sentence.words[i - 1]!) || (i > 1 && sentence.words[i - 1] === 'than' && BELOW_WORDS.has(sentence.words[i - 2]!));
+        if (rule.atLeast !== undefined && value >= rule.atLeast && !belowWritten) return span;
+        if (rule.below !== undefined && (value < rule.below || (belowWritten && value <= rule.below))) return span;
+      }
     }
   }
-  const advice = matches.length === 0 ? null : matches.some((m) => m.flag.advice === '999') ? '999' : '111';
-  return { emergency: matches.length > 0, advice, matches, setAside };
+  return undefined;
 }
 
 /**
@@ -197,7 +280,8 @@ function findPattern(p: CompiledPattern, sentence: SentenceTokens, clauseOf: num
       for (let from = 0; from < words.length && !hit; ) {
         const found = findPhrase(alternative, sentence, from);
         if (!found) break;
-        if (isNegated(words, clauseOf, found[0])) negated = true;
+        // "not" before the words, or between them ("he is not fitting", "face is not drooping").
+        if (isNegated(words, clauseOf, found[0]) || negatorWithin(words, found, alternative)) negated = true;
         else hit = found;
         from = found[0] + 1;
       }
@@ -302,6 +386,13 @@ function sameWord(token: Token, word: string, wordStem: string): boolean {
   if (editDistance(token.word, word, allowed) <= allowed) return true;
   // Longer stems only: "wee" and "we", or "drop" and "drip", are one letter apart but nothing alike.
   return token.stem.length >= 6 && wordStem.length >= 6 && editDistance(token.stem, wordStem, allowed) <= allowed;
+}
+
+/** A negator standing among the words of a phrase that does not itself say "not" ("is not fitting"). */
+function negatorWithin(words: string[], [from, to]: [number, number], phrase: CompiledWords): boolean {
+  if (phrase.required.some((t) => NEGATORS.has(t.word))) return false;
+  for (let i = from + 1; i < to; i++) if (NEGATORS.has(words[i]!)) return true;
+  return false;
 }
 
 function isNegated(words: string[], clauseOf: number[], start: number): boolean {

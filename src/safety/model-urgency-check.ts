@@ -40,8 +40,10 @@ export const MODEL_ASSESSED_FLAG: RedFlag = {
   pathways: ['general'],
   advice: '999',
   meanwhile: 'Stay with them and keep your phone with you. The call handler will tell you what to do.',
+  kinds: [],
   phrases: [],
   together: [],
+  readings: [],
   owner: 'Carepoint clinical safety lead',
   clinicalReviewer: 'Urgent care clinician (to be named at sign-off)',
   clinicalSignOff: 'pending',
@@ -51,7 +53,7 @@ export const MODEL_ASSESSED_FLAG: RedFlag = {
 
 /** A model-raised emergency in the shape of a rule emergency, so it takes exactly the same path. */
 export function modelAssessedResult(): ScreenResult {
-  return { emergency: true, advice: '999', matches: [{ flag: MODEL_ASSESSED_FLAG, phrase: '(language model)' }], setAside: [] };
+  return { emergency: true, advice: '999', matches: [{ flag: MODEL_ASSESSED_FLAG, phrase: '(language model)', by: 'model' }], setAside: [], risk: true, uncertain: false };
 }
 
 const VERDICT = /\b(?:NOT(?: AN)?[ _]*|NON[ _]*)?EMERGENCY\b/g;

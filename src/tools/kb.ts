@@ -13,12 +13,14 @@ import { ANSWER_THRESHOLD } from '../knowledge/confidence.js';
 import { bestThreshold, readEvalCases, runCases, summarise, thresholdSweep, type EvalRow } from '../knowledge/evaluation.js';
 import { checkKnowledge } from '../knowledge/knowledge-check.js';
 import { buildKnowledgeBase, type ArticleKnowledgeBase } from '../knowledge/knowledge-base.js';
-import { readKnowledgeFiles } from '../knowledge/load-knowledge.js';
+import { readKnowledgeFiles, RED_FLAGS_FILE } from '../knowledge/load-knowledge.js';
+import { describeScreening, evaluateScreening, readScreeningCases } from '../safety/screening-evaluation.js';
 import type { KnowledgeAnswer } from '../knowledge/types.js';
 
 const USAGE = `usage: npm run kb -- check
        npm run kb -- ask [--json] ["question"]     (no question: one question per line on stdin)
        npm run kb -- eval FILE [--json] [--misses]
+       npm run kb -- eval knowledge/eval/screening/*.jsonl [--json] [--misses]   (emergency screening sets)
 options: --dir DIR   knowledge folder (default: the project's knowledge/)`;
 
 async function main(argv: string[]): Promise<number> {
@@ -34,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       return ask(dir, rest.join(' ').trim(), flags.has('--json'));
     case 'eval':
       if (!rest[0]) break;
+      // Screening sets (emergency or not, by kind) are measured on the screen alone, several at once.
+      if (rest.every(isScreeningSet)) return evaluateScreeningSets(dir, rest.map((f) => resolve(f)), flags.has('--json'), flags.has('--misses'));
       return evaluate(dir, resolve(rest[0]), flags.has('--json'), flags.has('--misses'));
   }
   console.error(USAGE);
@@ -114,6 +118,22 @@ async function evaluate(dir: string, file: string, json: boolean, misses: boolea
   console.log(`\nanswer threshold ${ANSWER_THRESHOLD} (best on this set: ${report.suggestedThreshold})\nthreshold  recall@1(answered)  answered wrongly  no-answer accuracy (non-emergency)`);
   for (const s of sweep) console.log(`${s.threshold.toFixed(2).padStart(9)}  ${pct(s.recallAt1).padStart(18)}  ${pct(s.answeredWrongly).padStart(16)}  ${pct(s.noAnswerAccuracy).padStart(18)}${s.threshold === ANSWER_THRESHOLD ? '  <- in use' : ''}`);
   if (misses) printMisses(rows);
+  return 0;
+}
+
+function isScreeningSet(file: string): boolean {
+  return /(^|\/)screening\/[^/]+\.jsonl$/.test(resolve(file)) || /emergency-blind/.test(file);
+}
+
+async function evaluateScreeningSets(dir: string, files: string[], json: boolean, misses: boolean): Promise<number> {
+  const { redFlags, version } = await open(dir);
+  if (!redFlags) throw new KnowledgeFileError(RED_FLAGS_FILE, 1, 'red flags could not be loaded');
+  const screen = createEmergencyScreen(() => redFlags);
+  console.log(`knowledge version ${version}; classifier ${redFlags.classifier ? `trained on ${redFlags.classifier.examples} messages` : 'absent'}`);
+  for (const file of files) {
+    const figures = evaluateScreening(screen, await readScreeningCases(file));
+    console.log(json ? JSON.stringify({ file, version, ...figures, misses: misses ? figures.misses : undefined }) : describeScreening(file, figures, misses));
+  }
   return 0;
 }
 

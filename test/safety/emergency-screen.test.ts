@@ -79,7 +79,7 @@ describe('emergency screening', () => {
     let current = flags;
     const live = createEmergencyScreen(() => current);
     expect(live.screen('purple elephant attack').emergency).toBe(false);
-    current = { flags: [...flags.flags, { ...flags.flags[0]!, id: 'test-flag', phrases: ['purple elephant'] }] };
+    current = { ...flags, flags: [...flags.flags, { ...flags.flags[0]!, id: 'test-flag', phrases: ['purple elephant'] }] };
     expect(live.screen('purple elephant attack').emergency).toBe(true);
   });
 });
