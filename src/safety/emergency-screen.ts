@@ -45,6 +45,8 @@ interface CompiledPattern {
   flag: RedFlag;
   phrase: string;
   groups: CompiledWords[][];
+  /** A name of the condition: it needs the present tense or the classifier's doubt (see the red flags file). */
+  mention?: boolean;
 }
 
 /** A reading rule: a measure's words, a number or meter word within READING_REACH words of it. */
@@ -76,7 +78,7 @@ const QUESTION_CUES = [/(?<!(sure|know|wondering|unsure|wonder|see) )\bif\b/, /\
 /** In the part of the sentence that holds the red flag, these mean it is happening now. */
 const HAPPENING_NOW = /\b(right now|now|at the moment|currently|happening|has just|have just|just (collapsed|fell|started)|started|minutes ago|an hour ago|help me|please help|tonight|today)\b/;
 /** "not bleeding now", "I'm fine now": a "now" that says it is not happening. */
-const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better)\b(\s+\w+){0,3}?\s+(right )?now\b/g;
+const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better|safe|well|settled|calm|calmer|cleared|gone|passed|stopped|over|sorted|recovered)\b(\s+\w+){0,3}?\s+(right )?now\b/g;
 /** Long ago, stated anywhere in a message: the message is history unless it also speaks of now. */
 const LONG_AGO = /\b(been fine since|fine since|since then)\b|\b(\d+|few|couple of|many|several)? ?years? ago\b|\bused to\b|\bhistory of\b|\b(back )?in (19|20)\d\d\b/;
 const NOW_IN_MESSAGE = /\b(now|right now|at the moment|currently|today|tonight|this (morning|afternoon|evening)|started|just)\b/;
@@ -95,6 +97,13 @@ const ASKING_ONLY = [
   /\b(run|runs|running) in (my|the|our) family\b/,
   /\bwhat (does|do|would|is|are|will) [\w ]{1,40} (feel|look|sound) like\b/, /\bhow (i|we|you) (know|tell)\b/, /\bhow long\b.*\bbefore\b/, /\bbefore (i|we|you) (call|ring|phone)\b/,
   /\bwhen (should|do|would|to) ((i|we|you) )?(call|ring|phone|dial)\b/,
+];
+/** Anywhere in the message, these make it a question about warning signs in general. */
+const MESSAGE_ASKS = [
+  /\bwhat (sort of |kind of )?(things|signs|symptoms)\b[\w ]{0,30}\b(should|do|would|to)\b/, /\bwhat should (i|we) (be )?(look|looking|watch|watching) (out )?for\b/,
+  /\bhow (would|do|will|can|could) (i|we|you) (know|tell|spot)\b/, /\bcould you explain\b/, /\bwhat (is|are) (it|they) exactly\b/,
+  /\bwhat happens if\b/, /\bwhat (should|do) (i|we) do if\b/, /\banything (we|i) should (watch|look) (out )?for\b/,
+  /\bwhat signs\b/, /\bbefore anything happens\b/, /\bif it ever\b/,
 ];
 /** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
 const FIGURE_OF_SPEECH = /\b(laugh|laughed|laughing|laughter|lol|lmao|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring|blood (is )?boiling|(would|will|going to) have (a|kittens|a fit) (if|when)|(fit|attack|stroke) (bc|because|cos|coz) (i|my|he|she|of)|choking on the (price|cost|bill)|banging (my|your|our) head (against|on)|nearly had a heart attack|lowkey|literally dying|dead 💀)\b|😂|🤣|💀/u;
@@ -142,6 +151,7 @@ function compile(set: RedFlagSet): CompiledSet {
   };
   const patterns = set.flags.flatMap((flag) => [
     ...flag.phrases.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]] })),
+    ...flag.mentions.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]], mention: true })),
     ...flag.together.map((groups) => ({
       flag,
       phrase: groups.map((g) => g[0]).join(' + '),
@@ -173,10 +183,15 @@ function screenText(text: string, compiled: CompiledSet): ScreenResult {
   const { patterns, needs, readings, riskWords, source } = compiled;
   const matches: FlagMatch[] = [];
   const setAside: ScreenResult['setAside'] = [];
+  /** Names of conditions, not said to be happening now: they wait for the classifier's view. */
+  const mentioned: FlagMatch[] = [];
   let risk = false;
   // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
   const whole = normaliseWords(text).join(' ').replace(NOT_NOW, '');
   const pastMessage = LONG_AGO.test(whole) && !NOW_IN_MESSAGE.test(whole);
+  // A message that asks about warning signs in general ("what should we look out for?") reports nothing
+  // that it does not say is happening now.
+  const askingMessage = MESSAGE_ASKS.some((cue) => cue.test(whole));
   // "1.9" is a number, not the end of a sentence; each sentence keeps its closing "?" (it marks a question).
   const sentences = text.replace(/(\d)\.(\d)/g, '$1dot$2').match(/[^.!?;\n]+[.!?;\n]*/g) ?? [];
   for (const sentence of sentences) {
@@ -185,7 +200,7 @@ function screenText(text: string, compiled: CompiledSet): ScreenResult {
     const tokens = new SentenceTokens(words);
     const lacking = ~tokens.initials;
     /** Whether what was found at `found` is happening now, or set aside as a question, the past or a figure of speech. */
-    const judge = (flag: RedFlag, phrase: string, found: [number, number][]) => {
+    const judge = (flag: RedFlag, phrase: string, found: [number, number][], mention = false) => {
       const start = Math.min(...found.map((h) => h[0]));
       const end = Math.max(...found.map((h) => h[1]));
       // The clauses the words stand in: "he had chest pain last month, and now..." is about last month.
@@ -198,6 +213,8 @@ function screenText(text: string, compiled: CompiledSet): ScreenResult {
       if (!happeningNow && FIGURE_OF_SPEECH.test(words.join(' '))) setAside.push({ phrase, why: 'question' });
       else if (!happeningNow && isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence)) setAside.push({ phrase, why: 'question' });
       else if (!happeningNow && past) setAside.push({ phrase, why: 'past' });
+      else if (!happeningNow && askingMessage) setAside.push({ phrase, why: 'question' });
+      else if (!happeningNow && mention) mentioned.push({ flag, phrase, by: 'rules' });
       else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
     };
     for (let i = 0; i < patterns.length; i++) {
@@ -206,7 +223,7 @@ function screenText(text: string, compiled: CompiledSet): ScreenResult {
       const found = findPattern(p, tokens, clauseOf);
       if (!found) continue;
       if (found === 'negated') setAside.push({ phrase: p.phrase, why: 'negated' });
-      else judge(p.flag, p.phrase, found);
+      else judge(p.flag, p.phrase, found, p.mention);
     }
     for (const reading of readings) {
       const found = findReading(reading, tokens, clauseOf);
@@ -219,9 +236,13 @@ function screenText(text: string, compiled: CompiledSet): ScreenResult {
   if (classifier) {
     const score = classifier.score(text);
     scored = { score, verdict: classifier.verdict(score) };
+    // A condition named without "now" is reported when the classifier is not sure the message is calm.
+    if (scored.verdict !== 'calm') for (const m of mentioned) if (!matches.some((x) => x.flag.id === m.flag.id)) matches.push(m);
     // Either detector can raise; neither can lower what the other found.
     if (matches.length === 0 && scored.verdict === 'raise') matches.push({ flag: flagForKind(source, classifier.kindOf(text)), phrase: '(classifier)', by: 'classifier' });
   }
+  else matches.push(...mentioned.filter((m, i) => mentioned.findIndex((x) => x.flag.id === m.flag.id) === i && !matches.some((x) => x.flag.id === m.flag.id)));
+  if (mentioned.length > 0 && matches.length === 0) setAside.push(...mentioned.map((m) => ({ phrase: m.phrase, why: 'question' as const })));
   risk ||= matches.length > 0 || setAside.length > 0;
   const advice = matches.length === 0 ? null : matches.some((m) => m.flag.advice === '999') ? '999' : '111';
   const emergency = matches.length > 0;
@@ -290,7 +311,8 @@ function findPattern(p: CompiledPattern, sentence: SentenceTokens, clauseOf: num
     if (!hit) return negated ? 'negated' : undefined;
     hits.push(hit);
   }
-  return hits;
+  // Words that must go together, one of them denied ("no face droop, arms fine"): the rule is denied.
+  return negated && p.groups.length > 1 ? 'negated' : hits;
 }
 
 /** Words of a sentence, each with the number of its clause: commas and conjunctions start a new one. */

@@ -42,6 +42,7 @@ export const MODEL_ASSESSED_FLAG: RedFlag = {
   meanwhile: 'Stay with them and keep your phone with you. The call handler will tell you what to do.',
   kinds: [],
   phrases: [],
+  mentions: [],
   together: [],
   readings: [],
   owner: 'Carepoint clinical safety lead',

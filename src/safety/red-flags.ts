@@ -35,6 +35,8 @@ export const redFlagSchema = z.object({
   /** One line for `kb check` and the content team: what this flag is for, in a clinician's words. */
   explain: z.string().min(10).optional(),
   phrases: z.array(z.string().trim().min(3)).default([]),
+  /** Names of the condition: they count only when happening now, or when the classifier is not sure it is calm. */
+  mentions: z.array(z.string().trim().min(3)).default([]),
   /** Rules of groups of words that must all appear in one sentence, e.g. [[hypo], [not making sense, drowsy]] or [@breathing, @stopped]. */
   together: z.array(z.array(group).min(2)).default([]),
   readings: z.array(readingSchema).default([]),
@@ -104,7 +106,7 @@ export function parseRedFlags(text: string, file: string): RedFlagSet {
     const at = lineOf(isMap(node) ? node : undefined);
     if (seen.has(flag.id)) throw new KnowledgeFileError(file, at, `duplicate red flag id "${flag.id}"`);
     seen.add(flag.id);
-    if (flag.phrases.length + flag.together.length + flag.readings.length === 0) {
+    if (flag.phrases.length + flag.mentions.length + flag.together.length + flag.readings.length === 0) {
       throw new KnowledgeFileError(file, at, `red flag "${flag.id}" has no phrases, together rules or readings`);
     }
     const together = flag.together.map((rule) =>

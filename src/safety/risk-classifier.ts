@@ -13,6 +13,11 @@ export type LabelledMessage = z.infer<typeof labelledMessageSchema>;
 
 /** Where the classifier's score turns into action; chosen for sensitivity on messages it was not trained on. */
 export const classifierSettingsSchema = z.object({
+  owner: z.string().min(3),
+  clinicalReviewer: z.string().min(3),
+  clinicalSignOff: z.enum(['pending', 'signed-off']),
+  lastReviewed: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  reviewDue: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   /** At or above: an emergency, as if a red flag had matched. */
   raiseAt: z.number(),
   /** At or above (and below raiseAt): uncertain risk, asked about with the check question. */
@@ -22,11 +27,28 @@ export type ClassifierSettings = z.infer<typeof classifierSettingsSchema>;
 
 export type RiskVerdict = 'raise' | 'ask' | 'calm';
 
+/**
+ * The classifier's log odds are the prior plus one term per known feature, so each feature's term is
+ * worked out once, from the library's own odds for that feature alone, and a message is scored by adding
+ * them up: the library's answer, without its per-call work over every label (a test holds them equal).
+ */
+function weightsOf(model: ReturnType<typeof naiveBayes>, vocabulary: Set<string>, emergencies: number, calm: number) {
+  const prior = Math.log2(emergencies) - Math.log2(calm);
+  const byFeature = new Map<string, number>();
+  for (const feature of vocabulary) {
+    const odds = model.computeOdds([feature]).find(([label]) => label === EMERGENCY)?.[1];
+    if (odds !== undefined && odds !== 0) byFeature.set(feature, odds - prior);
+  }
+  return { prior, byFeature };
+}
+
 export interface RiskClassifier {
   readonly settings: ClassifierSettings;
   readonly examples: number;
   /** Log (base 2) odds that the message reports an emergency happening now. */
   score(text: string): number;
+  /** The same log odds the library's own (slower) way: the test that holds `score` equal to it uses this. */
+  libraryScore(text: string): number;
   verdict(score: number): RiskVerdict;
   /** The most likely kind of emergency the message describes, from the emergencies in the corpus. */
   kindOf(text: string): string | undefined;
@@ -47,10 +69,15 @@ export function trainRiskClassifier(corpus: LabelledMessage[], settings: Classif
   urgency.defineConfig({ considerOnlyPresence: true, smoothingFactor: 0.5 });
   kinds.defineConfig({ considerOnlyPresence: true, smoothingFactor: 0.5 });
   const kindLabels = new Set<string>();
+  const vocabulary = new Set<string>();
+  const counted = { [EMERGENCY]: 0, [CALM]: 0 };
   for (const message of corpus) {
     const features = riskFeatures(message.text);
     if (features.length === 0) continue;
-    urgency.learn(features, message.emergency ? EMERGENCY : CALM);
+    const label = message.emergency ? EMERGENCY : CALM;
+    urgency.learn(features, label);
+    counted[label]++;
+    for (const f of features) vocabulary.add(f);
     if (message.emergency) {
       kinds.learn(features, message.kind);
       kindLabels.add(message.kind);
@@ -59,15 +86,25 @@ export function trainRiskClassifier(corpus: LabelledMessage[], settings: Classif
   urgency.consolidate();
   // The kinds model needs two labels to say anything.
   if (kindLabels.size > 1) kinds.consolidate();
+  const weights = weightsOf(urgency, vocabulary, counted[EMERGENCY], counted[CALM]);
 
   return {
     settings,
     examples: corpus.length,
     score(text) {
-      const features = riskFeatures(text);
-      if (features.length === 0) return -Infinity;
-      const odds = urgency.computeOdds(features).find(([label]) => label === EMERGENCY);
+      let score = weights.prior;
+      let known = 0;
+      for (const feature of riskFeatures(text)) {
+        const weight = weights.byFeature.get(feature);
+        if (weight === undefined) continue;
+        score += weight;
+        known++;
+      }
       // Only unknown words: no evidence either way.
+      return known === 0 ? -Infinity : score;
+    },
+    libraryScore(text) {
+      const odds = urgency.computeOdds(riskFeatures(text)).find(([label]) => label === EMERGENCY);
       return odds && odds[1] !== 0 ? odds[1] : -Infinity;
     },
     verdict(score) {

@@ -14,7 +14,7 @@ const SPELLINGS: Record<string, string> = {
   im: 'i am', "i'm": 'i am', ive: 'i have', "i've": 'i have', hes: 'he is', "he's": 'he is', shes: 'she is',
   "she's": 'she is', "it's": 'it is', "they're": 'they are', theyre: 'they are',
   wat: 'what', wot: 'what', u: 'you', ur: 'your', r: 'are', pls: 'please', plz: 'please', b4: 'before', gonna: 'going to', wanna: 'want to',
-  mins: 'minutes', min: 'minutes', hrs: 'hours', secs: 'seconds', mum: 'mum', meds: 'medicines',
+  mins: 'minutes', min: 'minutes', hrs: 'hours', yrs: 'years', yr: 'year', secs: 'seconds', mum: 'mum', meds: 'medicines',
   breth: 'breath', brethe: 'breathe', bleding: 'bleeding', unconcious: 'unconscious', siezure: 'seizure',
   seizer: 'seizure', fiting: 'fitting', strok: 'stroke', temp: 'temperature', sats: 'oxygen',
 };

@@ -14,13 +14,16 @@ import { bestThreshold, readEvalCases, runCases, summarise, thresholdSweep, type
 import { checkKnowledge } from '../knowledge/knowledge-check.js';
 import { buildKnowledgeBase, type ArticleKnowledgeBase } from '../knowledge/knowledge-base.js';
 import { readKnowledgeFiles, RED_FLAGS_FILE } from '../knowledge/load-knowledge.js';
-import { describeScreening, evaluateScreening, readScreeningCases } from '../safety/screening-evaluation.js';
+import { describeScreening, evaluateScreening, percent, readScreeningCases, type ScreeningCase, type ScreeningFigures } from '../safety/screening-evaluation.js';
+import { trainRiskClassifier } from '../safety/risk-classifier.js';
+import { CORPUS_DIR, readScreeningFiles } from '../safety/screening-files.js';
 import type { KnowledgeAnswer } from '../knowledge/types.js';
 
 const USAGE = `usage: npm run kb -- check
        npm run kb -- ask [--json] ["question"]     (no question: one question per line on stdin)
        npm run kb -- eval FILE [--json] [--misses]
        npm run kb -- eval knowledge/eval/screening/*.jsonl [--json] [--misses]   (emergency screening sets)
+       npm run kb -- calibrate FILE...               (the classifier's thresholds against labelled sets)
 options: --dir DIR   knowledge folder (default: the project's knowledge/)`;
 
 async function main(argv: string[]): Promise<number> {
@@ -34,6 +37,9 @@ async function main(argv: string[]): Promise<number> {
       return check(dir);
     case 'ask':
       return ask(dir, rest.join(' ').trim(), flags.has('--json'));
+    case 'calibrate':
+      if (!rest[0]) break;
+      return calibrate(dir, rest.map((f) => resolve(f)));
     case 'eval':
       if (!rest[0]) break;
       // Screening sets (emergency or not, by kind) are measured on the screen alone, several at once.
@@ -135,6 +141,38 @@ async function evaluateScreeningSets(dir: string, files: string[], json: boolean
     console.log(json ? JSON.stringify({ file, version, ...figures, misses: misses ? figures.misses : undefined }) : describeScreening(file, figures, misses));
   }
   return 0;
+}
+
+/**
+ * How the classifier's thresholds were chosen: for each candidate, sensitivity and specificity on labelled
+ * sets it was not trained on, alone and together with the concept rules.
+ */
+async function calibrate(dir: string, files: string[]): Promise<number> {
+  const { redFlags } = await open(dir);
+  const { corpus } = await readScreeningFiles(dir);
+  if (!redFlags || corpus.length === 0) throw new KnowledgeFileError(CORPUS_DIR, 1, 'no red flags or no corpus to calibrate');
+  const cases = (await Promise.all(files.map(readLabelledCases))).flat();
+  const rulesOnly = createEmergencyScreen(() => ({ ...redFlags, classifier: undefined }));
+  console.log(`${cases.length} labelled messages; rules alone: ${describeRates(evaluateScreening(rulesOnly, cases))}`);
+  console.log('raiseAt  classifier alone                 with the rules (askAt = raiseAt - 6)');
+  for (const raiseAt of [-8, -6, -4, -3, -2, -1, 0, 1, 2, 4, 6, 8]) {
+    const classifier = trainRiskClassifier(corpus, { ...redFlags.classifier!.settings, raiseAt, askAt: raiseAt - 6 });
+    const alone = cases.filter((c) => c.emergency);
+    const caught = alone.filter((c) => classifier.score(c.q) >= raiseAt).length;
+    const calm = cases.filter((c) => !c.emergency);
+    const quiet = calm.filter((c) => classifier.score(c.q) < raiseAt).length;
+    const both = evaluateScreening(createEmergencyScreen(() => ({ ...redFlags, classifier })), cases);
+    console.log(`${String(raiseAt).padStart(7)}  sens ${percent({ hit: caught, of: alone.length }).padEnd(14)} spec ${percent({ hit: quiet, of: calm.length }).padEnd(14)} ${describeRates(both)}`);
+  }
+  return 0;
+}
+
+const describeRates = (f: ScreeningFigures) => `sens ${percent(f.sensitivity)}, spec ${percent(f.specificity)}, caught or asked ${percent(f.caughtOrAsked)}`;
+
+/** Screening sets, or knowledge sets whose cases say whether they are emergencies. */
+async function readLabelledCases(file: string): Promise<ScreeningCase[]> {
+  if (isScreeningSet(file)) return readScreeningCases(file);
+  return (await readEvalCases(file)).filter((c) => c.emergency !== undefined).map((c) => ({ q: c.q, emergency: c.emergency!, kind: 'routine', lifeThreatening: false, hard: '', line: c.line }));
 }
 
 function printMisses(rows: EvalRow[]): void {
