@@ -7,7 +7,7 @@ import type { Clock } from '../src/clock.js';
 import type { Database } from '../src/db/database.js';
 import { channelOf, requesterOf, trustedIdentityOf } from '../src/bot/channel.js';
 import { SharedDialogMemory } from '../src/bot/dialog-memory.js';
-import { EMERGENCY_HANDLED } from '../src/bot/turn-keys.js';
+import { ANSWERED_FROM_ARTICLE, EMERGENCY_HANDLED } from '../src/bot/turn-keys.js';
 import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversation/intents.js';
 import { greeting, help, notPersonalAdvice, statusReply } from '../src/conversation/replies.js';
 import type { KnowledgeBase } from '../src/knowledge/types.js';
@@ -154,6 +154,7 @@ export class MainDialog extends ComponentDialog {
     if (answer.answered || !personal) await step.context.sendActivity(channel === 'sms' ? answer.sms : answer.chat);
     memory.pendingMore = channel === 'sms' && answer.smsMore && answer.source ? { articleId: answer.source.id, question } : undefined;
     memory.offeredCoordinator = personal || !answer.answered;
+    if (answer.answered && !personal) step.context.turnState.set(ANSWERED_FROM_ARTICLE, true);
     return step.endDialog();
   }
 

@@ -1,14 +1,15 @@
-import { ActivityTypes, type Activity, type Middleware, type TurnContext } from 'botbuilder';
+import { ActivityTypes, MessageFactory, type Activity, type Middleware, type TurnContext } from 'botbuilder';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
-import { recordEmergency } from '../queue/concern-queue.js';
+import { recordEmergency, recordUncertainRisk } from '../queue/concern-queue.js';
 import { recordInbound, recordOutbound } from '../queue/conversation-log.js';
 import type { EmergencyScreen, ScreenResult } from '../safety/emergency-screen.js';
 import { modelAssessedResult, type UrgencyCheck } from '../safety/model-urgency-check.js';
 import { alertedNote, emergencyInstruction, safetyNetReply } from '../safety/emergency-reply.js';
+import { dangerConfirmedResult, holdForRiskCheck, riskCheckAnswerOf, riskCheckQuestion, takeRiskCheck } from '../safety/risk-check.js';
 import { requesterOf } from './channel.js';
-import { EMERGENCY_HANDLED, REDELIVERY } from './turn-keys.js';
+import { ANSWERED_FROM_ARTICLE, EMERGENCY_HANDLED, REDELIVERY } from './turn-keys.js';
 import { conversationLogger, currentLogger } from '../http/request-context.js';
 
 export interface InboundDeps {
@@ -46,6 +47,7 @@ export class InboundMiddleware implements Middleware {
     // the inbound message is recorded waits for it, so that the transcript reads in order.
     let inboundRecorded = activity.type !== ActivityTypes.Message;
     const early: string[] = [];
+    let lastSent: Partial<Activity> | undefined;
     const record = async (texts: string[]) => {
       try {
         await recordOutbound(db, clock, requester.conversationId, texts);
@@ -56,6 +58,7 @@ export class InboundMiddleware implements Middleware {
     context.onSendActivities(async (_ctx, activities, sendNext) => {
       const sent = await sendNext();
       const texts = activities.filter((a) => a.type === ActivityTypes.Message && a.text).map((a) => a.text!);
+      lastSent = activities.at(-1) ?? lastSent;
       if (inboundRecorded) await record(texts);
       else early.push(...texts);
       return sent;
@@ -86,8 +89,22 @@ export class InboundMiddleware implements Middleware {
       return;
     }
 
+    // An answer to the check question asked on the last turn: yes is an emergency; no lets the message
+    // that raised the question go on to the dialogs as if no question had been asked.
+    const answer = rules.emergency ? undefined : riskCheckAnswerOf(text);
+    const held = answer ? await takeRiskCheck(db, requester.conversationId).catch((err: unknown) => {
+      log.error({ err, event: 'risk-check-not-read' }, 'a pending check question could not be read');
+      return undefined;
+    }) : undefined;
+    const confirmed = held !== undefined && answer === 'yes';
+    if (held !== undefined && answer === 'no') {
+      activity.text = held;
+      await context.sendActivity('Thank you. If anything changes or gets worse, call 999.');
+    }
+
     // A rule emergency is answered at once; the model is asked only when the rules found nothing.
-    const result = rules.emergency ? rules : await this.secondOpinion(text, rules, log);
+    const result = rules.emergency ? rules : confirmed ? dangerConfirmedResult() : await this.secondOpinion(text, rules, log);
+    if (!result.emergency && result.uncertain && (await this.askRiskCheck(context, text, result, log))) return;
     if (result.emergency) {
       // A model-raised emergency had no instruction yet.
       if (!rules.emergency) await context.sendActivity(emergencyInstruction(result, requester.channel));
@@ -96,7 +113,8 @@ export class InboundMiddleware implements Middleware {
           ...requester,
           flags: result.matches.map((m) => m.flag.id),
           advice: result.advice!,
-          entry: { direction: 'in', text, at: clock.now().toISOString() },
+          // A yes to the check question is recorded with the message that raised it.
+          entry: { direction: 'in', text: confirmed ? `${held}\n(check question answered: ${text})` : text, at: clock.now().toISOString() },
         });
         log.warn({ event: 'emergency', concernId: item.id, created, flags: result.matches.map((m) => m.flag.id) }, 'emergency red flag');
         await context.sendActivity(alertedNote(item.reference, requester.channel));
@@ -107,9 +125,36 @@ export class InboundMiddleware implements Middleware {
       context.turnState.set(EMERGENCY_HANDLED, result);
     }
     await next();
-    // Red-flag words read as a question, the past or a negation: the answer still ends with where to go if
-    // it is happening now, in case the screen read it wrongly.
-    if (!result.emergency && result.setAside.length > 0) await context.sendActivity(safetyNetReply(requester.channel));
+    // Words of symptoms or risk, but no emergency: a reply that declines, is unsure or goes on with a concern
+    // ends with where to go if it is happening now, and so does any reply to red-flag words set aside as a
+    // question, the past or a negation, in case the screen read them wrongly. On chat it keeps
+    // the last reply's buttons, which Web Chat shows only under the last message.
+    const answered = context.turnState.get(ANSWERED_FROM_ARTICLE) === true;
+    if (!result.emergency && (result.setAside.length > 0 || ((result.risk || held !== undefined) && !answered))) {
+      const net = MessageFactory.text(safetyNetReply(requester.channel));
+      if (requester.channel === 'chat' && lastSent?.suggestedActions) net.suggestedActions = lastSent.suggestedActions;
+      await context.sendActivity(net);
+    }
+  }
+
+  /**
+   * Uncertain risk is asked about, not guessed: an urgent item is raised so that a person looks either way,
+   * the message is held, and the check question goes out. False when it could not be asked (storage down):
+   * the turn then goes on, and ends with the safety-net line.
+   */
+  private async askRiskCheck(context: TurnContext, text: string, result: ScreenResult, log: Logger): Promise<boolean> {
+    const { db, clock } = this.deps;
+    const requester = requesterOf(context);
+    try {
+      await holdForRiskCheck(db, requester.conversationId, text);
+      const item = await recordUncertainRisk(db, clock, { ...requester, entry: { direction: 'in', text, at: clock.now().toISOString() }, score: result.classifier?.score });
+      log.warn({ event: 'uncertain-risk', concernId: item.id, score: result.classifier?.score }, 'uncertain risk: check question asked');
+    } catch (err) {
+      log.error({ err, event: 'uncertain-risk-not-recorded' }, 'uncertain risk could not be recorded');
+      return false;
+    }
+    await context.sendActivity(riskCheckQuestion());
+    return true;
   }
 
   /** The rule result, or a model-assessed 999 emergency when the urgency check says so in time. */

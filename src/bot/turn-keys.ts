@@ -20,3 +20,10 @@ export interface TrustedIdentity {
  * inbound record then already exists, and the turn must run regardless.
  */
 export const REDELIVERY = Symbol('carepoint.redelivery');
+
+/**
+ * Set by the dialogs when this turn's reply was a confident answer from an article. A message with risk
+ * words gets the safety-net line unless it was answered so (a decline, an unsure reply or a concern
+ * question always ends with it).
+ */
+export const ANSWERED_FROM_ARTICLE = Symbol('carepoint.answeredFromArticle');

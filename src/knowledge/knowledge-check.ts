@@ -8,6 +8,10 @@ import { readKnowledgeFiles, RED_FLAGS_FILE } from './load-knowledge.js';
 export interface CheckResult {
   articles: number;
   redFlags: number;
+  /** One line a red flag for the content team: what it is for and how it is recognised. */
+  flagExplanations: string[];
+  /** The second detector: how many labelled messages it was trained on, or 0 without a corpus. */
+  classifierExamples: number;
   version: string;
   /** Errors first, then warnings; each in file and line order. */
   problems: Problem[];
@@ -56,7 +60,14 @@ export async function checkKnowledge(dir: string, clock: Clock, warnDays = REVIE
   }
 
   problems.sort((x, y) => (x.severity === y.severity ? 0 : x.severity === 'error' ? -1 : 1) || x.file.localeCompare(y.file) || x.line - y.line);
-  return { articles: files.articles.length, redFlags: files.redFlags?.flags.length ?? 0, version: files.version, problems };
+  const flagExplanations = (files.redFlags?.flags ?? []).map((f) => {
+    const ways = [`${f.phrases.length} phrasings`, `${f.together.length} concept rules`, `${f.readings.length} readings`, `${f.mentions.length} condition names`];
+    return `${f.id} (call ${f.advice}${f.kinds.length ? `; kinds ${f.kinds.join(', ')}` : ''}): ${f.explain ?? '(no explanation: add `explain:`)'} [${ways.join(', ')}]`;
+  });
+  return {
+    articles: files.articles.length, redFlags: files.redFlags?.flags.length ?? 0, flagExplanations,
+    classifierExamples: files.redFlags?.classifier?.examples ?? 0, version: files.version, problems,
+  };
 }
 
 function reviewProblem(reviewDue: string, today: string, soon: string): string | undefined {

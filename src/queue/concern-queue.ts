@@ -149,6 +149,37 @@ export async function recordEmergency(
   });
 }
 
+/**
+ * Raises an urgent item for a message with risk words that neither detector could decide, so that a
+ * person looks at it whatever the answer to the check question; one open item per conversation.
+ */
+export async function recordUncertainRisk(
+  db: Queryable,
+  clock: Clock,
+  input: Requester & { entry: TranscriptEntry; score?: number },
+): Promise<QueueItem> {
+  const now = clock.now();
+  const details = { uncertainRisk: true, ...(input.score !== undefined ? { classifierScore: Math.round(input.score * 10) / 10 } : {}) };
+  return withFreshReference(async (reference) => {
+    const { rows } = await db.query<ConcernRow>(
+      `with open_item as (
+         update concerns set transcript = transcript || $6::jsonb, updated_at = $8
+         where conversation_id = $3 and status <> 'resolved' and details->>'uncertainRisk' = 'true'
+         returning ${COLUMNS}
+       ), inserted as (
+         insert into concerns (reference, priority, channel, conversation_id, requester_key, details, transcript, summary, created_at, updated_at)
+         select $1, 'urgent', $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $8
+         where not exists (select 1 from open_item)
+         returning ${COLUMNS}
+       )
+       select * from open_item union all select * from inserted`,
+      [reference, input.channel, input.conversationId, input.requesterKey, JSON.stringify(details), JSON.stringify([input.entry]),
+        'Uncertain risk: a message with symptom or risk words that the screen could not decide; the check question was asked', now],
+    );
+    return toItem(rows[0]!);
+  });
+}
+
 /** The co-ordinators' queue: unresolved first, most pressing first, then oldest first. */
 export async function listQueue(db: Queryable, options: { includeResolved?: boolean; limit?: number } = {}): Promise<QueueItem[]> {
   const { rows } = await db.query<ConcernRow>(

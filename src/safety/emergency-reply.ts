@@ -9,7 +9,11 @@ export function emergencyInstruction(result: ScreenResult, channel: Channel): st
   const call = result.advice === '111'
     ? 'Call NHS 111 now (or 999 if they are getting worse or you are very worried).'
     : 'Call 999 now. This could be an emergency.';
-  const meanwhile = result.matches.map((m) => m.flag.meanwhile).filter((v, i, all) => all.indexOf(v) === i).slice(0, 2);
+  // What to do meanwhile is chosen for who it is about, where the red flags file says it differs.
+  const meanwhile = result.matches
+    .map((m) => (result.aboutOthers && m.flag.meanwhileForOthers) || m.flag.meanwhile)
+    .filter((v, i, all) => all.indexOf(v) === i)
+    .slice(0, 2);
   return [call, ...meanwhile, 'Do not wait for a reply here.'].join(channel === 'sms' ? '\n' : '\n\n');
 }
 

@@ -1,5 +1,5 @@
 import type { Reading, RedFlag, RedFlagSet } from './red-flags.js';
-import type { RiskVerdict } from './risk-classifier.js';
+import { CLASSIFIER_FLAG, type RiskVerdict } from './risk-classifier.js';
 import { editDistance, normaliseWords, stem } from './text-normalise.js';
 
 export interface FlagMatch {
@@ -22,6 +22,8 @@ export interface ScreenResult {
   uncertain: boolean;
   /** The classifier's log odds and verdict, when one is trained. */
   classifier?: { score: number; verdict: RiskVerdict };
+  /** Who it is about: someone else ("my dad", "she") rather than the sender, for what to do meanwhile. */
+  aboutOthers?: boolean;
 }
 
 export interface EmergencyScreen {
@@ -98,6 +100,10 @@ const ASKING_ONLY = [
   /\bwhat (does|do|would|is|are|will) [\w ]{1,40} (feel|look|sound) like\b/, /\bhow (i|we|you) (know|tell)\b/, /\bhow long\b.*\bbefore\b/, /\bbefore (i|we|you) (call|ring|phone)\b/,
   /\bwhen (should|do|would|to) ((i|we|you) )?(call|ring|phone|dial)\b/,
 ];
+const MIN_WORDS_FOR_CLASSIFIER = 3;
+/** The person it is about, for what to do meanwhile: someone with them, or themselves. */
+const ABOUT_OTHERS = /\b(he|she|they|him|her|his|my (mum|mam|mom|mother|dad|father|husband|wife|partner|son|daughter|child|baby|boy|girl|nan|nana|gran|granny|grandad|grandma|grandpa|brother|sister|friend|neighbour|patient|auntie|uncle)|mum|dad|nan|grandad|the patient|resident|client)\b/;
+const ABOUT_SELF = /\b(i am|i have|i cannot|i can not|i feel|i took|i have taken|my chest|i think i am|me)\b/;
 /** Anywhere in the message, these make it a question about warning signs in general. */
 const MESSAGE_ASKS = [
   /\bwhat (sort of |kind of )?(things|signs|symptoms)\b[\w ]{0,30}\b(should|do|would|to)\b/, /\bwhat should (i|we) (be )?(look|looking|watch|watching) (out )?for\b/,
@@ -231,7 +237,9 @@ function screenText(text: string, compiled: CompiledSet): ScreenResult {
     }
     if (!risk) risk = riskWords.some((w) => (w.initials & lacking) === 0 && findPhrase(w, tokens) !== undefined);
   }
-  const classifier = source.classifier;
+  // Answers of a word or two (a name, a date of birth, "yes", "2") give the classifier too little to go
+  // on; the concept rules alone screen them.
+  const classifier = (whole.match(/[a-z]{2,}/g)?.length ?? 0) >= MIN_WORDS_FOR_CLASSIFIER ? source.classifier : undefined;
   let scored: ScreenResult['classifier'];
   if (classifier) {
     const score = classifier.score(text);
@@ -239,7 +247,9 @@ function screenText(text: string, compiled: CompiledSet): ScreenResult {
     // A condition named without "now" is reported when the classifier is not sure the message is calm.
     if (scored.verdict !== 'calm') for (const m of mentioned) if (!matches.some((x) => x.flag.id === m.flag.id)) matches.push(m);
     // Either detector can raise; neither can lower what the other found.
-    if (matches.length === 0 && scored.verdict === 'raise') matches.push({ flag: flagForKind(source, classifier.kindOf(text)), phrase: '(classifier)', by: 'classifier' });
+    // Its guess at the kind is for the co-ordinators only: advice must not rest on a guess ("do not eat
+    // anything high in potassium" for a kind it got wrong), so the person gets the general instruction.
+    if (matches.length === 0 && scored.verdict === 'raise') matches.push({ flag: CLASSIFIER_FLAG, phrase: `(classifier; most like: ${classifier.kindOf(text) ?? 'unknown'})`, by: 'classifier' });
   }
   else matches.push(...mentioned.filter((m, i) => mentioned.findIndex((x) => x.flag.id === m.flag.id) === i && !matches.some((x) => x.flag.id === m.flag.id)));
   if (mentioned.length > 0 && matches.length === 0) setAside.push(...mentioned.map((m) => ({ phrase: m.phrase, why: 'question' as const })));
@@ -247,13 +257,10 @@ function screenText(text: string, compiled: CompiledSet): ScreenResult {
   const advice = matches.length === 0 ? null : matches.some((m) => m.flag.advice === '999') ? '999' : '111';
   const emergency = matches.length > 0;
   // Not confident either way: the check question is asked (risk words, and the classifier not sure it is calm).
-  const uncertain = !emergency && risk && (scored ? scored.verdict !== 'calm' : false);
-  return { emergency, advice, matches, setAside, risk, uncertain, classifier: scored };
-}
-
-/** The red flag that names this kind of emergency, or the general one. */
-function flagForKind(set: RedFlagSet, kind: string | undefined): RedFlag {
-  return (kind && set.flags.find((f) => f.kinds.includes(kind))) || set.flags.find((f) => f.id === 'ambulance-needed') || set.flags[0]!;
+  // A message the rules read as a question about warning signs has had its answer; the safety-net line follows.
+  const askedAbout = setAside.some((x) => x.why === 'question');
+  const uncertain = !emergency && risk && !askedAbout && (scored ? scored.verdict !== 'calm' : false);
+  return { emergency, advice, matches, setAside, risk, uncertain, classifier: scored, aboutOthers: ABOUT_OTHERS.test(whole) && !ABOUT_SELF.test(whole) };
 }
 
 /** Where a reading rule is met in the sentence (its measure to its number), or undefined. */

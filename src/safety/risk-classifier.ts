@@ -1,6 +1,15 @@
 import naiveBayes from 'wink-naive-bayes-text-classifier';
 import { z } from 'zod';
+import { MODEL_ASSESSED_FLAG } from './model-urgency-check.js';
+import type { RedFlag } from './red-flags.js';
 import { riskFeatures } from './risk-features.js';
+
+/** The red flag recorded when the classifier alone raised an emergency: the general instruction. */
+export const CLASSIFIER_FLAG: RedFlag = {
+  ...MODEL_ASSESSED_FLAG,
+  id: 'classifier-assessed',
+  explain: 'The statistical classifier, trained on the screening corpus, judged this an emergency; no concept rule matched.',
+};
 
 /** One message of the screening corpus (knowledge/screening/corpus/*.jsonl), labelled by a person. */
 export const labelledMessageSchema = z.strictObject({

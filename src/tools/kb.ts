@@ -54,6 +54,9 @@ async function check(dir: string): Promise<number> {
   const result = await checkKnowledge(dir, systemClock);
   for (const p of result.problems) console.log(`${join(dir, p.file)}:${p.line}: ${p.severity}: ${p.message}`);
   const errors = result.problems.filter((p) => p.severity === 'error').length;
+  console.log('\nred flags (every message is screened against these, and by the classifier):');
+  for (const line of result.flagExplanations) console.log(`  ${line}`);
+  console.log(`classifier: ${result.classifierExamples ? `trained on ${result.classifierExamples} labelled messages (knowledge/screening)` : 'no corpus: the concept rules screen alone'}\n`);
   console.log(`${result.articles} articles, ${result.redFlags} red flags, ${errors} error(s), ${result.problems.length - errors} warning(s)`);
   return errors > 0 ? 1 : 0;
 }
