@@ -112,7 +112,7 @@ const MESSAGE_ASKS = [
   /\bwhat signs\b/, /\bbefore anything happens\b/, /\bif it ever\b/,
 ];
 /** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
-const FIGURE_OF_SPEECH = /\b(laugh|laughed|laughing|laughter|lol|lmao|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring|blood (is )?boiling|(would|will|going to) have (a|kittens|a fit) (if|when)|(fit|attack|stroke) (bc|because|cos|coz) (i|my|he|she|of)|choking on the (price|cost|bill)|banging (my|your|our) head (against|on)|nearly had a heart attack|lowkey|literally dying|dead 💀)\b|😂|🤣|💀/u;
+const FIGURE_OF_SPEECH = /\b((with|from|of) laughter|laugh(ed|ing)? (so|too) (much|hard)|laughing|lol|lmao|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring|blood (is )?boiling|(would|will|going to) have (a|kittens|a fit) (if|when)|(fit|attack|stroke) (bc|because|cos|coz) (i|my|he|she|of)|choking on the (price|cost|bill)|banging (my|your|our) head (against|on)|nearly had a heart attack|lowkey|literally dying|dead 💀)\b|😂|🤣|💀/u;
 
 export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
   const compiled = new WeakMap<RedFlagSet, CompiledSet>();
@@ -350,13 +350,28 @@ class SentenceTokens {
   private readonly byInitial: number[][] = [];
   private readonly matching = new Map<number, number[]>();
 
+  /** How many of the words before each index are little words a phrase may or may not carry (OPTIONAL). */
+  private readonly optionalBefore: Int32Array;
+
   constructor(readonly words: string[]) {
+    this.optionalBefore = new Int32Array(words.length + 1);
+    words.forEach((word, i) => (this.optionalBefore[i + 1] = this.optionalBefore[i]! + (OPTIONAL.has(word) ? 1 : 0)));
     this.stems = words.map(stem);
     this.initials = initialBits(words);
     words.forEach((word, i) => {
       this.index(word.charCodeAt(0), i);
       if (this.stems[i]!.charCodeAt(0) !== word.charCodeAt(0)) this.index(this.stems[i]!.charCodeAt(0), i);
     });
+  }
+
+  /**
+   * The last index the next word of a phrase may stand at after `at`, `gap` other words allowed between;
+   * little words ("in the", "of my") do not count, so "not in the house" is "not ... house" one word apart.
+   */
+  reach(at: number, gap: number): number {
+    let to = at + 1 + gap;
+    while (to < this.words.length && this.optionalBefore[to]! - this.optionalBefore[at + 1]! > to - (at + 1 + gap)) to++;
+    return to;
   }
 
   /** Where the token stands in the sentence: the indexes of the words it matches, in order. */
@@ -390,7 +405,7 @@ function findPhrase(phrase: CompiledWords, sentence: SentenceTokens, from = 0): 
   for (const start of sentence.positions(required[0]!)) {
     if (start < from) continue;
     let at = start;
-    for (let k = 1; k < required.length && at >= 0; k++) at = firstBetween(sentence.positions(required[k]!), at + 1, at + 1 + gaps[k]!);
+    for (let k = 1; k < required.length && at >= 0; k++) at = firstBetween(sentence.positions(required[k]!), at + 1, sentence.reach(at, gaps[k]!));
     if (at >= 0) return [start, at];
   }
   return undefined;

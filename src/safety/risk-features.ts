@@ -8,26 +8,27 @@ import { normaliseWords, stem } from './text-normalise.js';
 export function riskFeatures(text: string): string[] {
   const words = normaliseWords(text.replace(/(\d)\.(\d)/g, '$1dot$2'));
   const stems = words.map((word) => (/^\d/.test(word) ? band(word) : stemOf(word)));
-  // Words just after "not" or "if" are marked as such ("not_droop", "if_breath"): a denied or supposed
-  // symptom is evidence of something else than a reported one.
+  // The first content word after "not" or "if" is marked as such ("not_droop", "if_breath"): a denied or
+  // supposed symptom is evidence of something else than a reported one. Pairs of little words ("and she")
+  // carry no meaning and are left out.
   const features = new Set<string>();
   let scope = '';
-  let left = 0;
-  for (const s of stems) {
-    if (SCOPE_OPENERS.has(s)) {
-      scope = SCOPE_OPENERS.get(s)!;
-      left = SCOPE_LENGTH;
-    } else if (SCOPE_CLOSERS.has(s)) left = 0;
-    features.add(left > 0 && !SCOPE_OPENERS.has(s) ? `${scope}${s}` : s);
-    if (left > 0 && !SCOPE_OPENERS.has(s)) left--;
-  }
-  for (let i = 1; i < stems.length; i++) features.add(`${stems[i - 1]} ${stems[i]}`);
+  stems.forEach((s, i) => {
+    if (SCOPE_OPENERS.has(s)) scope = SCOPE_OPENERS.get(s)!;
+    else if (scope && !LITTLE.has(s)) {
+      features.add(`${scope}${s}`);
+      scope = '';
+      return;
+    }
+    features.add(s);
+    if (i > 0 && !(LITTLE.has(s) && LITTLE.has(stems[i - 1]!))) features.add(`${stems[i - 1]} ${s}`);
+  });
   return [...features];
 }
 
 const SCOPE_OPENERS = new Map([['not', 'not_'], ['no', 'not_'], ['never', 'not_'], ['without', 'not_'], ['if', 'if_']]);
-const SCOPE_CLOSERS = new Set(['but', 'and', 'now', 'so', 'though', 'howev', 'still']);
-const SCOPE_LENGTH = 3;
+/** Stems of little words: pairs of them are no evidence of anything. */
+const LITTLE = new Set(['a', 'an', 'the', 'and', 'or', 'but', 'so', 'to', 'of', 'in', 'on', 'at', 'for', 'with', 'is', 'am', 'ar', 'wa', 'were', 'be', 'been', 'ha', 'have', 'had', 'do', 'doe', 'did', 'i', 'he', 'she', 'they', 'we', 'you', 'it', 'my', 'hi', 'her', 'their', 'our', 'your', 'me', 'him', 'them', 'us', 'thi', 'that', 'there', 'what', 'just', 'veri', 'realli', 'bit', 'been', 'will', 'would', 'can', 'could']);
 
 // Stemming is most of the cost of a message's features, and people use the same few thousand words.
 const stems = new Map<string, string>();

@@ -9,6 +9,7 @@ import { openPgliteDatabase } from '../../src/db/pglite-database.js';
 import { openKnowledgeService, type KnowledgeService } from '../../src/knowledge/knowledge-service.js';
 import { createIdHasher, createLogger } from '../../src/logging.js';
 import { createEmergencyScreen } from '../../src/safety/emergency-screen.js';
+import type { RiskClassifier } from '../../src/safety/risk-classifier.js';
 import { freshDataDir } from './database-template.js';
 
 export const KNOWLEDGE_DIR = new URL('../../knowledge', import.meta.url).pathname;
@@ -23,13 +24,16 @@ export interface TestBot {
   close(): Promise<void>;
 }
 
-/** The real bot, dialogs, middleware, knowledge and PGlite storage, driven by TestAdapter. */
-export async function openTestBot(): Promise<TestBot> {
+/**
+ * The real bot, dialogs, middleware, knowledge and PGlite storage, driven by TestAdapter. `classifier`
+ * replaces the screen's statistical detector (tests that need a message in a given band).
+ */
+export async function openTestBot(options: { classifier?: RiskClassifier } = {}): Promise<TestBot> {
   const db = await openPgliteDatabase(join(await freshDataDir(), 'pg'));
   const clock = new ManualClock(new Date('2026-11-24T10:00:00Z'));
   const logger = createLogger({ level: 'silent' });
   const knowledge = await openKnowledgeService({ dir: KNOWLEDGE_DIR, clock, logger });
-  const screen = createEmergencyScreen(() => knowledge.redFlags());
+  const screen = createEmergencyScreen(() => (options.classifier ? { ...knowledge.redFlags(), classifier: options.classifier } : knowledge.redFlags()));
   const { bot, middleware } = buildBot({ db, clock, knowledge, screen, logger, hashId: createIdHasher('test') });
   return {
     db,
