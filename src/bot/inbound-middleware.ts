@@ -2,14 +2,18 @@ import { ActivityTypes, type Activity, type Middleware, type TurnContext } from 
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
-import { recordEmergency } from '../queue/concern-queue.js';
 import { recordInbound, recordOutbound } from '../queue/conversation-log.js';
 import type { EmergencyScreen, ScreenResult } from '../safety/emergency-screen.js';
 import { modelAssessedResult, type UrgencyCheck } from '../safety/model-urgency-check.js';
 import { alertedNote, emergencyInstruction, safetyNetReply } from '../safety/emergency-reply.js';
 import { requesterOf } from './channel.js';
-import { EMERGENCY_HANDLED, REDELIVERY } from './turn-keys.js';
+import { EMERGENCY_DEADLINE, EMERGENCY_HANDLED, REDELIVERY } from './turn-keys.js';
 import { conversationLogger, currentLogger } from '../http/request-context.js';
+// --- storage failure (issue 10.3, 10.4, 10.6): emergency spool, bounded waits, turn leases ---
+import { remainingMs, within } from '../deadline.js';
+import { emergencyRecord, recordEmergencyFrom, type EmergencySpool } from '../safety/emergency-spool.js';
+import type { TurnLeases } from './turn-leases.js';
+// --- end storage failure ---
 
 export interface InboundDeps {
   db: Database;
@@ -19,7 +23,18 @@ export interface InboundDeps {
   hashId: (value: string) => string;
   /** A language model's second opinion, asked only when the rules find no emergency: it may raise, never lower. */
   urgencyCheck?: UrgencyCheck;
+  // --- storage failure ---
+  /** Where an emergency goes when storage cannot take it (replayed once storage is back). */
+  spool?: EmergencySpool;
+  /** How long an emergency turn waits on storage in all (records, then the dialog) before answering. */
+  emergencyWaitMs?: number;
+  /** Takes over a delivery whose first turn died mid-way (Bot Framework, web chat). */
+  leases?: TurnLeases;
+  // --- end storage failure ---
 }
+
+/** Default for InboundDeps.emergencyWaitMs. */
+export const EMERGENCY_STORAGE_WAIT_MS = 3_000;
 
 /**
  * Runs first on every inbound message, on every channel, in every conversation state:
@@ -46,9 +61,11 @@ export class InboundMiddleware implements Middleware {
     // the inbound message is recorded waits for it, so that the transcript reads in order.
     let inboundRecorded = activity.type !== ActivityTypes.Message;
     const early: string[] = [];
+    let deadline: number | undefined; // set on an emergency: from then on nothing waits on storage past it
     const record = async (texts: string[]) => {
       try {
-        await recordOutbound(db, clock, requester.conversationId, texts);
+        const recording = recordOutbound(db, clock, requester.conversationId, texts);
+        await (deadline === undefined ? recording : within(recording, remainingMs(deadline), 'reply record'));
       } catch (err) {
         log.error({ err, event: 'outbound-not-recorded' }, 'reply sent but not recorded');
       }
@@ -65,21 +82,31 @@ export class InboundMiddleware implements Middleware {
     const text = activity.text ?? '';
     const rules = this.deps.screen.screen(text);
     // A red flag is told what to do at once, before anything is stored: storage may be slow or down.
-    if (rules.emergency) await context.sendActivity(emergencyInstruction(rules, requester.channel));
+    if (rules.emergency) {
+      deadline = Date.now() + (this.deps.emergencyWaitMs ?? EMERGENCY_STORAGE_WAIT_MS);
+      context.turnState.set(EMERGENCY_DEADLINE, deadline);
+      await context.sendActivity(emergencyInstruction(rules, requester.channel));
+    }
 
     let fresh: boolean;
+    let inboundStored = true;
     try {
-      fresh = await recordInbound(db, clock, { ...requester, externalId: activity.id, text, reference: conversationReferenceOf(activity) });
+      const recording = recordInbound(db, clock, { ...requester, externalId: activity.id, text, reference: conversationReferenceOf(activity) });
+      // An emergency does not wait on slow storage: past its deadline the record counts as failed (and is spooled).
+      fresh = await (deadline === undefined ? recording : within(recording, remainingMs(deadline), 'inbound record'));
     } catch (err) {
       // With storage down, an emergency still gets its instruction; anything else fails the turn safely.
       if (!rules.emergency) throw err;
       log.error({ err, event: 'inbound-not-recorded' }, 'emergency message could not be recorded');
       fresh = true;
+      inboundStored = false;
     }
     inboundRecorded = true;
     if (early.length > 0) await record(early.splice(0));
     if (!fresh && context.turnState.get(REDELIVERY) === true) {
       log.warn({ event: 'redelivery-processed' }, 'processing a delivery whose first attempt died unanswered');
+    } else if (!fresh && (await this.deps.leases?.takeOver(context, requester.conversationId))) {
+      log.warn({ event: 'redelivery-taken-over' }, 'delivered again after its first turn died mid-way; processing it');
     } else if (!fresh) {
       log.info({ event: 'duplicate-delivery' }, 'inbound message already processed');
       // (An emergency has already been told what to do, above, even on a repeated delivery.)
@@ -91,18 +118,21 @@ export class InboundMiddleware implements Middleware {
     if (result.emergency) {
       // A model-raised emergency had no instruction yet.
       if (!rules.emergency) await context.sendActivity(emergencyInstruction(result, requester.channel));
+      deadline ??= Date.now() + (this.deps.emergencyWaitMs ?? EMERGENCY_STORAGE_WAIT_MS);
+      const emergency = emergencyRecord({
+        ...requester, externalId: activity.id, text, flags: result.matches.map((m) => m.flag.id), advice: result.advice!,
+        reference: conversationReferenceOf(activity), at: clock.now(), inboundRecorded: inboundStored,
+      });
       try {
-        const { item, created } = await recordEmergency(db, clock, {
-          ...requester,
-          flags: result.matches.map((m) => m.flag.id),
-          advice: result.advice!,
-          entry: { direction: 'in', text, at: clock.now().toISOString() },
-        });
-        log.warn({ event: 'emergency', concernId: item.id, created, flags: result.matches.map((m) => m.flag.id) }, 'emergency red flag');
+        const { item, created } = await within(recordEmergencyFrom(db, clock, emergency), remainingMs(deadline), 'emergency record');
+        log.warn({ event: 'emergency', concernId: item.id, created, flags: emergency.flags }, 'emergency red flag');
+        // The item is committed; the message itself still has to reach the transcript.
+        if (!inboundStored) await this.deps.spool?.keep(emergency, log);
         await context.sendActivity(alertedNote(item.reference, requester.channel));
       } catch (err) {
-        // The instruction has gone; the co-ordinators will see the message in the transcript once storage is back.
+        // The instruction has gone; the spool keeps the emergency and replays it once storage is back.
         log.error({ err, event: 'emergency-not-recorded' }, 'emergency could not be recorded');
+        await this.deps.spool?.keep(emergency, log);
       }
       context.turnState.set(EMERGENCY_HANDLED, result);
     }

@@ -20,3 +20,9 @@ export interface TrustedIdentity {
  * inbound record then already exists, and the turn must run regardless.
  */
 export const REDELIVERY = Symbol('carepoint.redelivery');
+
+/**
+ * Set on an emergency turn: the time (Date.now()) past which nothing in the turn waits on storage, so the 999
+ * instruction goes back even when storage hangs. The turn-order gate reads it too.
+ */
+export const EMERGENCY_DEADLINE = Symbol('carepoint.emergencyDeadline');
