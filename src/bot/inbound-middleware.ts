@@ -34,7 +34,7 @@ export interface InboundDeps {
 }
 
 /** Default for InboundDeps.emergencyWaitMs. */
-export const EMERGENCY_STORAGE_WAIT_MS = 3_000;
+export const EMERGENCY_STORAGE_WAIT_MS = 2_000;
 
 /**
  * Runs first on every inbound message, on every channel, in every conversation state:
