@@ -85,7 +85,10 @@ export class InboundMiddleware implements Middleware {
     if (rules.emergency) {
       deadline = Date.now() + (this.deps.emergencyWaitMs ?? EMERGENCY_STORAGE_WAIT_MS);
       context.turnState.set(EMERGENCY_DEADLINE, deadline);
-      await context.sendActivity(emergencyInstruction(rules, requester.channel));
+      // A channel that cannot take the reply (Azure's connector failing) must not also cost the queue item.
+      await context.sendActivity(emergencyInstruction(rules, requester.channel)).catch((err: unknown) => {
+        log.error({ err, event: 'emergency-instruction-not-sent' }, 'emergency instruction could not be sent');
+      });
     }
 
     let fresh: boolean;
