@@ -8,6 +8,7 @@ import type { Database } from '../../db/database.js';
 import { NotFound } from '../../http/errors.js';
 import { appendWebChatActivity, startWebChatConversation, type AppendResult } from './activity-log.js';
 import { within } from '../../deadline.js';
+import { EMERGENCY_DEADLINE } from '../../bot/turn-keys.js';
 import { randomUUID } from 'node:crypto';
 
 /** How long writing to the activity log may take before the activity is held in memory instead. */
@@ -58,10 +59,14 @@ export class DirectLineAdapter extends BotAdapter {
   }
 
   /** Appends to the log, or, when storage fails or is too slow, holds the activity in memory under an id of its own. */
-  private async appendOrHold(conversationId: string, activity: Partial<Activity>, clientActivityId?: string): Promise<AppendResult> {
+  private async appendOrHold(
+    conversationId: string,
+    activity: Partial<Activity>,
+    options: { clientActivityId?: string; bounded: boolean },
+  ): Promise<AppendResult> {
     try {
-      const appending = appendWebChatActivity(this.deps.db, { conversationId, activity, clientActivityId, at: this.deps.clock.now() });
-      return await within(appending, LOG_WAIT_MS, 'web chat activity log');
+      const appending = appendWebChatActivity(this.deps.db, { conversationId, activity, clientActivityId: options.clientActivityId, at: this.deps.clock.now() });
+      return await (options.bounded ? within(appending, LOG_WAIT_MS, 'web chat activity log') : appending);
     } catch {
       const id = `${conversationId}|held-${randomUUID()}`;
       this.held.set(conversationId, [...(this.held.get(conversationId) ?? []), { ...activity, id }]);
@@ -94,7 +99,7 @@ export class DirectLineAdapter extends BotAdapter {
     };
     // With storage down the echo is held in memory and the turn runs all the same: the message is screened
     // first, as on every channel, and a red flag gets its 999 instruction.
-    const stored = await this.appendOrHold(conversationId, browserView(activity), posted.clientActivityId);
+    const stored = await this.appendOrHold(conversationId, browserView(activity), { clientActivityId: posted.clientActivityId, bounded: true });
     if (stored.outcome === 'no-conversation') throw new NotFound('no such conversation');
     // A re-post of a message already taken has the same id: the middleware treats it as a repeated delivery
     // (processed again only if the first turn died, src/bot/turn-leases.ts).
@@ -117,7 +122,9 @@ export class DirectLineAdapter extends BotAdapter {
       }
       const conversationId = activity.conversation?.id ?? context.activity.conversation?.id;
       if (!conversationId) throw new NotFound('no conversation to send to');
-      const stored = await this.appendOrHold(conversationId, browserView({ ...activity, from: WEBCHAT_BOT, timestamp: this.deps.clock.now() }));
+      // Only an emergency turn's replies stop waiting on a slow log; any reply is held when storage fails outright.
+      const bounded = context.turnState.get(EMERGENCY_DEADLINE) !== undefined;
+      const stored = await this.appendOrHold(conversationId, browserView({ ...activity, from: WEBCHAT_BOT, timestamp: this.deps.clock.now() }), { bounded });
       if (stored.outcome !== 'appended') throw new NotFound('no such conversation');
       responses.push({ id: stored.id });
     }
