@@ -19,6 +19,7 @@ import { openKnowledgeService, type KnowledgeService } from './knowledge/knowled
 import { createIdHasher, createLogger, type Logger } from './logging.js';
 import { createEmergencyScreen } from './safety/emergency-screen.js';
 import { ModelUrgencyCheck } from './safety/model-urgency-check.js';
+import { EmergencySpool, spoolPathFor } from './safety/emergency-spool.js';
 import { createLanguageModels } from './ai/language-models.js';
 
 /** What tests (and only tests) may replace; everything else comes from configuration. */
@@ -28,6 +29,16 @@ export interface Overrides {
   knowledge?: KnowledgeService;
   /** SMS channel timings (outbox polling, retry back-off, reply deadline) so tests run fast. */
   sms?: SmsOverrides;
+  /** The emergency spool's replay and report intervals. */
+  spool?: { retryMs?: number; watchdogMs?: number };
+  /** How long an emergency turn waits on storage before answering. */
+  emergencyWaitMs?: number;
+}
+
+/** Something that runs in the background: started in order once the server listens, stopped in reverse. */
+interface Worker {
+  start(): void;
+  stop(): Promise<void>;
 }
 
 export interface Carepoint {
@@ -51,7 +62,10 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     onConnectionLost: (err) => logger.error({ err, event: 'database-connection-lost' }, 'a database connection was lost'),
+    timeouts: { connectMs: config.DATABASE_CONNECT_TIMEOUT_MS, queryMs: config.DATABASE_QUERY_TIMEOUT_MS },
   });
+  // Emergencies storage could not take wait here (a local file) and are replayed when it answers again.
+  const spool = await EmergencySpool.open({ db, clock, logger, path: spoolPathFor(config.DATA_DIR), ...overrides.spool });
   // Optional OpenAI-compatible models (none unless OPENAI_* are set). When set, patient text goes to the provider.
   const { chatModel, embeddings } = createLanguageModels(config);
   const knowledge = overrides.knowledge ??
@@ -62,7 +76,9 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     ? new ModelUrgencyCheck(chatModel, { timeoutMs: config.OPENAI_URGENCY_TIMEOUT_MS, logger })
     : undefined;
 
-  const { bot, middleware, turns } = buildBot({ db, clock, knowledge, screen, logger, hashId, urgencyCheck });
+  const { bot, middleware, turns } = buildBot({
+    db, clock, knowledge, screen, logger, hashId, urgencyCheck, spool, turnLeaseMs: config.TURN_LEASE_MS, emergencyWaitMs: overrides.emergencyWaitMs,
+  });
   // Every channel's adapter runs the same middleware (emergency screening first) and fails the same safe way.
   const joinBot = <A extends BotAdapter>(adapter: A): A => {
     for (const m of middleware) adapter.use(m);
@@ -80,7 +96,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   ));
 
   const http = createHttpServer(logger);
-  registerHealthRoutes(http.server, { db, knowledge });
+  registerHealthRoutes(http.server, { db, knowledge, spool });
   if (config.MicrosoftAppId || config.NODE_ENV !== 'production') {
     registerBotFrameworkRoute(http.server, adapter, bot, hashId);
   } else {
@@ -107,6 +123,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const sms = createSmsChannel({ config, db, clock, logger, hashId, overrides: overrides.sms });
   joinBot(sms.adapter);
   sms.register(http.server, bot);
+  let workers: Worker[] = [];
 
   return {
     config,
@@ -121,14 +138,20 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
           const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           const url = `http://${host}:${address.port}`;
           logger.info({ url, storage: db.kind, articles: knowledge.articleCount(), chatModel: Boolean(chatModel), embeddings: Boolean(embeddings) }, 'Carepoint listening');
-          sms.start(config.PUBLIC_BASE_URL ?? url); // the outbox worker, once Twilio can call us back
+          workers = [
+            spool,
+            // the outbox worker, once Twilio can call us back
+            { start: () => sms.start(config.PUBLIC_BASE_URL ?? url), stop: () => sms.stop() },
+          ];
+          for (const worker of workers) worker.start();
           resolve(url);
         });
       }),
     async stop() {
       await http.drain();
       await turns.drain(10_000); // turns can outlive their request (an SMS turn past its reply deadline)
-      await sms.stop(); // no outbox pass may be running when storage closes
+      // No outbox pass or spool replay may be running when storage closes.
+      for (const worker of [...workers].reverse()) await worker.stop();
       await knowledge.close();
       await db.close();
       logger.info('Carepoint stopped');

@@ -26,6 +26,11 @@ export const configSchema = z
     PUBLIC_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     DATA_DIR: z.string().trim().min(1).default('./data'),
     DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    /** A PostgreSQL server: how long to wait for a connection, and for one statement, counted by the client. */
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(5000),
+    /** A delivery whose turn died mid-way (a crash) is processed by the next delivery of it after this. */
+    TURN_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     KNOWLEDGE_DIR: z.string().trim().min(1).default('./knowledge'),
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,

@@ -10,6 +10,8 @@ import { SqlBotStorage } from '../storage/sql-bot-storage.js';
 import { CarepointBot } from './carepoint-bot.js';
 import { ConversationOrder } from './conversation-order.js';
 import { InboundMiddleware } from './inbound-middleware.js';
+import { TurnLeases, type LastTurn } from './turn-leases.js';
+import type { EmergencySpool } from '../safety/emergency-spool.js';
 
 export interface BotDeps {
   db: Database;
@@ -20,6 +22,12 @@ export interface BotDeps {
   hashId: (value: string) => string;
   /** Optional language-model second opinion on urgency (src/safety/model-urgency-check.ts). */
   urgencyCheck?: UrgencyCheck;
+  /** Emergencies storage could not take (src/safety/emergency-spool.ts). */
+  spool?: EmergencySpool;
+  /** After this, a delivery whose turn died mid-way is processed by the next delivery of it. Default 30 s. */
+  turnLeaseMs?: number;
+  /** How long an emergency turn waits on storage before answering (default EMERGENCY_STORAGE_WAIT_MS). */
+  emergencyWaitMs?: number;
 }
 
 /**
@@ -32,8 +40,9 @@ export function buildBot(deps: BotDeps): { bot: CarepointBot; middleware: Middle
   const dialogState = conversationState.createProperty('dialogState');
   const memory = conversationState.createProperty<ConversationMemory>('memory');
   const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory });
-  const bot = new CarepointBot(dialog, conversationState, dialogState, memory);
+  const leases = new TurnLeases(deps.db, conversationState.createProperty<LastTurn>('lastTurn'), deps.turnLeaseMs ?? 30_000);
+  const bot = new CarepointBot(dialog, conversationState, dialogState, memory, leases);
   // A place in line first (no waiting), then emergency screening, then one turn at a time per conversation.
   const turns = new ConversationOrder(deps.logger);
-  return { bot, middleware: [turns.reserve, new InboundMiddleware(deps), turns.gate], turns };
+  return { bot, middleware: [turns.reserve, new InboundMiddleware({ ...deps, leases }), turns.gate], turns };
 }

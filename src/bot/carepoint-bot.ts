@@ -2,6 +2,7 @@ import { ActivityHandler, type BotState, type StatePropertyAccessor } from 'botb
 import type { MainDialog } from '../../dialogs/main-dialog.js';
 import { greeting } from '../conversation/replies.js';
 import { channelOf } from './channel.js';
+import type { TurnLeases } from './turn-leases.js';
 
 /** Thin on purpose: runs the root dialog and saves state. Nothing clinical lives here. */
 export class CarepointBot extends ActivityHandler {
@@ -10,9 +11,11 @@ export class CarepointBot extends ActivityHandler {
     conversationState: BotState,
     dialogState: StatePropertyAccessor,
     memory: StatePropertyAccessor<{ greeted?: boolean }>,
+    leases?: TurnLeases,
   ) {
     super();
     this.onMessage(async (context, next) => {
+      await leases?.noteTurn(context);
       await dialog.run(context, dialogState);
       await next();
     });

@@ -1,8 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Middleware, TurnContext } from 'botbuilder';
+import { finishedWithin, remainingMs } from '../deadline.js';
 import type { Logger } from '../logging.js';
+import { EMERGENCY_DEADLINE } from './turn-keys.js';
 
 const SLOT = Symbol('carepoint.conversationSlot');
+/** The part of a turn still running after its answer went back; the conversation's place is held until it ends. */
+const CONTINUES = Symbol('carepoint.turnContinues');
 
 interface Slot {
   key: string;
@@ -39,11 +43,16 @@ export class ConversationOrder {
       const done = new Promise<void>((resolve) => (release = resolve));
       this.running.set(key, done);
       context.turnState.set(SLOT, { key, previous } satisfies Slot);
+      const end = () => {
+        release();
+        if (this.running.get(key) === done) this.running.delete(key);
+      };
       try {
         await this.inside.run(new Set([...(held ?? []), key]), next);
       } finally {
-        release();
-        if (this.running.get(key) === done) this.running.delete(key);
+        const rest = context.turnState.get(CONTINUES) as Promise<void> | undefined;
+        if (rest) void rest.then(end, end);
+        else end();
       }
     },
   };
@@ -51,8 +60,20 @@ export class ConversationOrder {
   readonly gate: Middleware = {
     onTurn: async (context, next) => {
       const slot = context.turnState.get(SLOT) as Slot | undefined;
-      if (slot) await this.waitFor(slot);
-      await next();
+      const deadline = context.turnState.get(EMERGENCY_DEADLINE) as number | undefined;
+      if (deadline === undefined) {
+        if (slot) await this.waitFor(slot);
+        return next();
+      }
+      // An emergency turn answers by its deadline (the 999 instruction has been sent): waiting for the turn
+      // before and the dialog's re-prompt, which load and save state, carry on after the answer if storage is slow.
+      const rest = (async () => {
+        if (slot) await this.waitFor(slot);
+        await next();
+      })();
+      if (await finishedWithin(rest, remainingMs(deadline))) return;
+      this.logger.warn({ event: 'emergency-answered-before-turn-ended' }, 'emergency answered; the rest of its turn waits on storage');
+      context.turnState.set(CONTINUES, rest.catch((err: unknown) => this.logger.error({ err, event: 'late-turn-failed' }, 'rest of an emergency turn failed')));
     },
   };
 

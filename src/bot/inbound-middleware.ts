@@ -2,15 +2,20 @@ import { ActivityTypes, MessageFactory, type Activity, type Middleware, type Tur
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
-import { recordEmergency, recordUncertainRisk } from '../queue/concern-queue.js';
+import { recordUncertainRisk } from '../queue/concern-queue.js';
 import { recordInbound, recordOutbound } from '../queue/conversation-log.js';
 import type { EmergencyScreen, ScreenResult } from '../safety/emergency-screen.js';
 import { modelAssessedResult, type UrgencyCheck } from '../safety/model-urgency-check.js';
 import { alertedNote, emergencyInstruction, safetyNetReply } from '../safety/emergency-reply.js';
 import { dangerConfirmedResult, holdForRiskCheck, riskCheckAnswerOf, riskCheckQuestion, takeRiskCheck } from '../safety/risk-check.js';
 import { requesterOf } from './channel.js';
-import { ANSWERED_FROM_ARTICLE, EMERGENCY_HANDLED, REDELIVERY } from './turn-keys.js';
+import { ANSWERED_FROM_ARTICLE, EMERGENCY_DEADLINE, EMERGENCY_HANDLED, REDELIVERY } from './turn-keys.js';
 import { conversationLogger, currentLogger } from '../http/request-context.js';
+// --- storage failure (issue 10.3, 10.4, 10.6): emergency spool, bounded waits, turn leases ---
+import { remainingMs, within } from '../deadline.js';
+import { emergencyRecord, recordEmergencyFrom, type EmergencySpool } from '../safety/emergency-spool.js';
+import type { TurnLeases } from './turn-leases.js';
+// --- end storage failure ---
 
 export interface InboundDeps {
   db: Database;
@@ -20,7 +25,18 @@ export interface InboundDeps {
   hashId: (value: string) => string;
   /** A language model's second opinion, asked only when the rules find no emergency: it may raise, never lower. */
   urgencyCheck?: UrgencyCheck;
+  // --- storage failure ---
+  /** Where an emergency goes when storage cannot take it (replayed once storage is back). */
+  spool?: EmergencySpool;
+  /** How long an emergency turn waits on storage in all (records, then the dialog) before answering. */
+  emergencyWaitMs?: number;
+  /** Takes over a delivery whose first turn died mid-way (Bot Framework, web chat). */
+  leases?: TurnLeases;
+  // --- end storage failure ---
 }
+
+/** Default for InboundDeps.emergencyWaitMs. */
+export const EMERGENCY_STORAGE_WAIT_MS = 2_000;
 
 /**
  * Runs first on every inbound message, on every channel, in every conversation state:
@@ -48,9 +64,11 @@ export class InboundMiddleware implements Middleware {
     let inboundRecorded = activity.type !== ActivityTypes.Message;
     const early: string[] = [];
     let lastSent: Partial<Activity> | undefined;
+    let deadline: number | undefined; // set on an emergency: from then on nothing waits on storage past it
     const record = async (texts: string[]) => {
       try {
-        await recordOutbound(db, clock, requester.conversationId, texts);
+        const recording = recordOutbound(db, clock, requester.conversationId, texts);
+        await (deadline === undefined ? recording : within(recording, remainingMs(deadline), 'reply record'));
       } catch (err) {
         log.error({ err, event: 'outbound-not-recorded' }, 'reply sent but not recorded');
       }
@@ -68,21 +86,34 @@ export class InboundMiddleware implements Middleware {
     const text = activity.text ?? '';
     const rules = this.deps.screen.screen(text);
     // A red flag is told what to do at once, before anything is stored: storage may be slow or down.
-    if (rules.emergency) await context.sendActivity(emergencyInstruction(rules, requester.channel));
+    if (rules.emergency) {
+      deadline = Date.now() + (this.deps.emergencyWaitMs ?? EMERGENCY_STORAGE_WAIT_MS);
+      context.turnState.set(EMERGENCY_DEADLINE, deadline);
+      // A channel that cannot take the reply (Azure's connector failing) must not also cost the queue item.
+      await context.sendActivity(emergencyInstruction(rules, requester.channel)).catch((err: unknown) => {
+        log.error({ err, event: 'emergency-instruction-not-sent' }, 'emergency instruction could not be sent');
+      });
+    }
 
     let fresh: boolean;
+    let inboundStored = true;
     try {
-      fresh = await recordInbound(db, clock, { ...requester, externalId: activity.id, text, reference: conversationReferenceOf(activity) });
+      const recording = recordInbound(db, clock, { ...requester, externalId: activity.id, text, reference: conversationReferenceOf(activity) });
+      // An emergency does not wait on slow storage: past its deadline the record counts as failed (and is spooled).
+      fresh = await (deadline === undefined ? recording : within(recording, remainingMs(deadline), 'inbound record'));
     } catch (err) {
       // With storage down, an emergency still gets its instruction; anything else fails the turn safely.
       if (!rules.emergency) throw err;
       log.error({ err, event: 'inbound-not-recorded' }, 'emergency message could not be recorded');
       fresh = true;
+      inboundStored = false;
     }
     inboundRecorded = true;
     if (early.length > 0) await record(early.splice(0));
     if (!fresh && context.turnState.get(REDELIVERY) === true) {
       log.warn({ event: 'redelivery-processed' }, 'processing a delivery whose first attempt died unanswered');
+    } else if (!fresh && (await this.deps.leases?.takeOver(context, requester.conversationId))) {
+      log.warn({ event: 'redelivery-taken-over' }, 'delivered again after its first turn died mid-way; processing it');
     } else if (!fresh) {
       log.info({ event: 'duplicate-delivery' }, 'inbound message already processed');
       // (An emergency has already been told what to do, above, even on a repeated delivery.)
@@ -108,19 +139,23 @@ export class InboundMiddleware implements Middleware {
     if (result.emergency) {
       // A model-raised emergency had no instruction yet.
       if (!rules.emergency) await context.sendActivity(emergencyInstruction(result, requester.channel));
+      deadline ??= Date.now() + (this.deps.emergencyWaitMs ?? EMERGENCY_STORAGE_WAIT_MS);
+      const emergency = emergencyRecord({
+        // A yes to the check question is recorded with the message that raised it.
+        ...requester, externalId: activity.id, text: confirmed ? `${held}\n(check question answered: ${text})` : text,
+        flags: result.matches.map((m) => m.flag.id), advice: result.advice!,
+        reference: conversationReferenceOf(activity), at: clock.now(), inboundRecorded: inboundStored,
+      });
       try {
-        const { item, created } = await recordEmergency(db, clock, {
-          ...requester,
-          flags: result.matches.map((m) => m.flag.id),
-          advice: result.advice!,
-          // A yes to the check question is recorded with the message that raised it.
-          entry: { direction: 'in', text: confirmed ? `${held}\n(check question answered: ${text})` : text, at: clock.now().toISOString() },
-        });
-        log.warn({ event: 'emergency', concernId: item.id, created, flags: result.matches.map((m) => m.flag.id) }, 'emergency red flag');
+        const { item, created } = await within(recordEmergencyFrom(db, clock, emergency), remainingMs(deadline), 'emergency record');
+        log.warn({ event: 'emergency', concernId: item.id, created, flags: emergency.flags }, 'emergency red flag');
+        // The item is committed; the message itself still has to reach the transcript.
+        if (!inboundStored) await this.deps.spool?.keep(emergency, log);
         await context.sendActivity(alertedNote(item.reference, requester.channel));
       } catch (err) {
-        // The instruction has gone; the co-ordinators will see the message in the transcript once storage is back.
+        // The instruction has gone; the spool keeps the emergency and replays it once storage is back.
         log.error({ err, event: 'emergency-not-recorded' }, 'emergency could not be recorded');
+        await this.deps.spool?.keep(emergency, log);
       }
       context.turnState.set(EMERGENCY_HANDLED, result);
     }

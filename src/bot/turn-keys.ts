@@ -27,3 +27,9 @@ export const REDELIVERY = Symbol('carepoint.redelivery');
  * question always ends with it).
  */
 export const ANSWERED_FROM_ARTICLE = Symbol('carepoint.answeredFromArticle');
+
+/**
+ * Set on an emergency turn: the time (Date.now()) past which nothing in the turn waits on storage, so the 999
+ * instruction goes back even when storage hangs. The turn-order gate reads it too.
+ */
+export const EMERGENCY_DEADLINE = Symbol('carepoint.emergencyDeadline');

@@ -1,17 +1,20 @@
 import pg from 'pg';
-import { answers, type Database, type Queryable } from './database.js';
+import { answers, DEFAULT_DATABASE_TIMEOUTS, type Database, type DatabaseTimeouts, type Queryable } from './database.js';
 
 /** A PostgreSQL server through a pg connection pool. */
 export async function openPostgresDatabase(
   connectionString: string,
-  options: { poolSize?: number; onConnectionLost?: (error: Error) => void } = {},
+  options: { poolSize?: number; onConnectionLost?: (error: Error) => void; timeouts?: Partial<DatabaseTimeouts> } = {},
 ): Promise<Database> {
+  const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...options.timeouts };
   const pool = new pg.Pool({
     connectionString,
     max: options.poolSize ?? 10,
-    // A turn must never hang on storage: fail fast, and the patient is told something safe.
-    connectionTimeoutMillis: 5_000,
-    statement_timeout: 10_000,
+    // A turn must never hang on storage: fail fast, and the patient is told something safe. The client's own
+    // timers count, not only the server's statement_timeout: a frozen or unreachable server never answers.
+    connectionTimeoutMillis: timeouts.connectMs,
+    query_timeout: timeouts.queryMs,
+    statement_timeout: timeouts.queryMs,
   });
   // An idle connection dropped by a failover would otherwise be an unhandled 'error' that ends the process.
   pool.on('error', (error) => options.onConnectionLost?.(error));
@@ -29,19 +32,22 @@ export async function openPostgresDatabase(
     ...asQueryable(pool),
     async transaction(work) {
       const client = await pool.connect();
+      let failed: Error | undefined;
       try {
         await client.query('begin');
         const result = await work(asQueryable(client));
         await client.query('commit');
         return result;
       } catch (error) {
+        failed = error as Error;
         await client.query('rollback').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        // A connection whose transaction failed (a timeout, a dropped link) is closed, not handed to the next turn.
+        client.release(failed);
       }
     },
-    ping: () => answers(pool),
+    ping: () => answers(pool, timeouts.pingMs),
     close: () => pool.end(),
   };
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import type { ConcernDetails } from './concern.js';
 import { PRIORITY_ORDER_SQL, type Priority } from './priority.js';
@@ -177,6 +177,36 @@ export async function recordUncertainRisk(
         'Uncertain risk: a message with symptom or risk words that the screen could not decide; the check question was asked', now],
     );
     return toItem(rows[0]!);
+  });
+}
+
+/**
+ * recordEmergency, at most once per `recordId` (the id an emergency turn gives its record, kept with it in the
+ * local spool when storage failed). A second call with the same id, from a replay, a late live write or another
+ * instance, changes nothing and returns the item the first one raised or joined.
+ */
+export async function recordEmergencyOnce(
+  db: Pick<Database, 'transaction'>,
+  clock: Clock,
+  input: Parameters<typeof recordEmergency>[2] & { recordId: string },
+): Promise<{ item: QueueItem; created: boolean; already: boolean }> {
+  return db.transaction(async (tx) => {
+    // A concurrent twin's uncommitted claim makes this insert wait, then do nothing.
+    const claimed = await tx.query(
+      'insert into emergency_records (id, conversation_id) values ($1, $2) on conflict (id) do nothing returning id',
+      [input.recordId, input.conversationId],
+    );
+    if (claimed.rows.length === 0) {
+      const { rows } = await tx.query<ConcernRow>(
+        `select ${COLUMNS} from concerns where id = (select concern_id from emergency_records where id = $1)`,
+        [input.recordId],
+      );
+      if (!rows[0]) throw new Error('emergency record claimed without an item');
+      return { item: toItem(rows[0]), created: false, already: true };
+    }
+    const { item, created } = await recordEmergency(tx, clock, input);
+    await tx.query('update emergency_records set concern_id = $2 where id = $1', [input.recordId, item.id]);
+    return { item, created, already: false };
   });
 }
 

@@ -10,6 +10,8 @@ interface InboundMessage {
   externalId?: string;
   text: string;
   reference?: unknown;
+  /** When it arrived, if not now (a message replayed from the emergency spool). */
+  at?: Date;
 }
 
 // One batcher per database for each kind of write: concurrent turns' messages go in together (WriteBatcher).
@@ -35,7 +37,7 @@ const inboundWriters = new WeakMap<Queryable, WriteBatcher<InboundMessage & { at
 export function recordInbound(db: Queryable, clock: Clock, input: InboundMessage): Promise<boolean> {
   // One conversation at most once a statement, so a duplicate delivery is judged against the first.
   const writer = batcherFor(inboundWriters, db, () => new WriteBatcher((batch) => insertInbound(db, batch), { keyOf: (m) => m.conversationId }));
-  return writer.add({ ...input, at: clock.now() });
+  return writer.add({ ...input, at: input.at ?? clock.now() });
 }
 
 async function insertInbound(db: Queryable, batch: (InboundMessage & { at: Date })[]): Promise<boolean[]> {

@@ -4,6 +4,7 @@ import { BotClient } from '../../src/tools/bot-client.js';
 import { CONCERN_ANSWERS } from '../support/concern-answers.js';
 import { freshDataDir } from '../support/database-template.js';
 import { startServerProcess } from '../support/server-process.js';
+import { FakeOpenAI } from '../support/fake-openai.js';
 
 const TOKEN = 'restart-test-token-0123456789';
 
@@ -38,6 +39,44 @@ describe('a server killed and restarted on the same data', () => {
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
+  }, 120_000);
+
+  it('processes, once, a delivery sent again after the process died mid-turn', async () => {
+    // A slow language model holds the turn after its message is recorded: that is where the kill lands.
+    const model = await new FakeOpenAI().start();
+    model.delayMs = 60_000;
+    const env = {
+      DATA_DIR: await freshDataDir(), TURN_LEASE_MS: '1000', OPENAI_API_KEY: model.apiKey, OPENAI_BASE_URL: `${model.url}/v1`,
+      OPENAI_CHAT_MODEL: 'fake-chat-1', OPENAI_URGENCY_TIMEOUT_MS: '30000',
+    };
+    let server = await startServerProcess(env);
+    const activity = {
+      type: 'message', id: 'died-mid-turn-1', text: 'how do i order a repeat prescription please', channelId: 'emulator',
+      serviceUrl: 'http://127.0.0.1:9', from: { id: 'u-died' }, recipient: { id: 'b' }, conversation: { id: `died-${Date.now()}` },
+      deliveryMode: 'expectReplies',
+    };
+    const post = (url: string) =>
+      fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) })
+        .then(async (r) => ({ status: r.status, activities: ((await r.json()) as { activities?: { text?: string }[] }).activities ?? [] }));
+    void post(server.url).catch(() => undefined);
+    for (let i = 0; i < 200 && model.chatRequests().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(model.chatRequests().length).toBeGreaterThan(0); // recorded, and mid-turn
+    server.child.kill('SIGKILL');
+    await server.exited;
+
+    model.delayMs = 0;
+    server = await startServerProcess({ ...env, PORT: new URL(server.url).port });
+    await new Promise((r) => setTimeout(r, 1_100)); // past the lease
+    const again = await post(server.url);
+    expect(again.status).toBe(200);
+    expect(again.activities.length).toBeGreaterThan(0);
+    expect(server.output()).toMatch(/"event":"redelivery-taken-over"/);
+    // Once: its turn has ended now, so a further delivery is a duplicate again.
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await post(server.url)).activities).toEqual([]);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await model.stop();
   }, 120_000);
 
   it('stops cleanly on SIGTERM, finishing the turn in flight', async () => {

@@ -7,6 +7,7 @@ import {
   type OutboxItem,
 } from './outbox.js';
 import { SmsSendError, TWILIO_OPTED_OUT, type SmsSender } from './sms-sender.js';
+import { raiseDeadLetter } from '../../delivery/dead-letters.js';
 
 export interface OutboxTiming {
   /** How often the worker looks for due messages. */
@@ -141,7 +142,14 @@ export class OutboxWorker {
       const retry = failure.retryable && item.attempts < timing.maxAttempts;
       const retryAt = retry ? new Date(clock.now().getTime() + retryDelayMs(item.attempts, timing)) : undefined;
       await markSmsFailed(db, clock, item.id, { error: failure.message, retryAt, contactProblem: retry ? undefined : 'send-failed' });
-      if (!retry) await flagConcernContactProblem(db, clock, item, 'send-failed');
+      if (!retry) {
+        // Given up on: a dead letter, shown on the concern and alerted.
+        const letter = await raiseDeadLetter(db, clock, log, {
+          channel: 'sms', purpose: item.purpose, sourceId: item.id, concernId: item.concernId, conversationId: item.conversationId,
+          reason: failure.message, code: failure.code, attempts: item.attempts,
+        });
+        await flagConcernContactProblem(db, clock, item, 'send-failed', letter?.id);
+      }
       log.warn(
         { event: retry ? 'sms-outbox-retry' : 'sms-outbox-failed', attempts: item.attempts, code: failure.code, error: failure.message, retryAt },
         retry ? 'SMS send failed; will retry' : 'SMS send failed for good',

@@ -231,10 +231,14 @@ export async function flagConcernContactProblem(
   clock: Clock,
   item: Pick<OutboxItem, 'id' | 'concernId' | 'conversationId'>,
   problem: ContactProblem,
+  /** The dead letter raised for it (src/delivery/dead-letters.ts), when the send was given up on. */
+  deadLetterId?: string,
 ): Promise<void> {
   if (!item.concernId && !item.conversationId) return;
   const now = clock.now();
-  const flag = { problem, channel: 'sms', outboxId: item.id, at: now.toISOString(), advice: CONTACT_ADVICE[problem] };
+  const flag = {
+    problem, channel: 'sms', outboxId: item.id, at: now.toISOString(), advice: CONTACT_ADVICE[problem], ...(deadLetterId ? { deadLetterId } : {}),
+  };
   await db.query(
     `update concerns set details = details || jsonb_build_object('contactProblem', $3::jsonb), updated_at = $4
      where id = coalesce($1::uuid, (select id from concerns where conversation_id = $2 and status <> 'resolved'

@@ -98,7 +98,11 @@ export class SmsAdapter extends BotAdapter {
    * screening must not wait behind it. Taking a conversation's turns one at a time is the shared
    * middleware's job, after screening (src/bot/conversation-order.ts).
    */
-  async processInbound(message: InboundSms, logic: (context: TurnContext) => Promise<void>): Promise<InboundTurnResult> {
+  async processInbound(
+    message: InboundSms,
+    logic: (context: TurnContext) => Promise<void>,
+    replyWithinMs = this.deps.replyDeadlineMs,
+  ): Promise<InboundTurnResult> {
     const context = new TurnContext(this, this.activityOf(message));
     // The route checked Twilio's signature, so the sender's number is Twilio's word, not the client's.
     context.turnState.set(TRUSTED_IDENTITY, smsIdentityOf(message.phone, message.patientId));
@@ -108,11 +112,11 @@ export class SmsAdapter extends BotAdapter {
     const log = currentLogger(this.deps.logger);
     let timer: NodeJS.Timeout | undefined;
     const turn = this.runMiddleware(context, logic).then(() => true);
-    const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.deps.replyDeadlineMs)));
+    const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), replyWithinMs)));
     try {
       const finished = await Promise.race([turn, deadline]);
       if (!finished) {
-        log.warn({ event: 'sms-late-turn', deadlineMs: this.deps.replyDeadlineMs }, 'SMS turn passed the reply deadline; the rest goes by outbox');
+        log.warn({ event: 'sms-late-turn', deadlineMs: replyWithinMs }, 'SMS turn passed the reply deadline; the rest goes by outbox');
         turn.catch((err: unknown) => log.error({ err }, 'late SMS turn failed'));
       }
       buffer.closed = true;

@@ -13,7 +13,10 @@ import { TwilioSmsSender, type SmsSender } from './sms-sender.js';
 /** What tests may tune (through the composition root's Overrides). */
 export interface SmsOverrides {
   outbox?: Partial<OutboxTiming>;
-  /** Replies later than this in a turn go by outbox instead of TwiML. Default 10 s (Twilio waits 15 s). */
+  /**
+   * Twilio is answered within this of the webhook's arrival, whatever storage does; replies later than it go by
+   * outbox instead of TwiML. Default 9 s (Twilio waits 15 s).
+   */
   replyDeadlineMs?: number;
   /**
    * A MessageSid claimed this long ago and still unanswered (its delivery died mid-turn) is taken over by
@@ -48,7 +51,8 @@ export function createSmsChannel(deps: SmsChannelDeps): SmsChannel {
   const { config, db, clock, logger, hashId } = deps;
   const overrides = deps.overrides ?? {};
   const sender = overrides.sender ?? twilioSender(config);
-  const adapter = new SmsAdapter({ db, clock, logger, botNumber: config.TWILIO_PHONE_NUMBER, replyDeadlineMs: overrides.replyDeadlineMs ?? 10_000 });
+  const replyDeadlineMs = overrides.replyDeadlineMs ?? 9_000;
+  const adapter = new SmsAdapter({ db, clock, logger, botNumber: config.TWILIO_PHONE_NUMBER, replyDeadlineMs });
   const worker = new OutboxWorker({ db, clock, logger, hashId, sender, timing: { ...DEFAULT_OUTBOX_TIMING, ...overrides.outbox } });
   const host = config.HOST.includes(':') && !config.HOST.startsWith('[') ? `[${config.HOST}]` : config.HOST;
   const localBaseUrl = (req: Request) => `http://${host}:${req.socket.localPort}`;
@@ -65,7 +69,7 @@ export function createSmsChannel(deps: SmsChannelDeps): SmsChannel {
     register(server, bot) {
       registerSmsRoutes(server, {
         db, clock, adapter, bot, hashId, authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl, duplicateWaitMs: 12_000,
-        inboundLeaseMs: overrides.inboundLeaseMs ?? 20_000,
+        inboundLeaseMs: overrides.inboundLeaseMs ?? 20_000, replyDeadlineMs,
       });
       // Only when asked for (configuration refuses it in production), and only on a loopback HOST.
       if (config.SMS_SIMULATOR && isLoopbackHost(config.HOST)) {

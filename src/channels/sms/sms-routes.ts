@@ -14,6 +14,7 @@ import { patientIdForPhone, smsConversationId } from './sms-contacts.js';
 import { joinForSms, smsTextOf } from './sms-text.js';
 import { smsTurnLogic } from './sms-turn.js';
 import { checkTwilioSignature } from './twilio-signature.js';
+import { remainingMs, within } from '../../deadline.js';
 
 export interface SmsRouteDeps {
   db: Database;
@@ -28,7 +29,13 @@ export interface SmsRouteDeps {
   duplicateWaitMs: number;
   /** After this, a claimed sid still without a reply (its delivery died mid-turn) is taken over by a retry. */
   inboundLeaseMs: number;
+  /** Twilio is answered within this from the request's arrival, whatever storage does (it waits 15 s). */
+  replyDeadlineMs: number;
 }
+
+// What the webhook waits for before the turn, at most, when storage is slow: it then goes on without them.
+const CLAIM_WAIT_MS = 2_000;
+const LOOKUP_WAIT_MS = 2_000;
 
 const inboundSchema = z.object({
   MessageSid: z.string().regex(/^[A-Za-z0-9]{10,64}$/),
@@ -75,10 +82,15 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
     }
     const conversationId = smsConversationId(phone);
     const turnLog = log.child({ channel: 'sms', conversation: deps.hashId(conversationId) });
+    const deadline = Date.now() + deps.replyDeadlineMs;
+    // Looked up beside the claim, not after it: with storage slow, the two waits would add up.
+    const lookup = within(patientIdForPhone(deps.db, phone), Math.min(LOOKUP_WAIT_MS, remainingMs(deadline)), 'patient lookup');
+    lookup.catch(() => undefined); // a duplicate delivery never reads it
 
     let claim: Awaited<ReturnType<typeof claimInboundSms>>;
     try {
-      claim = await claimInboundSms(deps.db, deps.clock, { messageSid, conversationId, leaseMs: deps.inboundLeaseMs });
+      const claiming = claimInboundSms(deps.db, deps.clock, { messageSid, conversationId, leaseMs: deps.inboundLeaseMs });
+      claim = await within(claiming, Math.min(CLAIM_WAIT_MS, remainingMs(deadline)), 'SMS claim');
     } catch (err) {
       // Storage down: process without the duplicate guard, so that a red flag still gets its 999 instruction.
       turnLog.error({ err, event: 'sms-claim-failed' }, 'SMS could not be claimed; processing it anyway');
@@ -88,7 +100,9 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       turnLog.warn({ event: 'sms-claim-taken-over', leaseMs: deps.inboundLeaseMs }, 'SMS delivered again after its first delivery died unanswered; processing it');
     }
     if (!claim) {
-      const twiml = await awaitInboundReply(deps.db, messageSid, { timeoutMs: deps.duplicateWaitMs, pollMs: 50 }).catch(() => undefined);
+      const waitMs = Math.min(deps.duplicateWaitMs, remainingMs(deadline));
+      const twiml = await within(awaitInboundReply(deps.db, messageSid, { timeoutMs: waitMs, pollMs: 50 }), waitMs + 200, 'SMS reply lookup')
+        .catch(() => undefined);
       turnLog.info({ event: 'sms-duplicate-delivery', answered: twiml !== undefined }, 'SMS webhook delivered again; not processed');
       // No stored reply yet: never silence. The apology says to call 999 in an emergency.
       return sendTwiml(res, twiml ?? toTwiml([SORRY]));
@@ -96,15 +110,16 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
 
     let twiml: string;
     try {
-      const patientId = await patientIdForPhone(deps.db, phone).catch((err: unknown) => {
+      const patientId = await lookup.catch((err: unknown) => {
         turnLog.error({ err, event: 'sms-patient-lookup-failed' }, 'patient lookup failed; going on as an unregistered number');
         return undefined;
       });
       const message = { messageSid, phone, body, numMedia, patientId, redelivery: claim === 'taken-over' };
       const result = await withRequestLogger(turnLog, () =>
-        deps.adapter.processInbound(message, smsTurnLogic({ db: deps.db, clock: deps.clock, bot: deps.bot, logger: turnLog }, message)),
+        deps.adapter.processInbound(message, smsTurnLogic({ db: deps.db, clock: deps.clock, bot: deps.bot, logger: turnLog }, message), remainingMs(deadline)),
       conversationId);
-      twiml = toTwiml(joinForSms(result.replies.map(smsTextOf)));
+      // A turn still waiting on storage at the deadline with nothing to say yet: never silence.
+      twiml = toTwiml(result.late && result.replies.length === 0 ? [SORRY] : joinForSms(result.replies.map(smsTextOf)));
       turnLog.info({ event: 'sms-turn', replies: result.replies.length, late: result.late, linked: patientId !== undefined }, 'SMS turn');
     } catch (err) {
       turnLog.error({ err, event: 'sms-turn-failed' }, 'SMS turn failed');

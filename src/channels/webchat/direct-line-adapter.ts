@@ -6,7 +6,13 @@ import {
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
 import { NotFound } from '../../http/errors.js';
-import { appendWebChatActivity, startWebChatConversation } from './activity-log.js';
+import { appendWebChatActivity, startWebChatConversation, type AppendResult } from './activity-log.js';
+import { within } from '../../deadline.js';
+import { EMERGENCY_DEADLINE } from '../../bot/turn-keys.js';
+import { randomUUID } from 'node:crypto';
+
+/** How long writing to the activity log may take before the activity is held in memory instead. */
+const LOG_WAIT_MS = 2_000;
 
 /** The bot as the browser sees it. */
 export const WEBCHAT_BOT = { id: 'carepoint', name: 'Carepoint', role: 'bot' } as const;
@@ -34,8 +40,38 @@ export interface PostedMessage {
  * browser's next poll. Proactive messages work the same way through continueConversation.
  */
 export class DirectLineAdapter extends BotAdapter {
+  /** Activities the log could not take (storage down or hung), per conversation, for this instance's next poll. */
+  private readonly held = new Map<string, Partial<Activity>[]>();
+
   constructor(private readonly deps: { db: Database; clock: Clock }) {
     super();
+  }
+
+  hasHeld(conversationId: string): boolean {
+    return this.held.has(conversationId);
+  }
+
+  /** The held activities of a conversation, handed out once (a poll answered from memory while storage is away). */
+  takeHeld(conversationId: string): Partial<Activity>[] {
+    const held = this.held.get(conversationId) ?? [];
+    this.held.delete(conversationId);
+    return held;
+  }
+
+  /** Appends to the log, or, when storage fails or is too slow, holds the activity in memory under an id of its own. */
+  private async appendOrHold(
+    conversationId: string,
+    activity: Partial<Activity>,
+    options: { clientActivityId?: string; bounded: boolean },
+  ): Promise<AppendResult> {
+    try {
+      const appending = appendWebChatActivity(this.deps.db, { conversationId, activity, clientActivityId: options.clientActivityId, at: this.deps.clock.now() });
+      return await (options.bounded ? within(appending, LOG_WAIT_MS, 'web chat activity log') : appending);
+    } catch {
+      const id = `${conversationId}|held-${randomUUID()}`;
+      this.held.set(conversationId, [...(this.held.get(conversationId) ?? []), { ...activity, id }]);
+      return { outcome: 'appended', id, seq: -1 };
+    }
   }
 
   /** Starts the conversation once and greets, as Direct Line's conversationUpdate does. */
@@ -61,15 +97,12 @@ export class DirectLineAdapter extends BotAdapter {
       ...(posted.locale ? { locale: posted.locale } : {}),
       ...(posted.clientActivityId ? { channelData: { clientActivityID: posted.clientActivityId } } : {}),
     };
-    const stored = await appendWebChatActivity(this.deps.db, {
-      conversationId,
-      activity: browserView(activity),
-      clientActivityId: posted.clientActivityId,
-      at: this.deps.clock.now(),
-    });
+    // With storage down the echo is held in memory and the turn runs all the same: the message is screened
+    // first, as on every channel, and a red flag gets its 999 instruction.
+    const stored = await this.appendOrHold(conversationId, browserView(activity), { clientActivityId: posted.clientActivityId, bounded: true });
     if (stored.outcome === 'no-conversation') throw new NotFound('no such conversation');
-    // A re-post of a message already taken: the same id, and no second turn.
-    if (stored.outcome === 'duplicate') return stored.id;
+    // A re-post of a message already taken has the same id: the middleware treats it as a repeated delivery
+    // (processed again only if the first turn died, src/bot/turn-leases.ts).
     await this.runMiddleware(new TurnContext(this, { ...activity, id: stored.id }), logic);
     return stored.id;
   }
@@ -89,11 +122,9 @@ export class DirectLineAdapter extends BotAdapter {
       }
       const conversationId = activity.conversation?.id ?? context.activity.conversation?.id;
       if (!conversationId) throw new NotFound('no conversation to send to');
-      const stored = await appendWebChatActivity(this.deps.db, {
-        conversationId,
-        activity: browserView({ ...activity, from: WEBCHAT_BOT, timestamp: this.deps.clock.now() }),
-        at: this.deps.clock.now(),
-      });
+      // Only an emergency turn's replies stop waiting on a slow log; any reply is held when storage fails outright.
+      const bounded = context.turnState.get(EMERGENCY_DEADLINE) !== undefined;
+      const stored = await this.appendOrHold(conversationId, browserView({ ...activity, from: WEBCHAT_BOT, timestamp: this.deps.clock.now() }), { bounded });
       if (stored.outcome !== 'appended') throw new NotFound('no such conversation');
       responses.push({ id: stored.id });
     }

@@ -6,6 +6,7 @@ import { Forbidden, Invalid, NotFound } from '../../http/errors.js';
 import { withRequestLogger } from '../../http/request-context.js';
 import { route } from '../../http/route.js';
 import type { LoggedRequest } from '../../http/server.js';
+import { within } from '../../deadline.js';
 import { webChatActivitiesAfter, webChatConversationExists } from './activity-log.js';
 import type { DirectLineAdapter } from './direct-line-adapter.js';
 import { limitPerClient, type ClientRateLimiter } from './rate-limit.js';
@@ -16,6 +17,8 @@ export const LOCAL_DIRECT_LINE_PATH = '/v3/directline';
 
 /** The most activities one poll returns; Web Chat asks again from the new watermark a second later. */
 export const POLL_PAGE_SIZE = 50;
+/** How long a poll waits for the activity log before answering with what this instance holds in memory. */
+const POLL_STORAGE_WAIT_MS = 2_000;
 
 export interface DirectLineRouteDeps {
   adapter: DirectLineAdapter;
@@ -102,12 +105,18 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
     const watermarkParam = watermarkSchema.safeParse(req.query?.watermark);
     if (!watermarkParam.success) throw new Invalid('watermark must be a number');
     const after = watermarkParam.data ? Number(watermarkParam.data) : 0;
-    const page = await webChatActivitiesAfter(db, { conversationId: claims.conversationId, watermark: after, limit: POLL_PAGE_SIZE });
+    const reading = webChatActivitiesAfter(db, { conversationId: claims.conversationId, watermark: after, limit: POLL_PAGE_SIZE });
+    // Storage away: what the log could not take (a 999 instruction among it) is still handed to the browser.
+    const page = await within(reading, POLL_STORAGE_WAIT_MS, 'web chat poll').catch((err: unknown) => {
+      if (!adapter.hasHeld(claims.conversationId)) throw err;
+      return { activities: [], watermark: after };
+    });
+    const held = adapter.takeHeld(claims.conversationId);
     // Only an empty page costs the extra query: an unknown conversation is 404, which Web Chat reads as "ended".
-    if (page.activities.length === 0 && !(await webChatConversationExists(db, claims.conversationId))) {
+    if (page.activities.length === 0 && held.length === 0 && !(await webChatConversationExists(db, claims.conversationId))) {
       throw new NotFound('no such conversation');
     }
-    return { status: 200, body: { activities: page.activities, watermark: String(page.watermark) } };
+    return { status: 200, body: { activities: [...page.activities, ...held], watermark: String(page.watermark) } };
   }));
 
   server.post(`${LOCAL_DIRECT_LINE_PATH}/tokens/refresh`, route(async (req, res) => {

@@ -242,9 +242,9 @@ describe('SMS keywords and message kinds', () => {
 
 describe('when storage is down', () => {
   it('still tells a person texting an emergency to call 999', async () => {
-    const db = world.db as { query: (...args: unknown[]) => Promise<unknown> };
-    const working = db.query;
-    db.query = async () => {
+    const db = world.db as { query: (...args: unknown[]) => Promise<unknown>; transaction: (...args: unknown[]) => Promise<unknown> };
+    const working = { query: db.query, transaction: db.transaction };
+    db.query = db.transaction = async () => {
       throw new Error('connection terminated unexpectedly');
     };
     try {
@@ -254,7 +254,7 @@ describe('when storage is down', () => {
       const events = world.carepoint.logLines().map((l) => l.event);
       expect(events).toEqual(expect.arrayContaining(['sms-claim-failed', 'inbound-not-recorded', 'emergency-not-recorded']));
     } finally {
-      db.query = working;
+      Object.assign(db, working);
     }
   });
 });

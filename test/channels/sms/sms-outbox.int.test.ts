@@ -167,4 +167,28 @@ describe('SMS opt-out and opt-in', () => {
       problem: 'opted-out', channel: 'sms', advice: expect.stringMatching(/another contact route/),
     });
   });
+
+  it('makes an SMS that fails every retry a dead letter: on the concern, as a concern event, and one alert line without number or text', async () => {
+    const world = await start();
+    world.twilio.failNext(1_000);
+    const concernId = await concernFor(world.db, PATIENT);
+    const [item] = await message(world, 'Your appointment has moved to Friday.', { concernId });
+    await eventually(async () => (await outboxRow(world.db, item!.id)).status === 'failed', 20_000, 'given up on');
+    expect((await outboxRow(world.db, item!.id)).attempts).toBe(8);
+    const letters = await world.db.query<{ id: string; channel: string; purpose: string; concern_id: string; attempts: number }>(
+      'select id, channel, purpose, concern_id, attempts from dead_letters where source_id = $1', [item!.id],
+    );
+    expect(letters.rows).toEqual([{ id: expect.anything(), channel: 'sms', purpose: 'coordinator-message', concern_id: concernId, attempts: 8 }]);
+    const events = await world.db.query<{ kind: string; data: Record<string, unknown> }>('select kind, data from concern_events where concern_id = $1', [concernId]);
+    expect(events.rows).toEqual([{ kind: 'dead-letter', data: { deadLetterId: Number(letters.rows[0]!.id), channel: 'sms', purpose: 'coordinator-message' } }]);
+    expect((await queueDetails(world, concernId)).contactProblem).toMatchObject({
+      problem: 'send-failed', channel: 'sms', deadLetterId: String(letters.rows[0]!.id),
+    });
+    const alerts = world.carepoint.logLines().filter((l) => l.event === 'sms-dead-letter');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ level: 50, purpose: 'coordinator-message', concernId, attempts: 8 });
+    const alertText = JSON.stringify(alerts[0]);
+    expect(alertText).not.toContain(PATIENT.slice(1));
+    expect(alertText).not.toContain('Friday');
+  }, 60_000);
 });
