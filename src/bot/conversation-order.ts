@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { Logger } from '../logging.js';
+import { requesterOf } from './channel.js';
 
 const SLOT = Symbol('carepoint.conversationSlot');
 
@@ -31,7 +32,8 @@ export class ConversationOrder {
 
   readonly reserve: Middleware = {
     onTurn: async (context, next) => {
-      const key = `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
+      // The conversation as stored: a client cannot line up behind another channel's conversation by naming its id.
+      const key = `${context.activity.channelId}/${requesterOf(context).conversationId}`;
       const held = this.inside.getStore();
       if (held?.has(key)) return next(); // a proactive turn from inside this conversation's own turn
       const previous = this.running.get(key) ?? Promise.resolve();

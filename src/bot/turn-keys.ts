@@ -20,3 +20,15 @@ export interface TrustedIdentity {
  * inbound record then already exists, and the turn must run regardless.
  */
 export const REDELIVERY = Symbol('carepoint.redelivery');
+
+/**
+ * The keys a channel stores a conversation and its person under, when the activity's own ids are the client's
+ * say-so (Bot Framework: any client can name any conversation.id and channelId). Set by that channel's adapter
+ * before anything else runs, so those ids live in their own namespace and can never address a conversation,
+ * state or concern of another channel (`sms:+44...`, a local web chat).
+ */
+export const CHANNEL_KEYS = Symbol('carepoint.channelKeys');
+export interface ChannelKeys {
+  conversationKey: string;
+  requesterKey: string;
+}
