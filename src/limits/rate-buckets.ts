@@ -18,14 +18,14 @@ const REFILLED = `least($3::float8, b.tokens + extract(epoch from (now() - b.ref
  * database's clock, so every instance shares the bucket and none can be out of step with another.
  */
 export async function takeToken(db: Queryable, limit: RateLimit, source: string): Promise<Verdict> {
-  const { rows } = await db.query<{ tokens: number; refused_since: Date | string | null; now: Date | string }>(
+  const { rows } = await db.query<BucketRow>(
     `insert into rate_buckets as b (scope, source, tokens, refilled_at)
      values ($1, $2, $3::float8 - 1, now())
      on conflict (scope, source) do update set
        tokens = case when ${REFILLED} >= 1 then ${REFILLED} - 1 else ${REFILLED} end,
        refused_since = case when ${REFILLED} >= 1 then null else coalesce(b.refused_since, now()) end,
        refilled_at = now()
-     returning tokens, refused_since, now() as now`,
+     returning tokens, refused_since is not null as refused, refused_since = now() as first_refusal`,
     [limit.scope, source, limit.burst, limit.perSecond],
   );
   return verdictOf(rows[0]!, limit);
@@ -45,12 +45,19 @@ export async function sweepRateBuckets(db: Queryable): Promise<void> {
   await db.query(`delete from rate_buckets where refilled_at < now() - interval '1 hour'`);
 }
 
-function verdictOf(row: { tokens: number; refused_since: Date | string | null; now: Date | string }, limit: RateLimit): Verdict {
-  if (row.refused_since === null) return { allowed: true };
+interface BucketRow {
+  tokens: number;
+  refused: boolean;
+  /** This statement began the run of refusals (now() is the statement's transaction time). */
+  first_refusal: boolean | null;
+}
+
+function verdictOf(row: BucketRow, limit: RateLimit): Verdict {
+  if (!row.refused) return { allowed: true };
   const tokens = Number(row.tokens);
   return {
     allowed: false,
     retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / limit.perSecond)),
-    firstRefusal: new Date(row.refused_since).getTime() === new Date(row.now).getTime(),
+    firstRefusal: row.first_refusal === true,
   };
 }
