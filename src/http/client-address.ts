@@ -1,5 +1,4 @@
 import { BlockList, isIP } from 'node:net';
-import type { Request } from 'restify';
 
 /**
  * The proxies (TRUSTED_PROXIES) whose X-Forwarded-For is believed. Anyone can write that header, so it is read
@@ -31,7 +30,7 @@ export class TrustedProxies {
  * right-most X-Forwarded-For entry that is not itself a trusted proxy (entries to its left were written by the
  * client and prove nothing). If every hop is trusted, the left-most one.
  */
-export function clientAddress(req: Pick<Request, 'header'> & { socket: { remoteAddress?: string } }, proxies: TrustedProxies): string | undefined {
+export function clientAddress(req: { header(name: string): string | undefined; socket: { remoteAddress?: string } }, proxies: TrustedProxies): string | undefined {
   const peer = req.socket.remoteAddress;
   if (!peer || proxies.empty || !proxies.trusts(peer)) return peer && unmapped(peer);
   const hops = (req.header('x-forwarded-for') ?? '').split(',').map((h) => stripPort(h.trim())).filter(Boolean);
