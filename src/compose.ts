@@ -85,7 +85,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   registerHealthRoutes(http.server, { db, knowledge });
   if (config.MicrosoftAppId || config.NODE_ENV !== 'production') {
     registerBotFrameworkRoute(http.server, {
-      adapter, bot, db, hashId, authenticated: Boolean(config.MicrosoftAppId), sourceOf: sources.keyOf,
+      adapter, bot, db, hashId, authenticated: Boolean(config.MicrosoftAppId), sourceOf: sources.keyOf, isThisMachine: sources.isThisMachine,
       newConversations: new SourceLimiter(db, NEW_CONVERSATION_LIMIT),
     });
   } else {

@@ -21,6 +21,8 @@ export interface BotFrameworkRouteDeps {
   /** Without MicrosoftAppId nothing is authenticated: replies may go only to loopback, new conversations are limited. */
   authenticated: boolean;
   sourceOf: (req: Request) => string;
+  /** This machine's own clients (the chat tool, the benchmark, the Emulator) start as many as they like. */
+  isThisMachine: (req: Request) => boolean;
   newConversations: SourceLimiter;
 }
 
@@ -59,7 +61,7 @@ export function registerBotFrameworkRoute(server: Server, deps: BotFrameworkRout
     const source = deps.sourceOf(req);
     // The conversation as it is stored (bot-framework-keys.ts), which is how the turn's code will name it.
     const key = botFrameworkKeys(typeof body?.channelId === 'string' ? body.channelId : undefined, conversationId, undefined).conversationKey;
-    if (!deps.authenticated) {
+    if (!deps.authenticated && !deps.isThisMachine(req)) {
       if (!known.has(key) && !(await conversationExists(deps.db, key))) {
         const verdict = await deps.newConversations.take(source);
         if (!verdict.allowed) {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Request } from 'restify';
+import { isLoopbackHost } from '../config.js';
 import { clientAddress, clientKey, type TrustedProxies } from './client-address.js';
 
 /**
@@ -14,6 +15,9 @@ export class RequestSources {
   ) {}
 
   readonly keyOf = (req: Request): string => `net:${this.hashId(`net:${clientKey(clientAddress(req, this.proxies))}`)}`;
+
+  /** The client is this machine itself (not a client a trusted proxy named): the operator's own tools. */
+  readonly isThisMachine = (req: Request): boolean => isLoopbackHost(clientAddress(req, this.proxies) ?? '');
 }
 
 /** The source of the request a bot turn is running for, so that what the turn stores can name it. */
