@@ -56,14 +56,13 @@ export function registerBotFrameworkRoute(server: Server, deps: BotFrameworkRout
       res.send(400, { error: 'without MicrosoftAppId replies go only to a loopback serviceUrl, or use deliveryMode expectReplies' });
       return;
     }
-    // Every line of this request, the access line included, carries the (hashed) conversation.
-    request.carepointLog = request.carepointLog.child({ conversation: hashId(conversationId), channel: 'chat' });
-    const source = deps.sourceOf(req);
     // The conversation as it is stored (bot-framework-keys.ts), which is how the turn's code will name it.
     const key = botFrameworkKeys(typeof body?.channelId === 'string' ? body.channelId : undefined, conversationId, undefined).conversationKey;
+    // Every line of this request, the access line included, carries the (hashed) conversation.
+    request.carepointLog = request.carepointLog.child({ conversation: hashId(key), channel: 'chat' });
     if (!deps.authenticated && !deps.isThisMachine(req)) {
       if (!known.has(key) && !(await conversationExists(deps.db, key))) {
-        const verdict = await deps.newConversations.take(source);
+        const verdict = await deps.newConversations.take(deps.sourceOf(req));
         if (!verdict.allowed) {
           refuse(req, res, verdict, 'bf-new-conversation', 'too many new conversations from this address: wait a moment and try again. In an emergency call 999.');
           return;
@@ -71,8 +70,10 @@ export function registerBotFrameworkRoute(server: Server, deps: BotFrameworkRout
       }
       known.set(key, true);
     }
-    await withRequestSource(source, () =>
-      withRequestLogger(request.carepointLog, () => adapter.process(req, res, (context) => bot.run(context)), key));
+    const turn = () => withRequestLogger(request.carepointLog, () => adapter.process(req, res, (context) => bot.run(context)), key);
+    // Through Azure Bot Service every request comes from Azure's addresses: the source of a concern is then the
+    // person the channel authenticated (requesterOf's fallback), not the network.
+    await (deps.authenticated ? turn() : withRequestSource(deps.sourceOf(req), turn));
   });
 }
 
