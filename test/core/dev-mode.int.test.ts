@@ -162,5 +162,5 @@ describe('start-up on a network address in development mode', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
     expect(output).toMatch(/Configuration error: HOST: must be a loopback address .*NODE_ENV is development/);
-  });
+  }, 90_000); // a process of its own: tsx compiles the entry point first, slow on a loaded machine
 });

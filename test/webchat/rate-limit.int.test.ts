@@ -36,17 +36,16 @@ describe('chat start rate limits over HTTP', () => {
   });
 
   it('answers a burst of token requests beyond the limit with 429 and Retry-After, logging it once without the address', async () => {
-    const statuses: number[] = [];
-    let refused: Response | undefined;
-    for (let i = 0; i < burst + 5; i++) {
-      const response = await askForToken('198.51.100.1');
-      statuses.push(response.status);
-      if (response.status === 429) refused = response;
-    }
-    // Two of the burst went on the two chats above; the bucket refills at one a second meanwhile.
-    expect(statuses.slice(0, burst - 2).every((s) => s === 200)).toBe(true);
-    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(burst);
-    expect(statuses.slice(-5)).toEqual([429, 429, 429, 429, 429]);
+    // All at once, so that the bucket (one a second) hardly refills while they arrive, however loaded the machine.
+    const started = Date.now();
+    const responses = await Promise.all(Array.from({ length: burst + 5 }, () => askForToken('198.51.100.1')));
+    const elapsedSeconds = (Date.now() - started) / 1000;
+    const statuses = responses.map((r) => r.status);
+    const refused = responses.find((r) => r.status === 429);
+    // Two of the burst went on the two chats above.
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(burst - 2);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(burst - 2 + Math.ceil(elapsedSeconds) + 1);
+    expect(refused).toBeDefined();
     expect(refused!.headers.get('retry-after')).toBe('1');
     expect(await refused!.json()).toEqual({ error: expect.stringMatching(/too many requests/) });
 
@@ -78,18 +77,18 @@ describe('chat start rate limits over HTTP', () => {
     await new Promise((r) => setTimeout(r, 1100));
     expect((await askForToken('198.51.100.1')).status).toBe(200);
     // Only what has refilled: a token or two, not a new burst.
-    const next = [];
-    for (let i = 0; i < 3; i++) next.push((await askForToken('198.51.100.1')).status);
-    expect(next).toContain(429);
+    const next = await Promise.all(Array.from({ length: 5 }, () => askForToken('198.51.100.1')));
+    expect(next.map((r) => r.status)).toContain(429);
   });
 
   it('limits starting conversations the same way, with any token', async () => {
     const chat = new DirectLineClient(carepoint.url, from('198.51.100.3'));
     expect((await chat.start()).status).toBe(201); // one token, one start
-    const statuses: number[] = [];
-    for (let i = 0; i < WEBCHAT_START_LIMIT.burst; i++) statuses.push((await chat.call('POST', '/v3/directline/conversations', {})).status);
-    expect(statuses.slice(0, WEBCHAT_START_LIMIT.burst - 1).every((s) => s === 200)).toBe(true);
-    expect(statuses.at(-1)).toBe(429);
+    const statuses = (await Promise.all(
+      Array.from({ length: WEBCHAT_START_LIMIT.burst + 3 }, () => chat.call('POST', '/v3/directline/conversations', {})),
+    )).map((r) => r.status);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(WEBCHAT_START_LIMIT.burst - 1);
+    expect(statuses).toContain(429);
     expect(limitLines().at(-1)).toMatchObject({ endpoint: 'webchat-conversation-start' });
   });
 });
