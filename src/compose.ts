@@ -3,7 +3,11 @@ import { ReusingConnectorAuthentication } from './channels/reusing-connector-aut
 import type { DestinationStream } from 'pino';
 import { buildBot } from './bot/build-bot.js';
 import { currentLogger } from './http/request-context.js';
-import { registerBotFrameworkRoute } from './channels/bot-framework-route.js';
+import { NEW_CONVERSATION_LIMIT, registerBotFrameworkRoute } from './channels/bot-framework-route.js';
+import { botFrameworkNamespace } from './channels/bot-framework-keys.js';
+import { TrustedProxies } from './http/client-address.js';
+import { RequestSources } from './http/request-source.js';
+import { SourceLimiter } from './limits/source-limiter.js';
 import { DirectLineAdapter } from './channels/webchat/direct-line-adapter.js';
 import { registerWebChat } from './channels/webchat/web-chat.js';
 import { createSmsChannel, type SmsOverrides } from './channels/sms/sms-channel.js';
@@ -11,7 +15,7 @@ import { systemClock, type Clock } from './clock.js';
 import { isLoopbackHost, type Config } from './config.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
-import { DevTokenAuthenticator } from './http/coordinator-auth.js';
+import { DEV_TOKEN_FAILURES, DevTokenAuthenticator } from './http/coordinator-auth.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { registerQueueRoutes } from './http/queue-routes.js';
 import { createHttpServer } from './http/server.js';
@@ -86,24 +90,29 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     return adapter;
   };
 
-  const adapter = joinBot(new CloudAdapter(
-    new ReusingConnectorAuthentication({
-      MicrosoftAppId: config.MicrosoftAppId ?? '',
-      MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
-      MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
-      MicrosoftAppType: config.MicrosoftAppType,
-    }),
-  ));
+  const cloudAdapter = new CloudAdapter(new ReusingConnectorAuthentication(botFrameworkAuthSettings(config)));
+  // Before the shared middleware: Bot Framework ids are stored in their own namespace (bot-framework-keys.ts).
+  cloudAdapter.use(botFrameworkNamespace);
+  const adapter = joinBot(cloudAdapter);
+  // Per-source limits, shared by every instance through the database.
+  const sources = new RequestSources(new TrustedProxies(config.TRUSTED_PROXIES), hashId);
 
   const http = createHttpServer(logger);
   registerHealthRoutes(http.server, { db, knowledge, spool });
   if (config.MicrosoftAppId || config.NODE_ENV !== 'production') {
-    registerBotFrameworkRoute(http.server, adapter, bot, hashId);
+    registerBotFrameworkRoute(http.server, {
+      adapter, bot, db, hashId, authenticated: Boolean(config.MicrosoftAppId), sourceOf: sources.keyOf, isThisMachine: sources.isThisMachine,
+      newConversations: new SourceLimiter(db, NEW_CONVERSATION_LIMIT),
+    });
   } else {
     // Unauthenticated Bot Framework traffic is for local use (the Emulator); production needs Azure's auth.
     logger.warn({ event: 'bot-framework-disabled' }, 'MicrosoftAppId is not set: /api/messages is off in production');
   }
-  registerQueueRoutes(http.server, { db, auth: new DevTokenAuthenticator(config.COORDINATOR_DEV_TOKEN, isLoopbackHost(config.HOST)) });
+  const devTokens = new DevTokenAuthenticator(config.COORDINATOR_DEV_TOKEN, isLoopbackHost(config.HOST), {
+    limiter: new SourceLimiter(db, DEV_TOKEN_FAILURES),
+    sourceOf: sources.keyOf,
+  });
+  registerQueueRoutes(http.server, { db, auth: devTokens });
 
   // Web chat in the browser: the page, tokens, and (without Azure) the local Direct Line transport.
   const webChatAdapter = joinBot(new DirectLineAdapter({ db, clock }));
@@ -118,6 +127,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     db,
     clock,
     hashId,
+    sourceOf: sources.keyOf,
   });
   // SMS through Twilio: webhook, status callbacks, outbox worker, development simulator.
   const sms = createSmsChannel({ config, db, clock, logger, hashId, overrides: overrides.sms });
@@ -156,6 +166,28 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
       await db.close();
       logger.info('Carepoint stopped');
     },
+  };
+}
+
+/**
+ * Bot Framework authentication as configured: the app's credentials and the endpoints tokens are checked
+ * against (Azure's public cloud unless set; tests point them at a local OpenID issuer). botframework-connector
+ * uses these endpoints only when all are given, so all always are.
+ */
+function botFrameworkAuthSettings(config: Config) {
+  return {
+    MicrosoftAppId: config.MicrosoftAppId ?? '',
+    MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
+    MicrosoftAppType: config.MicrosoftAppType,
+    ToBotFromChannelOpenIdMetadataUrl: config.ToBotFromChannelOpenIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: config.ToBotFromChannelTokenIssuer,
+    ToBotFromEmulatorOpenIdMetadataUrl: config.ToBotFromEmulatorOpenIdMetadataUrl,
+    ToChannelFromBotLoginUrl: config.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: config.ToChannelFromBotOAuthScope,
+    OAuthUrl: config.OAuthUrl,
+    ValidateAuthority: config.ValidateAuthority,
+    CallerId: 'urn:botframework:azure',
   };
 }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optionalText = z
@@ -14,6 +15,26 @@ const flag = z
   .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', '']))
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v))
   .default(false);
+
+/** An IPv4 or IPv6 address, or a CIDR block of either. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
+
+/** A comma- or space-separated list of addresses and CIDR blocks; empty is none. */
+const addressList = z
+  .string()
+  .trim()
+  .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+  .pipe(z.array(z.string().refine(isAddressOrCidr, { message: 'each entry must be an IP address or CIDR block, e.g. 10.0.0.0/8' })))
+  .default([]);
+
+const url = (protocol = /^https?$/) => z.string().trim().pipe(z.url({ protocol }));
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -36,6 +57,17 @@ export const configSchema = z
     MicrosoftAppPassword: optionalText,
     MicrosoftAppTenantId: optionalText,
     MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    // --- Bot Framework authentication endpoints (botframework-connector's names; Azure's public cloud by default) ---
+    ToBotFromChannelOpenIdMetadataUrl: url().default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+    ToBotFromChannelTokenIssuer: z.string().trim().min(1).default('https://api.botframework.com'),
+    ToBotFromEmulatorOpenIdMetadataUrl: url().default('https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration'),
+    ToChannelFromBotLoginUrl: url().default('https://login.microsoftonline.com/botframework.com'),
+    ToChannelFromBotOAuthScope: z.string().trim().min(1).default('https://api.botframework.com'),
+    OAuthUrl: url().default('https://api.botframework.com'),
+    ValidateAuthority: flag.default(true),
+    // --- end Bot Framework authentication ---
+    /** Proxies whose X-Forwarded-For is believed when limiting per client address. */
+    TRUSTED_PROXIES: addressList,
     COORDINATOR_DEV_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     LOG_LEVEL: logLevel.default('info'),
     LOG_HASH_SECRET: optionalText,
@@ -59,6 +91,15 @@ export const configSchema = z
     OPENAI_URGENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
   })
   .superRefine((c, ctx) => {
+    // Development and test modes leave /api/messages unauthenticated (no MicrosoftAppId) and honour the dev token:
+    // only this machine may reach them.
+    if (c.NODE_ENV !== 'production' && !isLoopbackHost(c.HOST)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOST'],
+        message: `must be a loopback address (127.0.0.1, ::1, localhost) while NODE_ENV is ${c.NODE_ENV}: development mode is unauthenticated; set NODE_ENV=production to listen on a network`,
+      });
+    }
     if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI') {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set' });
     }

@@ -1,4 +1,4 @@
-import { ConversationState, type Middleware } from 'botbuilder';
+import type { Middleware } from 'botbuilder';
 import { MainDialog, type ConversationMemory } from '../../dialogs/main-dialog.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
@@ -12,6 +12,7 @@ import { ConversationOrder } from './conversation-order.js';
 import { InboundMiddleware } from './inbound-middleware.js';
 import { TurnLeases, type LastTurn } from './turn-leases.js';
 import type { EmergencySpool } from '../safety/emergency-spool.js';
+import { NamespacedConversationState } from './namespaced-conversation-state.js';
 
 export interface BotDeps {
   db: Database;
@@ -36,7 +37,7 @@ export interface BotDeps {
  */
 export function buildBot(deps: BotDeps): { bot: CarepointBot; middleware: Middleware[]; turns: ConversationOrder } {
   // Embedded PGlite has one writer, this process, so recent state can be served from memory.
-  const conversationState = new ConversationState(new SqlBotStorage(deps.db, deps.db.kind === 'pglite' ? 10_000 : 0));
+  const conversationState = new NamespacedConversationState(new SqlBotStorage(deps.db, deps.db.kind === 'pglite' ? 10_000 : 0));
   const dialogState = conversationState.createProperty('dialogState');
   const memory = conversationState.createProperty<ConversationMemory>('memory');
   const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory });

@@ -3,6 +3,7 @@ import type { Middleware, TurnContext } from 'botbuilder';
 import { finishedWithin, remainingMs } from '../deadline.js';
 import type { Logger } from '../logging.js';
 import { EMERGENCY_DEADLINE } from './turn-keys.js';
+import { requesterOf } from './channel.js';
 
 const SLOT = Symbol('carepoint.conversationSlot');
 /** The part of a turn still running after its answer went back; the conversation's place is held until it ends. */
@@ -35,7 +36,8 @@ export class ConversationOrder {
 
   readonly reserve: Middleware = {
     onTurn: async (context, next) => {
-      const key = `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
+      // The conversation as stored: a client cannot line up behind another channel's conversation by naming its id.
+      const key = `${context.activity.channelId}/${requesterOf(context).conversationId}`;
       const held = this.inside.getStore();
       if (held?.has(key)) return next(); // a proactive turn from inside this conversation's own turn
       const previous = this.running.get(key) ?? Promise.resolve();

@@ -33,3 +33,15 @@ export const ANSWERED_FROM_ARTICLE = Symbol('carepoint.answeredFromArticle');
  * instruction goes back even when storage hangs. The turn-order gate reads it too.
  */
 export const EMERGENCY_DEADLINE = Symbol('carepoint.emergencyDeadline');
+
+/**
+ * The keys a channel stores a conversation and its person under, when the activity's own ids are the client's
+ * say-so (Bot Framework: any client can name any conversation.id and channelId). Set by that channel's adapter
+ * before anything else runs, so those ids live in their own namespace and can never address a conversation,
+ * state or concern of another channel (`sms:+44...`, a local web chat).
+ */
+export const CHANNEL_KEYS = Symbol('carepoint.channelKeys');
+export interface ChannelKeys {
+  conversationKey: string;
+  requesterKey: string;
+}

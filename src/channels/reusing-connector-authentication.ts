@@ -1,4 +1,5 @@
-import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, StatusCodes } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
 import { LRUCache } from 'lru-cache';
 
 type Authenticated = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
@@ -20,7 +21,7 @@ export class ReusingConnectorAuthentication extends ConfigurationBotFrameworkAut
   private readonly tokenClients = new LRUCache<string, Promise<UserTokenClient>>({ max: 100 });
 
   override async authenticateRequest(...args: Parameters<ConfigurationBotFrameworkAuthentication['authenticateRequest']>): Promise<Authenticated> {
-    const result = await super.authenticateRequest(...args);
+    const result = await super.authenticateRequest(...args).catch(asAuthenticationError);
     if (!result.connectorFactory) return result;
     return { ...result, connectorFactory: this.reusing(result.claimsIdentity, result.connectorFactory) };
   }
@@ -56,4 +57,17 @@ function reuse<T>(cache: LRUCache<string, Promise<T>>, key: string, make: () => 
     client.catch(() => cache.delete(key));
   }
   return client;
+}
+
+/**
+ * The SDK lets jsonwebtoken's own errors for a bad signature or a malformed or not-yet-valid token escape as
+ * they are, and CloudAdapter answers anything that is not its AuthenticationError with 500: a forged token
+ * would look like a server fault. They are refusals (401).
+ */
+function asAuthenticationError(error: unknown): never {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'JsonWebTokenError' || name === 'NotBeforeError' || name === 'TokenExpiredError') {
+    throw new AuthenticationError('Unauthorized. The token is not valid.', StatusCodes.UNAUTHORIZED);
+  }
+  throw error;
 }

@@ -17,16 +17,27 @@ export class Forbidden extends Error {
   readonly status = 403;
 }
 
-type HttpError = NotFound | Conflict | Invalid | Unauthorized | Forbidden;
+export class TooManyRequests extends Error {
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+type HttpError = NotFound | Conflict | Invalid | Unauthorized | Forbidden | TooManyRequests;
 
 function isHttpError(error: unknown): error is HttpError {
   return error instanceof NotFound || error instanceof Conflict || error instanceof Invalid ||
-    error instanceof Unauthorized || error instanceof Forbidden;
+    error instanceof Unauthorized || error instanceof Forbidden || error instanceof TooManyRequests;
 }
 
 /** Sends the error as JSON; anything unexpected is a 500 that reveals nothing. */
 export function sendError(res: Response, error: unknown): { status: number; expected: boolean } {
   if (isHttpError(error)) {
+    if (error instanceof TooManyRequests) res.setHeader('retry-after', String(error.retryAfterSeconds));
     res.send(error.status, { error: error.message || error.constructor.name });
     return { status: error.status, expected: true };
   }

@@ -1,8 +1,9 @@
 import type { Database, Queryable } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import type { ConcernDetails } from './concern.js';
-import { PRIORITY_ORDER_SQL, type Priority } from './priority.js';
+import type { Priority } from './priority.js';
 import { newReference } from './reference.js';
+import { HELD_BACK_SQL, SOURCE_SHARE } from './source-share.js';
 
 export type Channel = 'chat' | 'sms';
 export type ConcernStatus = 'open' | 'claimed' | 'resolved';
@@ -27,7 +28,7 @@ export interface QueueItem {
   transcript: TranscriptEntry[];
 }
 
-interface ConcernRow {
+export interface ConcernRow {
   id: string;
   reference: string;
   priority: Priority;
@@ -41,9 +42,9 @@ interface ConcernRow {
   transcript: TranscriptEntry[];
 }
 
-const COLUMNS = 'id, reference, priority, status, channel, conversation_id, created_at, updated_at, summary, details, transcript';
+export const COLUMNS = 'id, reference, priority, status, channel, conversation_id, created_at, updated_at, summary, details, transcript';
 
-function toItem(row: ConcernRow): QueueItem {
+export function toItem(row: ConcernRow): QueueItem {
   return {
     id: row.id,
     reference: row.reference,
@@ -64,6 +65,8 @@ export interface Requester {
   conversationId: string;
   /** Who is asking: the same person's concerns, and only theirs, are told back to them. */
   requesterKey: string;
+  /** Where the request came from (src/http/request-source.ts); a flood from one source is queued after others. */
+  sourceKey?: string;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -100,8 +103,8 @@ export async function submitConcern(
   return withFreshReference(async (reference) => {
     const { rows } = await db.query<ConcernRow>(
       `with inserted as (
-         insert into concerns (reference, submission_id, priority, channel, conversation_id, requester_key, details, transcript, summary, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $10)
+         insert into concerns (reference, submission_id, priority, channel, conversation_id, requester_key, details, transcript, summary, created_at, updated_at, source_key, held_back)
+         values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $10, $11, ${HELD_BACK_SQL('$11', '$10', '$12', '$13')})
          on conflict (submission_id) do nothing
          returning ${COLUMNS}
        )
@@ -109,7 +112,8 @@ export async function submitConcern(
        union all
        select ${COLUMNS} from concerns where submission_id = $2 and not exists (select 1 from inserted)`,
       [reference, input.submissionId, input.priority, input.channel, input.conversationId, input.requesterKey,
-        JSON.stringify(input.details), JSON.stringify(input.transcript), input.summary, now],
+        JSON.stringify(input.details), JSON.stringify(input.transcript), input.summary, now,
+        input.sourceKey ?? null, SOURCE_SHARE.windowSeconds, SOURCE_SHARE.items],
     );
     if (rows[0]) return toItem(rows[0]);
     // A concurrent twin committed while this statement waited; its row is outside this statement's
@@ -133,8 +137,8 @@ export async function recordEmergency(
   const summary = `Emergency red flag (${input.flags.join(', ')}): told to call ${input.advice}`;
   return withFreshReference(async (reference) => {
     const { rows } = await db.query<ConcernRow & { created: boolean }>(
-      `insert into concerns (reference, priority, channel, conversation_id, requester_key, details, transcript, summary, created_at, updated_at)
-       values ($1, 'emergency', $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $8)
+      `insert into concerns (reference, priority, channel, conversation_id, requester_key, details, transcript, summary, created_at, updated_at, source_key, held_back)
+       values ($1, 'emergency', $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $8, $9, ${HELD_BACK_SQL('$9', '$8', '$10', '$11')})
        on conflict (conversation_id) where priority = 'emergency' and status <> 'resolved'
        do update set transcript = concerns.transcript || excluded.transcript,
          details = jsonb_set(concerns.details, '{redFlags}',
@@ -142,7 +146,7 @@ export async function recordEmergency(
          updated_at = excluded.updated_at
        returning ${COLUMNS}, (xmax = 0) as created`,
       [reference, input.channel, input.conversationId, input.requesterKey, JSON.stringify(details),
-        JSON.stringify([input.entry]), summary, now],
+        JSON.stringify([input.entry]), summary, now, input.sourceKey ?? null, SOURCE_SHARE.windowSeconds, SOURCE_SHARE.items],
     );
     const row = rows[0]!;
     return { item: toItem(row), created: row.created };
@@ -208,18 +212,6 @@ export async function recordEmergencyOnce(
     await tx.query('update emergency_records set concern_id = $2 where id = $1', [input.recordId, item.id]);
     return { item, created, already: false };
   });
-}
-
-/** The co-ordinators' queue: unresolved first, most pressing first, then oldest first. */
-export async function listQueue(db: Queryable, options: { includeResolved?: boolean; limit?: number } = {}): Promise<QueueItem[]> {
-  const { rows } = await db.query<ConcernRow>(
-    `select ${COLUMNS} from concerns
-     where $1::boolean or status <> 'resolved'
-     order by (status = 'resolved'), ${PRIORITY_ORDER_SQL}, created_at, id
-     limit $2`,
-    [options.includeResolved ?? false, options.limit ?? 200],
-  );
-  return rows.map(toItem);
 }
 
 /** A person's own concerns, newest first; never anyone else's. */

@@ -18,7 +18,8 @@ interface QueueItem {
 async function queueOf(server: RunningCarepoint, conversationId: string): Promise<QueueItem[]> {
   const response = await fetch(`${server.url}/api/queue`, { headers: { authorization: `Bearer ${DEV_TOKEN}` } });
   const { items } = (await response.json()) as { items: QueueItem[] };
-  return items.filter((i) => i.conversationId === conversationId);
+  // Bot Framework conversations are stored under their namespace (src/channels/bot-framework-keys.ts).
+  return items.filter((i) => i.conversationId === `bf:emulator:${conversationId}`);
 }
 
 const urgencyOutcomes = (server: RunningCarepoint) =>

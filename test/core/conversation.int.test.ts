@@ -49,7 +49,8 @@ describe('a patient over HTTP (POST /api/messages, expectReplies)', () => {
     const response = await fetch(`${server.url}/api/queue`, { headers: { authorization: `Bearer ${DEV_TOKEN}` } });
     expect(response.status).toBe(200);
     const { items } = (await response.json()) as { items: Record<string, unknown>[] };
-    const ours = items.filter((i) => i.conversationId === patient.conversationId);
+    // Stored under the Bot Framework namespace (src/channels/bot-framework-keys.ts).
+    const ours = items.filter((i) => i.conversationId === `bf:emulator:${patient.conversationId}`);
     expect(ours.map((i) => i.priority)).toEqual(['emergency', 'urgent']);
     expect(ours[1]).toMatchObject({ reference, status: 'open', channel: 'chat' });
     expect(String(ours[1]!.summary)).toMatch(/dialysis appointment/);

@@ -39,6 +39,8 @@ export class FakeOpenAI {
   readonly requests: RecordedRequest[] = [];
   emergencyTriggers: string[] = [];
   rephrase: (question: string) => string = () => FAKE_MODEL_SENTENCE;
+  /** Replaces the urgency verdict (EMERGENCY when a trigger is in the message) with any text, hostile included. */
+  urgencyReply?: (message: string) => string;
   /** Delay before each chat completion is answered. */
   delayMs = 0;
   failChat = false;
@@ -108,7 +110,7 @@ export class FakeOpenAI {
       if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
       if (this.failChat) return error(500, 'The server had an error while processing your request.', 'server_error');
       const reply = record.kind === 'urgency'
-        ? this.emergencyTriggers.some((t) => lastUser.toLowerCase().includes(t.toLowerCase())) ? 'EMERGENCY' : 'NOT_EMERGENCY'
+        ? this.urgencyReply ? this.urgencyReply(lastUser) : this.emergencyTriggers.some((t) => lastUser.toLowerCase().includes(t.toLowerCase())) ? 'EMERGENCY' : 'NOT_EMERGENCY'
         : this.rephrase(lastUser);
       return body.stream === true ? this.stream(res, record, body.model, reply) : answer(200, completion(body.model, reply));
     }

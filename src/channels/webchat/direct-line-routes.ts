@@ -9,7 +9,8 @@ import type { LoggedRequest } from '../../http/server.js';
 import { within } from '../../deadline.js';
 import { webChatActivitiesAfter, webChatConversationExists } from './activity-log.js';
 import type { DirectLineAdapter } from './direct-line-adapter.js';
-import { limitPerClient, type ClientRateLimiter } from './rate-limit.js';
+import { withRequestSource } from '../../http/request-source.js';
+import { limitPerSource, type SourceLimiter } from '../../limits/source-limiter.js';
 import { bearerToken, type WebChatClaims, type WebChatTokens } from './webchat-token.js';
 
 /** Where Carepoint's own Direct Line 3.0 endpoints live; the page's Web Chat uses this as its domain. */
@@ -27,7 +28,8 @@ export interface DirectLineRouteDeps {
   db: Database;
   hashId: (value: string) => string;
   /** Starting conversations, per client address (reconnecting, polling and posting are not limited). */
-  startLimiter: ClientRateLimiter;
+  startLimiter: SourceLimiter;
+  sourceOf: (req: Request) => string;
 }
 
 const conversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a conversation id');
@@ -59,12 +61,14 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
     if (!asked.success || asked.data !== claims.conversationId) throw new Forbidden('this token is for another conversation');
     return claims;
   };
-  const run = <T>(req: Request, work: () => Promise<T>) => withRequestLogger((req as LoggedRequest).carepointLog, work);
+  // The turn runs with the request's logger and its source (which the queue records on a concern).
+  const run = <T>(req: Request, work: () => Promise<T>) =>
+    withRequestSource(deps.sourceOf(req), () => withRequestLogger((req as LoggedRequest).carepointLog, work));
   const logFor = (req: Request, claims: WebChatClaims) =>
     (req as LoggedRequest).carepointLog.child({ conversation: deps.hashId(claims.conversationId), channel: 'chat' });
 
   // Start (or rejoin) the token's conversation; the answer carries a fresh token for it.
-  server.post(`${LOCAL_DIRECT_LINE_PATH}/conversations`, limitPerClient(deps.startLimiter, 'conversation-start'), route(async (req, res) => {
+  server.post(`${LOCAL_DIRECT_LINE_PATH}/conversations`, limitPerSource(deps.startLimiter, deps.sourceOf, 'webchat-conversation-start'), route(async (req, res) => {
     noStore(res);
     const claims = authorise(req);
     const created = await run(req, () => adapter.startConversation(claims.conversationId, claims.userId, (c) => bot.run(c)));

@@ -1,12 +1,13 @@
 import type { ActivityHandler } from 'botbuilder';
-import type { Server } from 'restify';
+import type { Request, Server } from 'restify';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
 import type { LoggedRequest } from '../../http/server.js';
 import { registerChatPage } from './chat-page-route.js';
 import type { DirectLineAdapter } from './direct-line-adapter.js';
 import { registerDirectLineRoutes } from './direct-line-routes.js';
-import { ClientRateLimiter, limitPerClient, WEBCHAT_START_LIMIT } from './rate-limit.js';
+import { limitPerSource, SourceLimiter } from '../../limits/source-limiter.js';
+import { WEBCHAT_START_LIMIT, WEBCHAT_TOKEN_LIMIT } from './rate-limit.js';
 import { AzureTokenSource, DirectLineUnavailable, LocalTokenSource, type WebChatTokenSource } from './token-source.js';
 import { WebChatTokens } from './webchat-token.js';
 
@@ -25,6 +26,8 @@ export interface WebChatDeps {
   db: Database;
   clock: Clock;
   hashId: (value: string) => string;
+  /** The client a request comes from (src/http/request-source.ts), for per-source limits. */
+  sourceOf: (req: Request) => string;
 }
 
 /**
@@ -34,7 +37,7 @@ export interface WebChatDeps {
 export function registerWebChat(server: Server, deps: WebChatDeps): { mode: 'local' | 'azure' } {
   const { settings } = deps;
   // Tokens are free to ask for; a client asking for more than a person could use gets 429 (rate-limit.ts).
-  const tokenLimiter = new ClientRateLimiter(WEBCHAT_START_LIMIT, deps.clock);
+  const tokenLimiter = new SourceLimiter(deps.db, WEBCHAT_TOKEN_LIMIT);
   let source: WebChatTokenSource;
   let directLineOrigin: string | undefined;
   if (settings.directLineSecret) {
@@ -46,11 +49,11 @@ export function registerWebChat(server: Server, deps: WebChatDeps): { mode: 'loc
     source = new LocalTokenSource(tokens);
     registerDirectLineRoutes(server, {
       adapter: deps.adapter, bot: deps.bot, tokens, db: deps.db, hashId: deps.hashId,
-      startLimiter: new ClientRateLimiter(WEBCHAT_START_LIMIT, deps.clock),
+      startLimiter: new SourceLimiter(deps.db, WEBCHAT_START_LIMIT), sourceOf: deps.sourceOf,
     });
   }
 
-  server.post('/api/webchat/token', limitPerClient(tokenLimiter, 'token'), async (req, res) => {
+  server.post('/api/webchat/token', limitPerSource(tokenLimiter, deps.sourceOf, 'webchat-token'), async (req, res) => {
     res.setHeader('cache-control', 'no-store');
     try {
       const session = await source.newSession();

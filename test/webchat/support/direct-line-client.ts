@@ -15,11 +15,15 @@ export class DirectLineClient {
   conversationId = '';
   watermark = '';
 
-  constructor(private readonly baseUrl: string) {}
+  /** `headers` go on every request (a test's X-Forwarded-For, as a trusted proxy would write it). */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   /** POST /api/webchat/token, then POST /v3/directline/conversations. */
   async start(): Promise<{ status: number }> {
-    const session = (await (await fetch(`${this.baseUrl}/api/webchat/token`, { method: 'POST' })).json()) as { token: string; domain: string };
+    const session = (await (await fetch(`${this.baseUrl}/api/webchat/token`, { method: 'POST', headers: this.headers })).json()) as { token: string; domain: string };
     this.token = session.token;
     const response = await this.call('POST', '/v3/directline/conversations', { user: {} });
     const body = (await response.json()) as { conversationId: string; token: string };
@@ -32,6 +36,7 @@ export class DirectLineClient {
     return fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
+        ...this.headers,
         ...(token === null ? {} : { authorization: `Bearer ${token}` }),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
