@@ -4,8 +4,8 @@ import { FAKE_MODEL_SENTENCE, FakeOpenAI } from '../support/fake-openai.js';
 import { DEV_TOKEN, startCarepoint, type RunningCarepoint } from '../support/start-carepoint.js';
 
 /** The rules do not catch this (asserted below through the model being asked); the fake model flags it. */
-const RULES_MISS = 'granddad is staring into space and I cant get through to him';
-const TRIGGER = 'staring into space';
+const RULES_MISS = 'the thing that happened to grandad at christmas is happening again right now';
+const TRIGGER = 'happened to grandad at christmas';
 const RULE_EMERGENCY = 'I cant breath properly and my lips are going blue';
 const QUESTION = 'whats an egfr blood test';
 

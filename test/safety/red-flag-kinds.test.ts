@@ -42,7 +42,7 @@ describe.each(KINDS)('$flag', ({ flag, says, advice }) => {
   it('on chat: 999 first, with what to do meanwhile, and an emergency item', async () => {
     const adapter = bot.conversation();
     await runTranscript(adapter, [[says, /^Call 999 now/, /alerted the care co-ordination team \(ref CP-/]]);
-    await runTranscript(bot.conversation(), [[says, advice]]);
+    await runTranscript(bot.conversation(), [[says, advice, /alerted the care co-ordination team/]]);
     const item = (await listQueue(bot.db)).find((i) => i.conversationId === adapter.conversation.conversation.id);
     expect(item?.priority).toBe('emergency');
     expect(item?.details.redFlags).toContain(flag);
@@ -64,7 +64,7 @@ describe.each(KINDS)('$flag', ({ flag, says, advice }) => {
 describe('the safety net', () => {
   it('never leaves an unsure reply to risk words bare: it ends with the 999/111 line', async () => {
     await runTranscript(bot.conversation(), [
-      ['is a purple tongue after eating beetroot a worry', /not for emergencies/, /not sure|could not find|do not have/i, /call 999[\s\S]*NHS 111/],
+      ['does beetroot make your wee go red', /not for emergencies/, /not sure/i, /call 999[\s\S]*NHS 111/],
     ]);
   });
 });
