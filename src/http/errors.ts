@@ -16,12 +16,19 @@ export class Unauthorized extends Error {
 export class Forbidden extends Error {
   readonly status = 403;
 }
+export class TooLarge extends Error {
+  readonly status = 413;
+}
+export class UnsupportedMediaType extends Error {
+  readonly status = 415;
+}
 
-type HttpError = NotFound | Conflict | Invalid | Unauthorized | Forbidden;
+type HttpError = NotFound | Conflict | Invalid | Unauthorized | Forbidden | TooLarge | UnsupportedMediaType;
 
 function isHttpError(error: unknown): error is HttpError {
   return error instanceof NotFound || error instanceof Conflict || error instanceof Invalid ||
-    error instanceof Unauthorized || error instanceof Forbidden;
+    error instanceof Unauthorized || error instanceof Forbidden || error instanceof TooLarge ||
+    error instanceof UnsupportedMediaType;
 }
 
 /** Sends the error as JSON; anything unexpected is a 500 that reveals nothing. */
