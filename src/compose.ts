@@ -28,6 +28,8 @@ export interface Overrides {
   knowledge?: KnowledgeService;
   /** SMS channel timings (outbox polling, retry back-off, reply deadline) so tests run fast. */
   sms?: SmsOverrides;
+  /** Wraps the database that configuration opened (to make it fail on cue). */
+  database?: (db: Database) => Database;
 }
 
 export interface Carepoint {
@@ -47,11 +49,12 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const hashId = createIdHasher(config.LOG_HASH_SECRET);
   const clock = overrides.clock ?? systemClock;
 
-  const db = await openDatabase({
+  const opened = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     onConnectionLost: (err) => logger.error({ err, event: 'database-connection-lost' }, 'a database connection was lost'),
   });
+  const db = overrides.database?.(opened) ?? opened;
   // Optional OpenAI-compatible models (none unless OPENAI_* are set). When set, patient text goes to the provider.
   const { chatModel, embeddings } = createLanguageModels(config);
   const knowledge = overrides.knowledge ??

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import restify, { type Request, type Server } from 'restify';
+import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from '../logging.js';
 import { bodyParser } from './body-parser.js';
 
@@ -40,6 +40,16 @@ export function createHttpServer(logger: Logger): HttpServer {
   });
   // Before routing, so that a request for no route (404, 405) is read to its end and refused like any other
   // rather than having its connection reset under the client.
+  // A handler that throws or rejects: restify would answer 500 with the error's message (String(err)) as the
+  // body. Errors it knows (404, 405, 413...) keep their status and text; anything else says nothing.
+  server.on('restifyError', (req: Request, res: Response, err: unknown, done: () => void) => {
+    const status = (err as { statusCode?: unknown } | undefined)?.statusCode;
+    if (typeof status !== 'number' || status >= 500) {
+      (req as Partial<LoggedRequest>).carepointLog?.error({ err }, 'route failed');
+      if (!res.headersSent) res.send(500, { error: 'internal error' });
+    }
+    return done();
+  });
   server.pre(bodyParser({ maxBytes: 256 * 1024, maxDepth: 64 }));
   server.use(restify.plugins.queryParser({ mapParams: false }));
 
