@@ -16,7 +16,7 @@ import { registerHealthRoutes } from './http/health-routes.js';
 import { registerQueueRoutes } from './http/queue-routes.js';
 import { createHttpServer } from './http/server.js';
 import { openKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js';
-import { createIdHasher, createLogger, type Logger } from './logging.js';
+import { createIdHasher, createLogger, prettyDestination, type Logger } from './logging.js';
 import { createEmergencyScreen } from './safety/emergency-screen.js';
 import { ModelUrgencyCheck } from './safety/model-urgency-check.js';
 import { createLanguageModels } from './ai/language-models.js';
@@ -45,7 +45,12 @@ export interface Carepoint {
 
 /** The composition root: the one place that turns configuration into working parts. */
 export async function buildCarepoint(config: Config, overrides: Overrides = {}): Promise<Carepoint> {
-  const logger = createLogger({ level: config.LOG_LEVEL, destination: overrides.logDestination });
+  // JSON lines always, except for a developer watching a terminal.
+  const readable = config.NODE_ENV === 'development' && process.stdout.isTTY === true;
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    destination: overrides.logDestination ?? (readable ? await prettyDestination() : undefined),
+  });
   const hashId = createIdHasher(config.LOG_HASH_SECRET);
   const clock = overrides.clock ?? systemClock;
 

@@ -44,6 +44,19 @@ export function createLogger({ level, destination }: LoggerOptions): Logger {
   );
 }
 
+/**
+ * Log lines a person at a terminal can read (pino-pretty), with the same redaction, for development.
+ * pino-pretty is a development dependency: without it (a production install), undefined, and lines stay JSON.
+ */
+export async function prettyDestination(output?: NodeJS.WritableStream): Promise<DestinationStream | undefined> {
+  try {
+    const { default: pretty } = await import('pino-pretty');
+    return pretty({ colorize: output === undefined, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', sync: true, ...(output ? { destination: output } : {}) });
+  } catch {
+    return undefined;
+  }
+}
+
 /** What a log line says about an error: never its message or its other fields, which can quote patient data. */
 export interface LoggedError {
   /** The error's name (as pino's own serializer calls it, and `name` is a redacted key). */
