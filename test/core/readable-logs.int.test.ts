@@ -25,7 +25,7 @@ describe('log lines for a developer at a terminal', () => {
   // `script` (util-linux) gives the server a terminal as its stdout, as `npm start` in a shell has.
   it.skipIf(!existsSync('/usr/bin/script'))('are what npm start prints in development when stdout is a terminal', async () => {
     const env = { PATH: process.env.PATH, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(await freePort()), DATA_DIR: await freshDataDir() };
-    const child = spawn('/usr/bin/script', ['-qec', `${process.execPath} --import tsx src/main.ts`, '/dev/null'], { cwd: ROOT, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/script', ['-qec', `${process.execPath} --disable-warning=DEP0111 --import tsx src/main.ts`, '/dev/null'], { cwd: ROOT, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     const exited = new Promise((resolve) => child.once('exit', resolve));
