@@ -12,8 +12,8 @@ const SENSITIVE_KEYS = [
 
 const redactPaths = [
   ...SENSITIVE_KEYS,
-  // One level down too, except `message`, so that err.message stays readable for operators.
-  ...SENSITIVE_KEYS.filter((k) => k !== 'message').map((k) => `*.${k}`),
+  // One level down too (errors are logged without their message: see serialiseError).
+  ...SENSITIVE_KEYS.map((k) => `*.${k}`),
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-twilio-signature"]',
