@@ -20,7 +20,7 @@ import { registerHealthRoutes } from './http/health-routes.js';
 import { registerQueueRoutes } from './http/queue-routes.js';
 import { createHttpServer } from './http/server.js';
 import { openKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js';
-import { createIdHasher, createLogger, type Logger } from './logging.js';
+import { createIdHasher, createLogger, prettyDestination, type Logger } from './logging.js';
 import { createEmergencyScreen } from './safety/emergency-screen.js';
 import { ModelUrgencyCheck } from './safety/model-urgency-check.js';
 import { EmergencySpool, spoolPathFor } from './safety/emergency-spool.js';
@@ -37,6 +37,8 @@ export interface Overrides {
   spool?: { retryMs?: number; watchdogMs?: number };
   /** How long an emergency turn waits on storage before answering. */
   emergencyWaitMs?: number;
+  /** Wraps the database that configuration opened (to make it fail on cue). */
+  database?: (db: Database) => Database;
 }
 
 /** Something that runs in the background: started in order once the server listens, stopped in reverse. */
@@ -58,16 +60,22 @@ export interface Carepoint {
 
 /** The composition root: the one place that turns configuration into working parts. */
 export async function buildCarepoint(config: Config, overrides: Overrides = {}): Promise<Carepoint> {
-  const logger = createLogger({ level: config.LOG_LEVEL, destination: overrides.logDestination });
+  // JSON lines always, except for a developer watching a terminal.
+  const readable = config.NODE_ENV === 'development' && process.stdout.isTTY === true;
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    destination: overrides.logDestination ?? (readable ? await prettyDestination() : undefined),
+  });
   const hashId = createIdHasher(config.LOG_HASH_SECRET);
   const clock = overrides.clock ?? systemClock;
 
-  const db = await openDatabase({
+  const opened = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     onConnectionLost: (err) => logger.error({ err, event: 'database-connection-lost' }, 'a database connection was lost'),
     timeouts: { connectMs: config.DATABASE_CONNECT_TIMEOUT_MS, queryMs: config.DATABASE_QUERY_TIMEOUT_MS },
   });
+  const db = overrides.database?.(opened) ?? opened;
   // Emergencies storage could not take wait here (a local file) and are replayed when it answers again.
   const spool = await EmergencySpool.open({ db, clock, logger, path: spoolPathFor(config.DATA_DIR), ...overrides.spool });
   // Optional OpenAI-compatible models (none unless OPENAI_* are set). When set, patient text goes to the provider.

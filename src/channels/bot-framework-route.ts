@@ -1,6 +1,7 @@
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import { LRUCache } from 'lru-cache';
-import type { Request, Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
 import { SMS_CHANNEL_ID } from '../bot/channel.js';
 import type { Database } from '../db/database.js';
 import { isLoopbackHost } from '../config.js';
@@ -26,6 +27,38 @@ export interface BotFrameworkRouteDeps {
   newConversations: SourceLimiter;
 }
 
+const optionalText = z.string().max(4096).optional();
+const account = z.looseObject({ id: z.string().max(512).optional() });
+const date = z.string().max(64).refine((v) => !Number.isNaN(Date.parse(v)), 'is not a date').optional();
+
+/**
+ * What Carepoint reads from an activity, checked before CloudAdapter and the bot see it: the SDK takes an
+ * activity of any shape and fails deep inside (a number as text in the emergency screen, an unparseable
+ * timestamp at the first reply, a non-string serviceUrl in the connector), as a 500 quoting its error.
+ */
+const activitySchema = z.looseObject({
+  type: z.string().min(1, 'an activity needs a type').max(64),
+  text: z.string().max(20_000, 'that message is too long').optional(),
+  id: optionalText,
+  channelId: z.string().max(64).refine((id) => id !== SMS_CHANNEL_ID, 'channel not accepted here').optional(),
+  serviceUrl: z.string().max(2048).optional(),
+  conversation: z.looseObject({ id: z.string('activity has no conversation id').min(1, 'activity has no conversation id').max(512) }, 'activity has no conversation id'),
+  from: account.optional(),
+  recipient: account.optional(),
+  replyToId: optionalText,
+  locale: z.string().max(64).optional(),
+  textFormat: z.string().max(64).optional(),
+  deliveryMode: z.string().max(64).optional(),
+  name: optionalText,
+  timestamp: date,
+  localTimestamp: date,
+  expiration: date,
+  attachments: z.array(z.looseObject({ contentType: z.string().max(256).optional() })).max(50).optional(),
+  entities: z.array(z.looseObject({})).max(50).optional(),
+  membersAdded: z.array(account).max(50).optional(),
+  membersRemoved: z.array(account).max(50).optional(),
+});
+
 /**
  * POST /api/messages: Bot Framework channels (Web Chat, Teams, the Emulator) through CloudAdapter,
  * which authenticates Azure Bot Service requests when an app id is configured and answers
@@ -37,27 +70,24 @@ export function registerBotFrameworkRoute(server: Server, deps: BotFrameworkRout
   const known = new LRUCache<string, true>({ max: 10_000 });
   server.post('/api/messages', async (req, res) => {
     const request = req as LoggedRequest;
-    const body = req.body as { channelId?: unknown; conversation?: { id?: unknown }; from?: { id?: unknown }; serviceUrl?: unknown; deliveryMode?: unknown } | undefined;
-    // Carepoint's own SMS channel id is only ever set by its SMS adapter; a Bot Framework client claiming it
-    // would be pretending to text from someone's phone.
-    if (body?.channelId === SMS_CHANNEL_ID) {
-      res.send(400, { error: 'channel not accepted here' });
+    // Carepoint's own SMS channel id is only ever set by its SMS adapter (a client claiming it would be
+    // pretending to text from someone's phone); every activity belongs to a conversation.
+    const parsed = activitySchema.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      res.send(400, { error: issue ? `${issue.path.join('.') || 'activity'}: ${issue.message}` : 'not an activity' });
       return;
     }
-    const conversationId = body?.conversation?.id;
-    // Every activity belongs to a conversation: without one, nothing could be recorded or continued.
-    if (typeof conversationId !== 'string' || conversationId === '') {
-      res.send(400, { error: 'activity has no conversation id' });
-      return;
-    }
+    const body = parsed.data;
+    const conversationId = body.conversation.id;
     // Unauthenticated, the server would post replies wherever the client says (server-side request forgery):
     // only to this machine (the Emulator), or back in the response.
-    if (!deps.authenticated && body?.deliveryMode !== 'expectReplies' && !isLoopbackUrl(body?.serviceUrl)) {
+    if (!deps.authenticated && body.deliveryMode !== 'expectReplies' && !isLoopbackUrl(body.serviceUrl)) {
       res.send(400, { error: 'without MicrosoftAppId replies go only to a loopback serviceUrl, or use deliveryMode expectReplies' });
       return;
     }
     // The conversation as it is stored (bot-framework-keys.ts), which is how the turn's code will name it.
-    const key = botFrameworkKeys(typeof body?.channelId === 'string' ? body.channelId : undefined, conversationId, undefined).conversationKey;
+    const key = botFrameworkKeys(body.channelId, conversationId, undefined).conversationKey;
     // Every line of this request, the access line included, carries the (hashed) conversation.
     request.carepointLog = request.carepointLog.child({ conversation: hashId(key), channel: 'chat' });
     if (!deps.authenticated && !deps.isThisMachine(req)) {
@@ -70,10 +100,31 @@ export function registerBotFrameworkRoute(server: Server, deps: BotFrameworkRout
       }
       known.set(key, true);
     }
-    const turn = () => withRequestLogger(request.carepointLog, () => adapter.process(req, res, (context) => bot.run(context)), key);
-    // Through Azure Bot Service every request comes from Azure's addresses: the source of a concern is then the
-    // person the channel authenticated (requesterOf's fallback), not the network.
-    await (deps.authenticated ? turn() : withRequestSource(deps.sourceOf(req), turn));
+    const turn = () => withRequestLogger(request.carepointLog, () => adapter.process(req, withoutErrorDetail(res), (context) => bot.run(context)), key);
+    try {
+      // Through Azure Bot Service every request comes from Azure's addresses: the source of a concern is then the
+      // person the channel authenticated (requesterOf's fallback), not the network.
+      await (deps.authenticated ? turn() : withRequestSource(deps.sourceOf(req), turn));
+    } catch (err) {
+      request.carepointLog.error({ err }, 'Bot Framework request failed');
+      if (!res.headersSent) res.send(500, { error: 'internal error' });
+    }
+  });
+}
+
+/**
+ * The response as CloudAdapter sees it, except that a 5xx body never carries its error's message (the SDK
+ * sends `err.message` as the body of a failed turn's 500).
+ */
+function withoutErrorDetail(res: Response): Response {
+  return new Proxy(res, {
+    get(target, property) {
+      if (property === 'send') {
+        return (...args: unknown[]) => (target.statusCode >= 500 ? target.send({ error: 'internal error' }) : target.send(...(args as [unknown])));
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
   });
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { startWorker } from '../threads/start-worker.js';
 import { answers, type Database, type Queryable } from './database.js';
 import type { Reply, Request, SerialisedError, Startup } from './pglite-thread.js';
+import { storableParams } from './storable.js';
 
 type Pending = { resolve: (reply: Reply) => void; reject: (error: Error) => void };
 // Distributes over the union, so each request keeps its own fields.
@@ -71,7 +72,7 @@ async function openOnThread(dataDir: string, options: { onConnectionLost?: (erro
   };
   const queryable = (tx?: number): Queryable => ({
     async query<Row>(sql: string, params: unknown[] = []) {
-      const reply = await send({ op: 'query', sql, params, tx });
+      const reply = await send({ op: 'query', sql, params: storableParams(params), tx });
       return { rows: (reply as { rows: Row[] }).rows };
     },
   });

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { answers, DEFAULT_DATABASE_TIMEOUTS, type Database, type DatabaseTimeouts, type Queryable } from './database.js';
+import { storableParams } from './storable.js';
 
 /** A PostgreSQL server through a pg connection pool. */
 export async function openPostgresDatabase(
@@ -23,7 +24,7 @@ export async function openPostgresDatabase(
   probe.release();
   const asQueryable = (q: pg.Pool | pg.PoolClient): Queryable => ({
     async query<Row>(sql: string, params: unknown[] = []) {
-      const result = await q.query(sql, params);
+      const result = await q.query(sql, storableParams(params));
       return { rows: result.rows as Row[] };
     },
   });

@@ -16,6 +16,12 @@ export class Unauthorized extends Error {
 export class Forbidden extends Error {
   readonly status = 403;
 }
+export class TooLarge extends Error {
+  readonly status = 413;
+}
+export class UnsupportedMediaType extends Error {
+  readonly status = 415;
+}
 
 export class TooManyRequests extends Error {
   readonly status = 429;
@@ -27,11 +33,12 @@ export class TooManyRequests extends Error {
   }
 }
 
-type HttpError = NotFound | Conflict | Invalid | Unauthorized | Forbidden | TooManyRequests;
+type HttpError = NotFound | Conflict | Invalid | Unauthorized | Forbidden | TooManyRequests | TooLarge | UnsupportedMediaType;
 
 function isHttpError(error: unknown): error is HttpError {
   return error instanceof NotFound || error instanceof Conflict || error instanceof Invalid ||
-    error instanceof Unauthorized || error instanceof Forbidden || error instanceof TooManyRequests;
+    error instanceof Unauthorized || error instanceof Forbidden || error instanceof TooManyRequests ||
+    error instanceof TooLarge || error instanceof UnsupportedMediaType;
 }
 
 /** Sends the error as JSON; anything unexpected is a 500 that reveals nothing. */

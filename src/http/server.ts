@@ -1,5 +1,7 @@
-import restify, { type Request, type Server } from 'restify';
+import pino from 'pino';
+import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from '../logging.js';
+import { bodyParser } from './body-parser.js';
 
 export interface HttpServer {
   server: Server;
@@ -11,7 +13,11 @@ export type LoggedRequest = Request & { carepointLog: Logger };
 
 /** restify with body parsing, a request-scoped logger (request id on every line) and drain support. */
 export function createHttpServer(logger: Logger): HttpServer {
-  const server = restify.createServer({ name: 'carepoint', handleUncaughtExceptions: false });
+  // restify's own logger is silenced: it writes whole requests (bodies, headers) when a response cannot be
+  // formatted, and values that async handlers return. Carepoint's request lines are written below.
+  // (restify 11 takes a pino logger; its type definitions still say bunyan.)
+  const silent = pino({ level: 'silent' }) as unknown as restify.ServerOptions['log'];
+  const server = restify.createServer({ name: 'carepoint', handleUncaughtExceptions: false, log: silent });
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -32,8 +38,20 @@ export function createHttpServer(logger: Logger): HttpServer {
     });
     return next();
   });
+  // Before routing, so that a request for no route (404, 405) is read to its end and refused like any other
+  // rather than having its connection reset under the client.
+  // A handler that throws or rejects: restify would answer 500 with the error's message (String(err)) as the
+  // body. Errors it knows (404, 405, 413...) keep their status and text; anything else says nothing.
+  server.on('restifyError', (req: Request, res: Response, err: unknown, done: () => void) => {
+    const status = (err as { statusCode?: unknown } | undefined)?.statusCode;
+    if (typeof status !== 'number' || status >= 500) {
+      (req as Partial<LoggedRequest>).carepointLog?.error({ err }, 'route failed');
+      if (!res.headersSent) res.send(500, { error: 'internal error' });
+    }
+    return done();
+  });
+  server.pre(bodyParser({ maxBytes: 256 * 1024, maxDepth: 64 }));
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 256 * 1024 }));
 
   return {
     server,

@@ -1,9 +1,9 @@
-import { watch, type FSWatcher } from 'node:fs';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import { KnowledgeFileError, type RedFlagSet } from '../safety/red-flags.js';
+import { watchFolderTree, type FolderWatch } from './folder-watcher.js';
 import { buildKnowledgeBase, type ArticleKnowledgeBase } from './knowledge-base.js';
 import { readKnowledgeFiles } from './load-knowledge.js';
 import type { KnowledgeAnswer, KnowledgeBase } from './types.js';
@@ -41,7 +41,8 @@ export async function openKnowledgeService(options: KnowledgeServiceOptions): Pr
   const logger = options.logger.child({ component: 'knowledge' });
   const vectorCache = new Map<string, number[]>();
 
-  async function load(): Promise<Snapshot> {
+  /** The files as they are now; undefined when their version is the one in service (nothing to rebuild). */
+  async function load(inService?: string): Promise<Snapshot | undefined> {
     const files = await readKnowledgeFiles(options.dir);
     const errors = files.problems.filter((p) => p.severity === 'error');
     if (errors.length > 0 || !files.redFlags) {
@@ -49,6 +50,7 @@ export async function openKnowledgeService(options: KnowledgeServiceOptions): Pr
       const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem(s); run npm run kb -- check)` : '';
       throw new KnowledgeFileError(first.file, first.line, `${first.message}${more}`);
     }
+    if (files.version === inService) return undefined;
     const kb = await buildKnowledgeBase(files.articles, {
       clock: options.clock,
       logger,
@@ -60,22 +62,26 @@ export async function openKnowledgeService(options: KnowledgeServiceOptions): Pr
   }
 
   // Each answer reads `current` once, so a reload swapping it never changes an answer half-way through.
-  let current = await load();
+  let current = (await load())!;
   logger.info({ version: current.version, articles: current.kb.articleCount() }, 'knowledge loaded');
 
-  // Reloads run one at a time; a change during a reload queues one more.
+  // Reloads run one at a time; a change during a reload queues one more. Every outcome names the version
+  // in service afterwards, so an operator can tell from the log which content patients are getting.
   let running: Promise<void> = Promise.resolve();
   const reload = (): Promise<void> => {
     const next = running.then(async () => {
       try {
-        const snapshot = await load();
-        if (snapshot.version !== current.version) {
-          current = snapshot;
-          logger.info({ version: snapshot.version, articles: snapshot.kb.articleCount() }, 'knowledge reloaded');
+        const snapshot = await load(current.version);
+        if (!snapshot) {
+          logger.info({ version: current.version, articles: current.kb.articleCount() }, 'knowledge unchanged');
+          return;
         }
+        const previousVersion = current.version;
+        current = snapshot;
+        logger.info({ version: snapshot.version, previousVersion, articles: snapshot.kb.articleCount() }, 'knowledge reloaded');
       } catch (err) {
         const where = err instanceof KnowledgeFileError ? { file: err.file, line: err.line, problem: err.problem } : { problem: (err as Error).message };
-        logger.error({ ...where, keptVersion: current.version }, 'knowledge reload rejected; last good version kept');
+        logger.error({ ...where, keptVersion: current.version, version: current.version }, 'knowledge reload rejected; last good version kept');
         throw err;
       }
     });
@@ -83,14 +89,17 @@ export async function openKnowledgeService(options: KnowledgeServiceOptions): Pr
     return next;
   };
 
-  let watcher: FSWatcher | undefined;
+  let watcher: FolderWatch | undefined;
   let timer: NodeJS.Timeout | undefined;
   if (options.watch) {
-    watcher = watch(options.dir, { recursive: true }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void reload().catch(() => undefined), options.debounceMs ?? 300);
-    });
-    watcher.on('error', (err) => logger.error({ problem: err.message }, 'knowledge watcher failed; edits will need a restart'));
+    watcher = watchFolderTree(
+      options.dir,
+      () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => void reload().catch(() => undefined), options.debounceMs ?? 300);
+      },
+      (err) => logger.error({ problem: err.message }, 'knowledge watcher failed; edits may need a restart'),
+    );
   }
 
   return {

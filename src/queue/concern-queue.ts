@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database.js';
+import { storableJson } from '../db/storable.js';
 import type { Clock } from '../clock.js';
 import type { ConcernDetails } from './concern.js';
 import type { Priority } from './priority.js';
@@ -112,7 +113,7 @@ export async function submitConcern(
        union all
        select ${COLUMNS} from concerns where submission_id = $2 and not exists (select 1 from inserted)`,
       [reference, input.submissionId, input.priority, input.channel, input.conversationId, input.requesterKey,
-        JSON.stringify(input.details), JSON.stringify(input.transcript), input.summary, now,
+        storableJson(input.details), storableJson(input.transcript), input.summary, now,
         input.sourceKey ?? null, SOURCE_SHARE.windowSeconds, SOURCE_SHARE.items],
     );
     if (rows[0]) return toItem(rows[0]);
@@ -145,8 +146,8 @@ export async function recordEmergency(
            (select coalesce(jsonb_agg(distinct f), '[]'::jsonb) from jsonb_array_elements((concerns.details->'redFlags') || (excluded.details->'redFlags')) f)),
          updated_at = excluded.updated_at
        returning ${COLUMNS}, (xmax = 0) as created`,
-      [reference, input.channel, input.conversationId, input.requesterKey, JSON.stringify(details),
-        JSON.stringify([input.entry]), summary, now, input.sourceKey ?? null, SOURCE_SHARE.windowSeconds, SOURCE_SHARE.items],
+      [reference, input.channel, input.conversationId, input.requesterKey, storableJson(details),
+        storableJson([input.entry]), summary, now, input.sourceKey ?? null, SOURCE_SHARE.windowSeconds, SOURCE_SHARE.items],
     );
     const row = rows[0]!;
     return { item: toItem(row), created: row.created };

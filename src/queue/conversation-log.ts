@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { storableJson } from '../db/storable.js';
 import { WriteBatcher } from '../db/write-batcher.js';
 import type { Clock } from '../clock.js';
 import type { Channel, TranscriptEntry } from './concern-queue.js';
@@ -63,9 +64,9 @@ async function insertInbound(db: Queryable, batch: (InboundMessage & { at: Date 
      returning conversation_id`,
     [
       batch.map((m) => m.conversationId), batch.map((m) => m.channel), batch.map((m) => m.requesterKey),
-      batch.map((m) => (m.reference ? JSON.stringify(m.reference, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value)) : null)),
+      batch.map((m) => (m.reference ? storableJson(m.reference) : null)),
       batch.map((m) => m.at),
-      batch.map((m) => m.externalId ?? null), batch.map((m) => storable(m.text)),
+      batch.map((m) => m.externalId ?? null), batch.map((m) => m.text),
     ],
   );
   const recorded = new Set(rows.map((r) => r.conversation_id));
@@ -88,7 +89,7 @@ export async function recordOutbound(db: Queryable, clock: Clock, conversationId
 }
 
 async function insertOutbound(db: Queryable, sends: OutboundReplies[]): Promise<void[]> {
-  const messages = sends.flatMap((s) => s.texts.map((text) => ({ conversationId: s.conversationId, text: storable(text), at: s.at })));
+  const messages = sends.flatMap((s) => s.texts.map((text) => ({ conversationId: s.conversationId, text, at: s.at })));
   // Sent order within each conversation (message ids are the transcript's order); conversations in key
   // order, so that two instances writing the same conversations never wait on each other in a circle.
   await db.query(
@@ -97,11 +98,6 @@ async function insertOutbound(db: Queryable, sends: OutboundReplies[]): Promise<
     [messages.map((m) => m.conversationId), messages.map((m) => m.text), messages.map((m) => m.at)],
   );
   return sends.map(() => undefined);
-}
-
-/** PostgreSQL text cannot hold a NUL character; nobody types one, but a channel may deliver one. */
-function storable(text: string): string {
-  return text.replaceAll('\u0000', '');
 }
 
 /** The most recent turns of a conversation, oldest first: the story a co-ordinator reads. */

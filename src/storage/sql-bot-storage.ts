@@ -1,5 +1,6 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Database } from '../db/database.js';
+import { storableJson } from '../db/storable.js';
 import { LRUCache } from 'lru-cache';
 import { WriteBatcher } from '../db/write-batcher.js';
 
@@ -64,7 +65,7 @@ export class SqlBotStorage implements Storage {
   async write(changes: StoreItems): Promise<void> {
     await Promise.all(Object.entries(changes).map(async ([key, item]) => {
       const { eTag, ...document } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
-      const json = JSON.stringify(document);
+      const json = storableJson(document);
       const etag = await this.writes.add({ key, json, etag: eTag === undefined || eTag === '*' ? null : Number(eTag) });
       if (etag === undefined) {
         this.cache?.delete(key);

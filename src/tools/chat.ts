@@ -1,11 +1,15 @@
 import { createInterface } from 'node:readline/promises';
+import { config as loadDotenv } from 'dotenv';
 import { BotClient, type BotReply } from './bot-client.js';
+import { carepointUrl } from './server-url.js';
 
 /**
  * `npm run chat`: talk to a running Carepoint from the terminal, as a patient would in a chat window.
- * `npm run chat -- http://127.0.0.1:3978` (or CAREPOINT_URL) picks the server.
+ * It finds the server where `npm start` listens (PORT and HOST, from the environment or `.env`);
+ * `npm run chat -- http://127.0.0.1:3978` (or CAREPOINT_URL) picks another.
  */
-const url = process.argv[2] ?? process.env.CAREPOINT_URL ?? 'http://127.0.0.1:3978';
+loadDotenv({ quiet: true });
+const url = carepointUrl(process.argv[2], process.env);
 const client = new BotClient(url, { channelId: 'emulator' });
 
 function show(replies: BotReply[]): void {

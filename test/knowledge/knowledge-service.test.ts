@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -126,6 +126,40 @@ describe('knowledge service', () => {
     await until(() => lines.some((l) => l.msg === 'knowledge reload rejected; last good version kept'));
     expect(service.version()).toBe(good);
     expect(service.articleCount()).toBe(ARTICLES.length + 1);
+  });
+
+  it('sees in-place writes, renames over a file and new folders, and logs the version in service each time', async () => {
+    const dir = await makeKnowledgeDir();
+    const { service, lines } = await start(dir, true);
+    const versions = [service.version()];
+    const served = async (question: string, text: string) => {
+      await until(() => service.version() !== versions.at(-1), 5000);
+      versions.push(service.version());
+      expect((await service.answer(question)).chat).toContain(text);
+      expect(lines.at(-1)).toMatchObject({ msg: 'knowledge reloaded', version: service.version() });
+    };
+    // A file replaced by rename (as editors save) first: the watch must follow the new file, not the old one.
+    const path = join(dir, 'articles', 'general', 'general-appointments.md');
+    const edited = (summary: string) => articleMarkdown({ ...ARTICLES[1]!, summary });
+    await writeFile(`${path}.tmp`, edited('Ring the number on your letter to change or cancel, as early as you can.'));
+    await rename(`${path}.tmp`, path);
+    await served('cancel my appointment', 'as early as you can');
+
+    // Written in place (cp, scripts): the same inode, new content.
+    await writeFile(path, edited('Ring the number on your letter to change or cancel, at least a day before.'));
+    await served('cancel my appointment', 'at least a day before');
+
+    // A new folder holding a new article, then that article edited in place.
+    const spec = { id: 'stroke-driving', pathway: 'stroke', title: 'Driving after a stroke', summary: 'You must not drive for at least a month after a stroke.', questions: ['can i drive after a stroke', 'when can i drive again after my stroke', 'driving after stroke', 'do i tell the dvla about my stroke'], body: '## Telling the DVLA\n\nTell the DVLA if you still have problems after a month.' };
+    await writeArticle(dir, spec);
+    await served('can i drive after a stroke', 'at least a month');
+    await writeFile(join(dir, 'articles', 'stroke', 'stroke-driving.md'), articleMarkdown({ ...spec, summary: 'You must not drive for at least four weeks after a stroke.' }));
+    await served('can i drive after a stroke', 'at least four weeks');
+
+    // A refusal names the version kept in service.
+    await writeFile(path, 'no front matter at all\n');
+    await until(() => lines.at(-1)?.msg === 'knowledge reload rejected; last good version kept', 5000);
+    expect(lines.at(-1)).toMatchObject({ keptVersion: versions.at(-1), version: versions.at(-1) });
   });
 
   it('never logs question text', async () => {

@@ -206,6 +206,17 @@ for (const backend of backends) {
       expect((await recentTranscript(db, people[1]!.conversationId)).map((t) => t.text)).toEqual(['hellothere', 'one', 'two']);
     });
 
+    it('stores state, concerns and web chat activities whose text carries NUL or a lone surrogate (jsonb refuses both)', async () => {
+      const storage = new SqlBotStorage(db);
+      const key = `nul-state-${randomUUID()}`;
+      await storage.write({ [key]: { answers: { name: 'Jane\u0000 Smith', what: 'swollen\ud800 ankles', list: ['a\u0000', '\udc00'] } } });
+      expect((await storage.read([key]))[key]).toMatchObject({ answers: { name: 'Jane Smith', what: 'swollen\ufffd ankles', list: ['a', '\ufffd'] } });
+      const who = requester();
+      const item = await submitConcern(db, clock, { ...who, submissionId: randomUUID(), priority: 'routine', details: { ...details, name: 'Jane\u0000 Smith', description: 'x\ud83d' }, transcript: [{ direction: 'in', text: 'a\u0000b', at: clock.now().toISOString() }], summary: 'Jane\u0000' });
+      expect(item.details).toMatchObject({ name: 'Jane Smith', description: 'x\ufffd' });
+      expect(item.summary).toBe('Jane');
+    });
+
     it('records the replies of many turns at once, each conversation\'s in the order they were sent', async () => {
       const people = Array.from({ length: 8 }, () => requester());
       await Promise.all(people.map(async (who, i) => {

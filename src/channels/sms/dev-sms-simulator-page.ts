@@ -31,7 +31,7 @@ ${configured ? '' : '<p class="note"><strong>TWILIO_AUTH_TOKEN is not set</stron
 <form id="send">
   <label for="from">Your number</label>
   <input id="from" name="from" value="+447911123456" autocomplete="off">
-  <label for="body">Message</label>
+  <label for="body">Message <span class="meta">(Enter sends; Shift+Enter starts a new line)</span></label>
   <textarea id="body" name="body" rows="3"></textarea>
   <button type="submit">Send text</button>
 </form>
@@ -48,6 +48,8 @@ ${configured ? '' : '<p class="note"><strong>TWILIO_AUTH_TOKEN is not set</stron
     div.textContent = text;
     if (meta) { const m = document.createElement('div'); m.className = 'meta'; m.textContent = meta; div.appendChild(m); }
     thread.appendChild(div);
+    // The newest message in view, as a phone shows it (from its start, when it is taller than the window).
+    div.scrollIntoView({ block: div.offsetHeight > window.innerHeight ? 'start' : 'nearest' });
   }
   async function refreshOutbox() {
     const res = await fetch('/dev/sms/outbox?phone=' + encodeURIComponent(from.value));
@@ -62,6 +64,13 @@ ${configured ? '' : '<p class="note"><strong>TWILIO_AUTH_TOKEN is not set</stron
       return tr;
     }));
   }
+  // Enter sends, as in a phone's messaging app; Shift+Enter (or composing with an input method) does not.
+  body.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      document.getElementById('send').requestSubmit();
+    }
+  });
   document.getElementById('send').addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = body.value;

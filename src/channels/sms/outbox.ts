@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Queryable } from '../../db/database.js';
+import { storableJson } from '../../db/storable.js';
 import { joinForSms, smsTextOf } from './sms-text.js';
 
 /**
@@ -243,7 +244,7 @@ export async function flagConcernContactProblem(
     `update concerns set details = details || jsonb_build_object('contactProblem', $3::jsonb), updated_at = $4
      where id = coalesce($1::uuid, (select id from concerns where conversation_id = $2 and status <> 'resolved'
        order by created_at desc limit 1))`,
-    [item.concernId, item.conversationId, JSON.stringify(flag), now],
+    [item.concernId, item.conversationId, storableJson(flag), now],
   );
 }
 

@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { Queryable } from '../../db/database.js';
+import { storableJson } from '../../db/storable.js';
 
 /**
  * The web chat activity log (migration 003_webchat.sql): what a browser polling Direct Line reads.
@@ -49,7 +50,7 @@ export async function appendWebChatActivity(
      from next
      on conflict (conversation_id, client_activity_id) where client_activity_id is not null do nothing
      returning seq, activity->>'id' as id`,
-    [input.conversationId, JSON.stringify(input.activity), input.clientActivityId ?? null, input.at],
+    [input.conversationId, storableJson(input.activity), input.clientActivityId ?? null, input.at],
   );
   const row = rows[0];
   if (row) return { outcome: 'appended', id: row.id, seq: Number(row.seq) };

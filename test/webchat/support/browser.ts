@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startCarepoint, type RunningCarepoint } from '../../support/start-carepoint.js';
 
-/** Debian's chromium (apt-get install -y chromium); never a downloaded browser. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM_PATH);
+import { CHROMIUM_PATH, hasChromium } from '../../support/chromium.js';
+
+export { CHROMIUM_PATH, hasChromium };
 // Locally the browser tests may be skipped without Chromium; in CI (.ci/run installs it) that is a failure.
 if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM_PATH} is missing: .ci/run must install Debian's chromium`);
 
