@@ -9,8 +9,8 @@ import { systemClock } from '../clock.js';
 import { createLogger } from '../logging.js';
 import { KnowledgeFileError, type RedFlagSet } from '../safety/red-flags.js';
 import { createEmergencyScreen } from '../safety/emergency-screen.js';
-import { ANSWER_THRESHOLD } from '../knowledge/confidence.js';
-import { bestThreshold, readEvalCases, runCases, summarise, thresholdSweep, type EvalRow } from '../knowledge/evaluation.js';
+import { ANSWER_THRESHOLD, CHOICE_THRESHOLD } from '../knowledge/confidence.js';
+import { bestThreshold, choiceSweep, readEvalCases, runCases, summarise, thresholdSweep, type EvalRow } from '../knowledge/evaluation.js';
 import { checkKnowledge } from '../knowledge/knowledge-check.js';
 import { buildKnowledgeBase, type ArticleKnowledgeBase } from '../knowledge/knowledge-base.js';
 import { readKnowledgeFiles } from '../knowledge/load-knowledge.js';
@@ -78,12 +78,18 @@ async function ask(dir: string, question: string, json: boolean): Promise<number
   return 0;
 }
 
+/** `articles` is what the person was shown: the article answered from, or the choices offered; `retrieved` is all. */
 function toJson(question: string, a: KnowledgeAnswer) {
-  return { question, answered: a.answered, articles: a.articles, answer: { chat: a.chat, sms: a.sms }, confidence: a.confidence, ...(a.declined ? { declined: a.declined } : {}) };
+  const shown = a.outcome === 'answered' ? a.articles.slice(0, 1) : a.outcome === 'choices' ? (a.choices ?? []) : [];
+  return {
+    question, outcome: a.outcome, answered: a.answered, articles: shown, retrieved: a.articles,
+    answer: { chat: a.chat, sms: a.sms }, confidence: a.confidence, ...(a.declined ? { declined: a.declined } : {}),
+  };
 }
 
 function describe(question: string, a: KnowledgeAnswer): string {
-  const lines = [`Q: ${question}`, `${a.answered ? 'ANSWERED' : `NOT ANSWERED (${a.declined})`}, confidence ${a.confidence}`];
+  const outcome = a.outcome === 'declined' ? `DECLINED (${a.declined})` : a.outcome.toUpperCase();
+  const lines = [`Q: ${question}`, `${outcome}, confidence ${a.confidence}`];
   for (const m of a.articles) lines.push(`  ${m.score.toFixed(3).padStart(8)}  ${m.id}  (${m.title})`);
   lines.push('--- chat ---', a.chat, `--- sms (${a.sms.length} chars) ---`, a.sms);
   if (a.smsMore) lines.push(`--- sms MORE (${a.smsMore.length} chars) ---`, a.smsMore);
@@ -99,7 +105,8 @@ async function evaluate(dir: string, file: string, json: boolean, misses: boolea
   const rows = await runCases(kb, cases, screen && ((text) => screen.screen(text).emergency));
   const figures = summarise(rows);
   const sweep = thresholdSweep(rows);
-  const report = { file, version, articles: kb.articleCount(), threshold: ANSWER_THRESHOLD, suggestedThreshold: bestThreshold(sweep), ...figures, sweep };
+  const choices = choiceSweep(rows);
+  const report = { file, version, articles: kb.articleCount(), threshold: ANSWER_THRESHOLD, choiceThreshold: CHOICE_THRESHOLD, suggestedThreshold: bestThreshold(sweep), ...figures, sweep, choiceSweep: choices };
   if (json) {
     console.log(JSON.stringify(report));
     return 0;
@@ -107,12 +114,15 @@ async function evaluate(dir: string, file: string, json: boolean, misses: boolea
   const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
   console.log(`${figures.cases} cases (${figures.answerable} answerable, ${figures.unanswerable} should decline, ${figures.emergencyCases} emergencies) against ${report.articles} articles`);
   console.log(`recall@1 ${pct(figures.recallAt1)}  recall@3 ${pct(figures.recallAt3)}  MRR ${figures.mrr.toFixed(3)}`);
-  console.log(`answered correctly ${pct(figures.answeredCorrectly)}  answered from a wrong article ${pct(figures.answeredWrongly)}  wrongly declined ${pct(figures.wronglyDeclined)}`);
+  console.log(`right article answered or offered in the top 3 ${pct(figures.rightAnsweredOrOffered)}  answered wrongly ${pct(figures.answeredWrongly)}  out of scope declined ${pct(figures.noAnswerAccuracyNonEmergency)}`);
+  console.log(`answered correctly ${pct(figures.answeredCorrectly)}  offered choices ${pct(figures.offeredChoices)}  wrongly declined ${pct(figures.wronglyDeclined)}`);
   console.log(`no-answer cases correctly declined ${pct(figures.noAnswerAccuracy)} (${pct(figures.noAnswerAccuracyNonEmergency)} leaving out emergencies, which the screen answers first)`);
   console.log(`emergency sensitivity ${pct(figures.emergencySensitivity)}  specificity ${pct(figures.emergencySpecificity)}`);
   console.log(`latency per query: median ${figures.latencyMs.median} ms, p99 ${figures.latencyMs.p99} ms`);
   console.log(`\nanswer threshold ${ANSWER_THRESHOLD} (best on this set: ${report.suggestedThreshold})\nthreshold  recall@1(answered)  answered wrongly  no-answer accuracy (non-emergency)`);
   for (const s of sweep) console.log(`${s.threshold.toFixed(2).padStart(9)}  ${pct(s.recallAt1).padStart(18)}  ${pct(s.answeredWrongly).padStart(16)}  ${pct(s.noAnswerAccuracy).padStart(18)}${s.threshold === ANSWER_THRESHOLD ? '  <- in use' : ''}`);
+  console.log(`\nchoice threshold ${CHOICE_THRESHOLD} (answer threshold ${ANSWER_THRESHOLD} fixed)\nthreshold  right answered or offered  out of scope declined`);
+  for (const c of choices) console.log(`${c.choiceThreshold.toFixed(2).padStart(9)}  ${pct(c.rightAnsweredOrOffered).padStart(24)}  ${pct(c.noAnswerAccuracy).padStart(21)}${c.choiceThreshold === CHOICE_THRESHOLD ? '  <- in use' : ''}`);
   if (misses) printMisses(rows);
   return 0;
 }
@@ -122,11 +132,12 @@ function printMisses(rows: EvalRow[]): void {
   for (const r of rows) {
     const top = r.answer.articles[0]?.id ?? '-';
     const wantDecline = r.case.expect.length === 0;
-    const ok = wantDecline ? !r.answer.answered : r.answer.answered && r.case.expect.includes(top);
+    const offered = r.answer.outcome === 'choices' && (r.answer.choices ?? []).some((c) => r.case.expect.includes(c.id));
+    const ok = wantDecline ? r.answer.outcome === 'declined' : (r.answer.answered && r.case.expect.includes(top)) || offered;
     const screenMiss = r.screenedEmergency !== undefined && r.screenedEmergency !== r.case.emergency;
     if (ok && !screenMiss) continue;
     const expected = wantDecline ? '(decline)' : r.case.expect.join('|');
-    const got = r.answer.answered ? top : `(declined; top ${top})`;
+    const got = r.answer.answered ? top : r.answer.outcome === 'choices' ? `(choices ${(r.answer.choices ?? []).map((c) => c.id).join(', ')})` : `(declined; top ${top})`;
     console.log(`${r.case.line}: ${JSON.stringify(r.case.q)}: ${expected} -> ${got} ${r.answer.confidence}${screenMiss ? ` [screen said emergency=${r.screenedEmergency}]` : ''}`);
   }
 }

@@ -18,8 +18,18 @@ describe('npm run kb', () => {
     expect(code).toBe(0);
     const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(50);
-    expect(lines[1]).toMatchObject({ question: 'how do i clean my spacer', answered: true, articles: [{ id: 'asthma-inhalers', title: 'Using your asthma inhaler and spacer' }], answer: { chat: expect.any(String), sms: expect.any(String) } });
-    expect(lines[0]).toMatchObject({ answered: false, answer: { sms: expect.stringContaining('talk to someone') } });
+    expect(lines[1]).toMatchObject({ question: 'how do i clean my spacer', outcome: 'answered', answered: true, articles: [{ id: 'asthma-inhalers', title: 'Using your asthma inhaler and spacer' }], answer: { chat: expect.any(String), sms: expect.any(String) } });
+    expect(lines[0]).toMatchObject({ outcome: 'declined', answered: false, articles: [], answer: { sms: expect.stringContaining('talk to someone') } });
+  }, 30_000);
+
+  it('ask --json says which of the three outcomes, and "articles" holds the choices offered', async () => {
+    const dir = await makeKnowledgeDir();
+    const { code, out } = kb(['ask', '--json', '--dir', dir, 'my appointment and my repeat prescription']);
+    expect(code).toBe(0);
+    const line = JSON.parse(out) as { outcome: string; answered: boolean; articles: { id: string }[]; retrieved: { id: string }[]; answer: { sms: string } };
+    expect(line).toMatchObject({ outcome: 'choices', answered: false, answer: { sms: expect.stringMatching(/1\. Ordering your repeat prescriptions\n2\. None of these: talk to someone/) } });
+    expect(line.articles.map((a) => a.id)).toEqual(['general-repeat-prescriptions']);
+    expect(line.retrieved.length).toBeGreaterThanOrEqual(line.articles.length);
   }, 30_000);
 
   it('check exits 1 and prints file:line for an error', async () => {
@@ -45,5 +55,7 @@ describe('npm run kb', () => {
     const report = JSON.parse(out) as Record<string, unknown>;
     expect(report).toMatchObject({ cases: 5, recallAt1: 1, noAnswerAccuracy: 1, emergencySensitivity: 1, emergencySpecificity: 1, threshold: expect.any(Number) });
     expect(report.sweep).toContainEqual(expect.objectContaining({ threshold: 0.5, recallAt1: expect.any(Number), noAnswerAccuracy: expect.any(Number) }));
+    expect(report).toMatchObject({ choiceThreshold: expect.any(Number), rightAnsweredOrOffered: expect.any(Number) });
+    expect(report.choiceSweep).toContainEqual(expect.objectContaining({ choiceThreshold: 0.5, rightAnsweredOrOffered: expect.any(Number), noAnswerAccuracy: expect.any(Number) }));
   }, 30_000);
 });
