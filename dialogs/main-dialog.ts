@@ -10,6 +10,7 @@ import { SharedDialogMemory } from '../src/bot/dialog-memory.js';
 import { EMERGENCY_HANDLED } from '../src/bot/turn-keys.js';
 import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversation/intents.js';
 import { greeting, help, notPersonalAdvice, statusReply } from '../src/conversation/replies.js';
+import type { KnowledgeGapCounter } from '../src/knowledge/knowledge-gaps.js';
 import type { KnowledgeBase } from '../src/knowledge/types.js';
 import { concernsOf } from '../src/queue/concern-queue.js';
 import { replyWithAnswer } from './answer-reply.js';
@@ -33,6 +34,8 @@ export interface MainDialogDeps {
   clock: Clock;
   knowledge: KnowledgeBase;
   memory: StatePropertyAccessor<ConversationMemory>;
+  /** Counts declines and choices offered, by the question's digest: what to write next. */
+  gaps: Pick<KnowledgeGapCounter, 'count'>;
 }
 
 /**
@@ -158,6 +161,7 @@ export class MainDialog extends ComponentDialog {
     const channel = channelOf(step.context.activity);
     const answer = await this.deps.knowledge.answer(question);
     const personal = asksForPersonalAdvice(question);
+    if (answer.outcome !== 'answered') await this.deps.gaps.count(question, answer.outcome);
     // A decision about their own treatment is for their clinicians: say so first, then any general information.
     if (personal) await step.context.sendActivity(notPersonalAdvice(channel));
     memory.pendingMore = undefined;

@@ -1,31 +1,43 @@
 /**
- * Content tool: `kb check`, `kb ask [--json] [question]`, `kb eval FILE [--json] [--misses]`.
+ * Content tool: `kb check`, `kb ask [--json] [question]`, `kb eval FILE [--json] [--misses]`, `kb gaps`.
  * A composition root of its own: it builds the knowledge service the way the server does, without a model.
  */
+import { readdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { config as loadDotenv } from 'dotenv';
 import { systemClock } from '../clock.js';
+import { parseConfig } from '../config.js';
+import { openDatabase } from '../db/open-database.js';
 import { createLogger } from '../logging.js';
 import { KnowledgeFileError, type RedFlagSet } from '../safety/red-flags.js';
 import { createEmergencyScreen } from '../safety/emergency-screen.js';
 import { ANSWER_THRESHOLD, CHOICE_THRESHOLD } from '../knowledge/confidence.js';
 import { bestThreshold, choiceSweep, readEvalCases, runCases, summarise, thresholdSweep, type EvalRow } from '../knowledge/evaluation.js';
 import { checkKnowledge } from '../knowledge/knowledge-check.js';
-import { buildKnowledgeBase, type ArticleKnowledgeBase } from '../knowledge/knowledge-base.js';
+import { buildKnowledgeBase, ukDate, type ArticleKnowledgeBase } from '../knowledge/knowledge-base.js';
+import { gapTotalsSince, questionDigest } from '../knowledge/knowledge-gaps.js';
 import { readKnowledgeFiles } from '../knowledge/load-knowledge.js';
 import type { KnowledgeAnswer } from '../knowledge/types.js';
 
 const USAGE = `usage: npm run kb -- check
        npm run kb -- ask [--json] ["question"]     (no question: one question per line on stdin)
        npm run kb -- eval FILE [--json] [--misses]
+       npm run kb -- gaps [--days N] [--top N] [--json]   (the database of DATABASE_URL, or of DATA_DIR:
+                                                        stop Carepoint first when it is the embedded one)
 options: --dir DIR   knowledge folder (default: the project's knowledge/)`;
 
 async function main(argv: string[]): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   const dirAt = argv.indexOf('--dir');
   const dir = dirAt >= 0 && argv[dirAt + 1] ? resolve(argv[dirAt + 1]!) : fileURLToPath(new URL('../../knowledge', import.meta.url));
-  const words = argv.filter((a, i) => !a.startsWith('--') && !(dirAt >= 0 && i === dirAt + 1));
+  const valueOf = (flag: string) => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const valued = new Set(['--dir', '--days', '--top'].map((f) => argv.indexOf(f) + 1).filter((i) => i > 0));
+  const words = argv.filter((a, i) => !a.startsWith('--') && !valued.has(i));
   const [command, ...rest] = words;
   switch (command) {
     case 'check':
@@ -35,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
     case 'eval':
       if (!rest[0]) break;
       return evaluate(dir, resolve(rest[0]), flags.has('--json'), flags.has('--misses'));
+    case 'gaps':
+      return gaps(dir, Number(valueOf('--days') ?? 30), Number(valueOf('--top') ?? 20), flags.has('--json'));
   }
   console.error(USAGE);
   return 2;
@@ -140,6 +154,66 @@ function printMisses(rows: EvalRow[]): void {
     const got = r.answer.answered ? top : r.answer.outcome === 'choices' ? `(choices ${(r.answer.choices ?? []).map((c) => c.id).join(', ')})` : `(declined; top ${top})`;
     console.log(`${r.case.line}: ${JSON.stringify(r.case.q)}: ${expected} -> ${got} ${r.answer.confidence}${screenMiss ? ` [screen said emergency=${r.screenedEmergency}]` : ''}`);
   }
+}
+
+/**
+ * The questions declined or offered choices most often, from the per-day counts. Only digests are stored, so
+ * a question is named when it is one the evaluation sets or example questions know; the rest are counted.
+ */
+async function gaps(dir: string, days: number, top: number, json: boolean): Promise<number> {
+  if (!Number.isInteger(days) || days < 1 || !Number.isInteger(top) || top < 1) {
+    console.error('--days and --top take a whole number of 1 or more');
+    return 2;
+  }
+  loadDotenv({ quiet: true });
+  const parsed = parseConfig(process.env);
+  if (!parsed.ok) {
+    for (const error of parsed.errors) console.error(`Configuration error: ${error}`);
+    return 1;
+  }
+  const known = await knownQuestions(dir);
+  const db = await openDatabase({ databaseUrl: parsed.config.DATABASE_URL, dataDir: parsed.config.DATA_DIR });
+  try {
+    const since = ukDate(new Date(systemClock.now().getTime() - (days - 1) * 86_400_000));
+    const totals = await gapTotalsSince(db, since);
+    const named = totals.filter((t) => known.has(t.digest)).slice(0, top).map((t) => ({ ...t, ...known.get(t.digest)! }));
+    const unnamed = totals.filter((t) => !known.has(t.digest));
+    const times = (list: typeof totals) => list.reduce((n, t) => n + t.choices + t.declined, 0);
+    if (json) {
+      console.log(JSON.stringify({ since, questions: totals.length, times: times(totals), named, unnamed: { questions: unnamed.length, times: times(unnamed) } }));
+      return 0;
+    }
+    console.log(`since ${since}: ${totals.length} different questions declined or offered choices, ${times(totals)} times in all`);
+    console.log('  asked  choices  declined  question (where the evaluation sets have it)  -> article expected');
+    for (const t of named) {
+      const wanted = t.expect.length > 0 ? t.expect.join(' | ') : 'no article covers it';
+      console.log(`${String(t.choices + t.declined).padStart(7)}  ${String(t.choices).padStart(7)}  ${String(t.declined).padStart(8)}  ${JSON.stringify(t.question)} (${t.file})  -> ${wanted}`);
+    }
+    console.log(`${unnamed.length} other questions (${times(unnamed)} times) are in no evaluation set: only their digests are kept`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Digest -> question, from every evaluation set under DIR/eval and every article's example questions. */
+async function knownQuestions(dir: string): Promise<Map<string, { question: string; expect: string[]; file: string }>> {
+  const known = new Map<string, { question: string; expect: string[]; file: string }>();
+  const evalDir = join(dir, 'eval');
+  const files = (await readdir(evalDir).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl')).sort();
+  for (const file of files) {
+    for (const c of await readEvalCases(join(evalDir, file))) {
+      const digest = questionDigest(c.q);
+      if (!known.has(digest)) known.set(digest, { question: c.q, expect: c.expect, file: `eval/${file}` });
+    }
+  }
+  for (const a of (await readKnowledgeFiles(dir)).articles) {
+    for (const q of a.questions) {
+      const digest = questionDigest(q);
+      if (!known.has(digest)) known.set(digest, { question: q, expect: [a.id], file: a.file });
+    }
+  }
+  return known;
 }
 
 main(process.argv.slice(2)).then(
