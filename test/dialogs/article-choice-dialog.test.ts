@@ -68,6 +68,15 @@ describe('choices on chat', () => {
     await runTranscript(adapter, [['what is the capital of france', /not sure[^]*co-ordinator/i], ['yes', WHO]]);
   });
 
+  it('leaves an emergency to the screen while the choices wait: the 999 instruction, then the choices again', async () => {
+    const adapter = chat();
+    await offered(adapter, UNSURE);
+    await runTranscript(adapter, [
+      ['he has collapsed and is not breathing', /^Call 999 now/, /alerted the care co-ordination team/, /carry on where we were/, CHOICES],
+      [RIGHT, CITED_RIGHT],
+    ]);
+  });
+
   it('still meets a question about a personal decision with who can decide, not with choices', async () => {
     await runTranscript(chat(), [
       ['should i stop taking my warfarin before my dental appointment', GREETING, /cannot give advice about your own treatment[^]*GP, pharmacist/],
