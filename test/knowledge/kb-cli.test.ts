@@ -89,5 +89,5 @@ describe('npm run kb', () => {
     });
     const text = kb(['gaps', '--dir', dir], undefined, { DATA_DIR: dataDir, DATABASE_URL: '' }).out;
     expect(text).toMatch(/\s4\s+1\s+3\s+"can i get a blue badge" \(eval\/cases\.jsonl\)\s+-> no article covers it/);
-  }, 60_000);
+  }, 120_000); // two runs of the tool, each opening the embedded database
 });
