@@ -8,7 +8,9 @@ import { freePort } from '../test/support/server-process.js';
 /**
  * `npm run bench`: full Carepoint turns (a knowledge question; conversation state read and written in
  * PGlite) against a bare botbuilder echo bot on the same stack, 16 connections, median of several runs
- * taken in turns, and the knowledge base's own latency. Prints JSON.
+ * taken in turns, and the knowledge base's own latency. Two kinds of Carepoint turn: the same few questions
+ * again and again (the answer cache serves them), and unique wordings, every request different as real
+ * messages are, so that the cache serves none. Prints JSON.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -18,6 +20,24 @@ const QUESTIONS = [
   'how do i order my repeat prescription', 'what is the capital of france', 'what does my egfr mean',
   'can you book me a table for two', 'how do i look after my fistula', 'whats the weather tomorrow',
 ];
+
+/**
+ * Unique wordings: the evaluation set's questions (emergencies left out: the screen would raise queue items),
+ * each with one of several openings and endings. The combinations come in a cycle far longer than the answer
+ * cache (1,000), so no request is ever answered from it.
+ */
+const OPENINGS = ['', 'hi', 'hello there', 'quick question', 'sorry to bother you', 'morning', 'can you help', 'please', 'hiya', 'excuse me'];
+const ENDINGS = ['', 'thanks', 'thank you', 'cheers', 'ta', 'many thanks', 'thanks a lot', 'x', 'if you can', 'asap'];
+const EVAL_QUESTIONS = readFileSync(new URL('../knowledge/eval/eval.jsonl', import.meta.url), 'utf8').split('\n').filter(Boolean)
+  .map((line) => JSON.parse(line) as { q: string; emergency?: boolean }).filter((c) => !c.emergency).map((c) => c.q);
+function uniqueWording(n: number): string {
+  const q = EVAL_QUESTIONS[n % EVAL_QUESTIONS.length]!;
+  const rest = Math.floor(n / EVAL_QUESTIONS.length);
+  const opening = OPENINGS[rest % OPENINGS.length]!;
+  const ending = ENDINGS[Math.floor(rest / OPENINGS.length) % ENDINGS.length]!;
+  return [opening, q, ending].filter(Boolean).join(' ');
+}
+type Wording = 'repeated' | 'unique';
 
 async function startProcess(entry: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
@@ -39,7 +59,10 @@ async function startProcess(entry: string, env: Record<string, string>): Promise
 
 let runs = 0;
 
-function load(url: string): Promise<autocannon.Result> {
+// One count across all unique-wording runs, so that no wording comes round again within the invocation.
+let uniqueCount = 0;
+
+function load(url: string, wording: Wording = 'repeated'): Promise<autocannon.Result> {
   let n = 0;
   const run = ++runs;
   return autocannon({
@@ -58,7 +81,8 @@ function load(url: string): Promise<autocannon.Result> {
           return {
             ...request,
             body: JSON.stringify({
-              type: 'message', id: `bench-${run}-${n}`, text: QUESTIONS[Math.floor(n / CONNECTIONS) % QUESTIONS.length],
+              type: 'message', id: `bench-${run}-${n}`,
+              text: wording === 'unique' ? uniqueWording(uniqueCount++) : QUESTIONS[Math.floor(n / CONNECTIONS) % QUESTIONS.length],
               channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9', from: { id: `user-${conversation}` },
               recipient: { id: 'bot' }, conversation: { id: conversation }, deliveryMode: 'expectReplies',
             }),
@@ -73,6 +97,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 interface Target {
   name: string;
+  wording: Wording;
   child: ChildProcess;
   url: string;
   runs: autocannon.Result[];
@@ -85,7 +110,12 @@ interface Target {
 async function start(name: string, entry: string, env: Record<string, string>): Promise<Target> {
   const { child, url } = await startProcess(entry, env);
   await load(url); // warm-up: JIT, caches, first state rows
-  return { name, child, url, runs: [], threadSeconds: new Map(), clientSeconds: 0, seconds: 0 };
+  return { name, wording: 'repeated', child, url, runs: [], threadSeconds: new Map(), clientSeconds: 0, seconds: 0 };
+}
+
+/** The same server driven with unique wordings: its own runs and figures. */
+function withUniqueWordings(target: Target): Target {
+  return { ...target, name: `${target.name}, unique wordings`, wording: 'unique', runs: [], threadSeconds: new Map(), clientSeconds: 0, seconds: 0 };
 }
 
 async function measureOnce(target: Target): Promise<void> {
@@ -93,23 +123,25 @@ async function measureOnce(target: Target): Promise<void> {
   const before = threadCpuSeconds(pid);
   const clientBefore = process.cpuUsage();
   const started = performance.now();
-  target.runs.push(await load(target.url));
+  target.runs.push(await load(target.url, target.wording));
   target.seconds += (performance.now() - started) / 1000;
   const client = process.cpuUsage(clientBefore);
   target.clientSeconds += (client.user + client.system) / 1e6;
   for (const [tid, s] of threadCpuSeconds(pid)) target.threadSeconds.set(tid, (target.threadSeconds.get(tid) ?? 0) + s - (before.get(tid) ?? 0));
 }
 
-async function stop(target: Target) {
+async function stop(target: Target, kill = true) {
   const { child, runs } = target;
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const mib = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  // A shutdown that stalls must not hang the bench.
-  const stalled = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(stalled);
+  if (kill) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    // A shutdown that stalls must not hang the bench.
+    const stalled = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(stalled);
+  }
   const errors = runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0);
   return {
     name: target.name,
@@ -152,7 +184,8 @@ function coresUsed(seconds: Map<string, number>, pid: number, elapsed: number) {
 // Runs take turns (Carepoint, the echo bot, Carepoint...), so that both meet the same conditions on a
 // shared machine whose speed drifts; each figure is the median of its runs.
 const dataDir = mkdtempSync(join(tmpdir(), 'carepoint-bench-'));
-const targets = [await start('carepoint (embedded PGlite)', 'src/main.ts', { DATA_DIR: dataDir })];
+const embedded = await start('carepoint (embedded PGlite)', 'src/main.ts', { DATA_DIR: dataDir });
+const targets = [embedded, withUniqueWordings(embedded)];
 // The same turns with storage on a PostgreSQL server, where one is given (BENCH_DATABASE_URL).
 if (process.env.BENCH_DATABASE_URL) {
   targets.push(await start('carepoint (PostgreSQL server)', 'src/main.ts', { DATABASE_URL: process.env.BENCH_DATABASE_URL, DATA_DIR: tmpdir() }));
@@ -160,17 +193,21 @@ if (process.env.BENCH_DATABASE_URL) {
 targets.push(await start('echo-bot', 'bench/echo-bot.ts', {}));
 for (let i = 0; i < RUNS; i++) for (const target of targets) await measureOnce(target);
 const results = [];
-for (const target of targets) results.push(await stop(target));
+// The unique-wording target shares its process with the repeated one: read it first, then stop the process.
+results.push(await stop(targets[1]!, false), await stop(targets[0]!));
+for (const target of targets.slice(2)) results.push(await stop(target));
 rmSync(dataDir, { recursive: true, force: true });
-const carepoint = results[0]!;
+const unique = results[0]!;
+const carepoint = results[1]!;
 const echo = results.at(-1)!;
-const onServer = results.length === 3 ? results[1] : undefined;
+const onServer = results.length === 4 ? results[2] : undefined;
 const { runKnowledgeBench } = await import('./knowledge-bench.js');
 const knowledge = await runKnowledgeBench();
 console.log(JSON.stringify({
   connections: CONNECTIONS, runs: RUNS, secondsPerRun: SECONDS,
-  carepoint, carepointOnPostgres: onServer, echo,
+  carepoint, carepointUniqueWordings: unique, carepointOnPostgres: onServer, echo,
   throughputVsEcho: Math.round((carepoint.requestsPerSecond / echo.requestsPerSecond) * 100) / 100,
+  uniqueWordingsVsEcho: Math.round((unique.requestsPerSecond / echo.requestsPerSecond) * 100) / 100,
   throughputVsEchoOnPostgres: onServer ? Math.round((onServer.requestsPerSecond / echo.requestsPerSecond) * 100) / 100 : undefined,
   knowledge,
 }, null, 2));

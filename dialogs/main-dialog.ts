@@ -10,8 +10,11 @@ import { SharedDialogMemory } from '../src/bot/dialog-memory.js';
 import { ANSWERED_FROM_ARTICLE, EMERGENCY_HANDLED } from '../src/bot/turn-keys.js';
 import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversation/intents.js';
 import { greeting, help, notPersonalAdvice, statusReply } from '../src/conversation/replies.js';
+import type { KnowledgeGapCounter } from '../src/knowledge/knowledge-gaps.js';
 import type { KnowledgeBase } from '../src/knowledge/types.js';
 import { concernsOf } from '../src/queue/concern-queue.js';
+import { replyWithAnswer } from './answer-reply.js';
+import { ARTICLE_CHOICE_DIALOG, ArticleChoiceDialog, type ArticleChoiceResult } from './article-choice-dialog.js';
 import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogOptions } from './concern-dialog.js';
 
 export const MAIN_DIALOG = 'mainDialog';
@@ -31,6 +34,8 @@ export interface MainDialogDeps {
   clock: Clock;
   knowledge: KnowledgeBase;
   memory: StatePropertyAccessor<ConversationMemory>;
+  /** Counts declines and choices offered, by the question's digest: what to write next. */
+  gaps: Pick<KnowledgeGapCounter, 'count'>;
 }
 
 /**
@@ -42,7 +47,8 @@ export class MainDialog extends ComponentDialog {
 
   constructor(private readonly deps: MainDialogDeps) {
     super(MAIN_DIALOG);
-    this.addDialog(new ConcernDialog(deps)).addDialog(new WaterfallDialog(ROUTE, [this.routeStep, this.finishStep]));
+    this.addDialog(new ConcernDialog(deps)).addDialog(new ArticleChoiceDialog(deps))
+      .addDialog(new WaterfallDialog(ROUTE, [this.routeStep, this.finishStep]));
     this.initialDialogId = ROUTE;
   }
 
@@ -143,16 +149,24 @@ export class MainDialog extends ComponentDialog {
     }
   };
 
-  private finishStep = async (step: WaterfallStepContext) => step.endDialog(step.result);
+  private finishStep = async (step: WaterfallStepContext) => {
+    const choice = step.result as ArticleChoiceResult | undefined;
+    if (choice?.kind === 'talk-to-someone') return step.beginDialog(CONCERN_DIALOG, this.concernOptions(step.context));
+    // Not one of the articles offered: a new question or request, routed afresh.
+    if (choice?.kind === 'something-else') return step.replaceDialog(ROUTE);
+    return step.endDialog(step.result);
+  };
 
   private async answer(step: WaterfallStepContext, question: string, memory: ConversationMemory): Promise<DialogTurnResult> {
     const channel = channelOf(step.context.activity);
     const answer = await this.deps.knowledge.answer(question);
     const personal = asksForPersonalAdvice(question);
+    if (answer.outcome !== 'answered') await this.deps.gaps.count(question, answer.outcome);
     // A decision about their own treatment is for their clinicians: say so first, then any general information.
     if (personal) await step.context.sendActivity(notPersonalAdvice(channel));
-    if (answer.answered || !personal) await step.context.sendActivity(channel === 'sms' ? answer.sms : answer.chat);
-    memory.pendingMore = channel === 'sms' && answer.smsMore && answer.source ? { articleId: answer.source.id, question } : undefined;
+    memory.pendingMore = undefined;
+    if (answer.outcome === 'choices' && !personal) return step.beginDialog(ARTICLE_CHOICE_DIALOG, { question, choices: answer.choices });
+    if (answer.answered || !personal) await replyWithAnswer(step.context, answer, question, memory);
     memory.offeredCoordinator = personal || !answer.answered;
     if (answer.answered && !personal) step.context.turnState.set(ANSWERED_FROM_ARTICLE, true);
     return step.endDialog();

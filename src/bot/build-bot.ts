@@ -2,6 +2,7 @@ import type { Middleware } from 'botbuilder';
 import { MainDialog, type ConversationMemory } from '../../dialogs/main-dialog.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
+import { KnowledgeGapCounter } from '../knowledge/knowledge-gaps.js';
 import type { KnowledgeBase } from '../knowledge/types.js';
 import type { Logger } from '../logging.js';
 import type { EmergencyScreen } from '../safety/emergency-screen.js';
@@ -40,7 +41,8 @@ export function buildBot(deps: BotDeps): { bot: CarepointBot; middleware: Middle
   const conversationState = new NamespacedConversationState(new SqlBotStorage(deps.db, deps.db.kind === 'pglite' ? 10_000 : 0));
   const dialogState = conversationState.createProperty('dialogState');
   const memory = conversationState.createProperty<ConversationMemory>('memory');
-  const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory });
+  const gaps = new KnowledgeGapCounter({ db: deps.db, clock: deps.clock, logger: deps.logger });
+  const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory, gaps });
   const leases = new TurnLeases(deps.db, conversationState.createProperty<LastTurn>('lastTurn'), deps.turnLeaseMs ?? 30_000);
   const bot = new CarepointBot(dialog, conversationState, dialogState, memory, leases);
   // A place in line first (no waiting), then emergency screening, then one turn at a time per conversation.

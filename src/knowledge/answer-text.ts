@@ -96,6 +96,20 @@ export function smsMoreText(article: Article, question: string, section = releva
   return `${truncateGsm7(rest, SMS_MAX - gsm7Length(source) - 2)}\n\n${source}`;
 }
 
+/** Asked above the titles of the articles offered (buttons on chat, numbered on SMS). */
+export const CHOICES_PROMPT = 'I found a few articles that might answer that. Which one fits your question best?';
+/** The last option offered beside the articles: goes to the concern dialog, to a care co-ordinator. */
+export const NONE_OF_THESE = 'None of these: talk to someone';
+
+/** The choices as text, for the kb tool and any caller that shows them without a dialog. */
+export function choicesText(choices: readonly { title: string }[]): AnswerText {
+  const options = [...choices.map((c) => c.title), NONE_OF_THESE];
+  return {
+    chat: [CHOICES_PROMPT, ...options.map((o) => `- ${o}`)].join('\n'),
+    sms: toGsm7([CHOICES_PROMPT, ...options.map((o, i) => `${i + 1}. ${o}`)].join('\n')),
+  };
+}
+
 export function notSureText(): AnswerText {
   return { chat: NOT_SURE_TEXT, sms: toGsm7(NOT_SURE_TEXT) };
 }

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { KnowledgeFileError } from '../safety/red-flags.js';
+import { ANSWER_THRESHOLD } from './confidence.js';
+import { nearBest } from './knowledge-base.js';
 import type { KnowledgeAnswer, KnowledgeBase } from './types.js';
 
 export const evalCaseSchema = z.strictObject({
@@ -68,9 +70,13 @@ export interface EvalFigures {
   answeredCorrectly: number;
   /** Answerable cases answered from an article not expected. */
   answeredWrongly: number;
+  /** Answerable cases offered choices. */
+  offeredChoices: number;
+  /** Answerable cases answered from an expected article, or offered choices that include one. */
+  rightAnsweredOrOffered: number;
   /** Share of answerable cases declined. */
   wronglyDeclined: number;
-  /** Share of should-decline cases declined. */
+  /** Share of should-decline cases declined (choices offered are not a decline). */
   noAnswerAccuracy: number;
   /**
    * The same, leaving out emergencies: the emergency screen answers those before retrieval is asked, and
@@ -100,14 +106,48 @@ export function summarise(rows: EvalRow[]): EvalFigures {
     mrr: round(answerable.reduce((s, r) => s + (rank(r) > 0 ? 1 / rank(r) : 0), 0) / Math.max(1, answerable.length)),
     answeredCorrectly: share(answerable, (r) => r.answer.answered && correctTop(r)),
     answeredWrongly: share(answerable, (r) => r.answer.answered && !correctTop(r)),
-    wronglyDeclined: share(answerable, (r) => !r.answer.answered),
-    noAnswerAccuracy: share(unanswerable, (r) => !r.answer.answered),
-    noAnswerAccuracyNonEmergency: share(unanswerable.filter((r) => !r.case.emergency), (r) => !r.answer.answered),
+    offeredChoices: share(answerable, (r) => r.answer.outcome === 'choices'),
+    rightAnsweredOrOffered: share(answerable, (r) => (r.answer.answered && correctTop(r)) || offersRight(r)),
+    wronglyDeclined: share(answerable, (r) => r.answer.outcome === 'declined'),
+    noAnswerAccuracy: share(unanswerable, (r) => r.answer.outcome === 'declined'),
+    noAnswerAccuracyNonEmergency: share(unanswerable.filter((r) => !r.case.emergency), (r) => r.answer.outcome === 'declined'),
     emergencyCases: positives.length,
     emergencySensitivity: positives.length ? share(positives, (r) => r.screenedEmergency === true) : null,
     emergencySpecificity: negatives.length ? share(negatives, (r) => r.screenedEmergency === false) : null,
     latencyMs: { median: percentile(rows.map((r) => r.ms), 0.5), p99: percentile(rows.map((r) => r.ms), 0.99) },
   };
+}
+
+function offersRight(r: EvalRow): boolean {
+  return r.answer.outcome === 'choices' && (r.answer.choices ?? []).some((c) => r.case.expect.includes(c.id));
+}
+
+export interface ChoiceSweepRow {
+  choiceThreshold: number;
+  /** Answerable cases answered from an expected article, or offered one among the choices. */
+  rightAnsweredOrOffered: number;
+  /** Should-decline cases, other than emergencies, that would be declined (neither answered nor offered). */
+  noAnswerAccuracy: number;
+}
+
+/**
+ * What the choice threshold trades, with the answer threshold fixed: right articles answered or offered
+ * against out-of-scope questions declined. Choices are those near the best among what was retrieved.
+ */
+export function choiceSweep(rows: EvalRow[], answerThreshold = ANSWER_THRESHOLD, thresholds = range(0.3, 0.85, 0.05)): ChoiceSweepRow[] {
+  const answerable = rows.filter((r) => r.case.expect.length > 0);
+  const unanswerable = rows.filter((r) => r.case.expect.length === 0 && !r.case.emergency);
+  const usable = (r: EvalRow, t: number) => (r.answer.confidence ?? 0) >= t && r.answer.declined !== 'expired' && r.answer.articles.length > 0;
+  const right = (r: EvalRow, t: number) => {
+    if (!usable(r, t)) return false;
+    const shown = (r.answer.confidence ?? 0) >= answerThreshold ? r.answer.articles.slice(0, 1) : nearBest(r.answer.articles);
+    return shown.some((m) => r.case.expect.includes(m.id));
+  };
+  return thresholds.filter((t) => t <= answerThreshold + 1e-9).map((t) => ({
+    choiceThreshold: t,
+    rightAnsweredOrOffered: share(answerable, (r) => right(r, t)),
+    noAnswerAccuracy: share(unanswerable, (r) => !usable(r, t)),
+  }));
 }
 
 export interface SweepRow {
@@ -124,7 +164,7 @@ export interface SweepRow {
  * What the answer threshold trades: correct answers given against unanswerable questions declined.
  * Emergencies are left out of the declines: the screen handles them before retrieval.
  */
-export function thresholdSweep(rows: EvalRow[], thresholds = range(0.3, 0.8, 0.05)): SweepRow[] {
+export function thresholdSweep(rows: EvalRow[], thresholds = range(0.3, 0.95, 0.05)): SweepRow[] {
   const answerable = rows.filter((r) => r.case.expect.length > 0);
   const unanswerable = rows.filter((r) => r.case.expect.length === 0 && !r.case.emergency);
   const answersAt = (r: EvalRow, t: number) => (r.answer.confidence ?? 0) >= t && r.answer.declined !== 'expired' && r.answer.articles.length > 0;

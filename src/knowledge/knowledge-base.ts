@@ -7,12 +7,12 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { Article } from './article.js';
-import { answerText, notSureText, smsMoreText } from './answer-text.js';
-import { ANSWER_THRESHOLD } from './confidence.js';
+import { answerText, choicesText, notSureText, smsMoreText } from './answer-text.js';
+import { ANSWER_THRESHOLD, CHOICE_SCORE_SHARE, CHOICE_THRESHOLD, MAX_CHOICES } from './confidence.js';
 import { LexicalRetriever, type RetrievedMetadata } from './lexical-retriever.js';
 import { rephraseQuery } from './query-rewriter.js';
 import { RankFusionRetriever } from './rank-fusion-retriever.js';
-import type { KnowledgeAnswer, KnowledgeBase } from './types.js';
+import type { ArticleMatch, KnowledgeAnswer, KnowledgeBase } from './types.js';
 import { VectorRetriever } from './vector-retriever.js';
 
 type Retrieved = DocumentInterface<RetrievedMetadata>[];
@@ -23,7 +23,10 @@ export interface ArticleKnowledgeBaseOptions {
   retriever?: BaseRetriever<RetrievedMetadata>;
   /** May rephrase the question for retrieval only; never writes the answer. */
   queryRewriter?: BaseChatModel;
+  /** Answer at or above this confidence (default ANSWER_THRESHOLD). */
   threshold?: number;
+  /** Offer choices from this confidence up to `threshold`, decline below (default CHOICE_THRESHOLD). */
+  choiceThreshold?: number;
   logger?: Logger;
   /** How many recent answers to keep (0: none). */
   answerCacheSize?: number;
@@ -53,11 +56,18 @@ export function isExpired(article: Pick<Article, 'reviewDue'>, today: string): b
   return article.reviewDue < today;
 }
 
+/** The best match and those near it, up to MAX_CHOICES: a far weaker match is not worth a button. */
+export function nearBest(articles: readonly ArticleMatch[]): ArticleMatch[] {
+  const best = articles[0]?.score ?? 0;
+  return articles.filter((m, i) => i === 0 || m.score >= CHOICE_SCORE_SHARE * best).slice(0, MAX_CHOICES);
+}
+
 /** Answers questions from a fixed set of articles: retrieve, decide answer or decline, quote the article. */
 export class ArticleKnowledgeBase implements KnowledgeBase {
   private readonly byId: Map<string, Article>;
   private readonly retriever: BaseRetriever<RetrievedMetadata>;
   readonly threshold: number;
+  readonly choiceThreshold: number;
   // Keyed by a digest of the question and today's date: no patient text is held, and an article that
   // passes its review-due date is never served from the cache. A reload builds a new, empty one.
   private readonly answers?: LRUCache<string, Readonly<KnowledgeAnswer>>;
@@ -66,6 +76,7 @@ export class ArticleKnowledgeBase implements KnowledgeBase {
     this.byId = new Map(articles.map((a) => [a.id, a]));
     this.retriever = options.retriever ?? new LexicalRetriever(articles);
     this.threshold = options.threshold ?? ANSWER_THRESHOLD;
+    this.choiceThreshold = Math.min(this.threshold, options.choiceThreshold ?? CHOICE_THRESHOLD);
     const size = options.answerCacheSize ?? ANSWER_CACHE_SIZE;
     if (size > 0) this.answers = new LRUCache({ max: size });
   }
@@ -88,16 +99,34 @@ export class ArticleKnowledgeBase implements KnowledgeBase {
     const top = docs[0];
     const article = top ? this.byId.get(top.metadata.id) : undefined;
     const confidence = top?.metadata.confidence ?? 0;
-    const declined = !article ? 'no-match' : confidence < this.threshold ? 'low-confidence'
-      : isExpired(article, today) ? 'expired' : undefined;
-    if (declined || !article) return { answered: false, articles, ...notSureText(), confidence, declined: declined ?? 'no-match' };
+    const declined = (reason: NonNullable<KnowledgeAnswer['declined']>): KnowledgeAnswer =>
+      ({ outcome: 'declined', answered: false, articles, ...notSureText(), confidence, declined: reason });
+    if (!article) return declined('no-match');
+    if (confidence < this.choiceThreshold) return declined('low-confidence');
+    if (isExpired(article, today)) return declined('expired');
+    if (confidence >= this.threshold) return { ...this.answerWith(article, question, articles), confidence };
+    const choices = this.choicesFrom(articles, today);
+    return { outcome: 'choices', answered: false, articles, choices, ...choicesText(choices), confidence };
+  }
+
+  private choicesFrom(articles: ArticleMatch[], today: string): ArticleMatch[] {
+    return nearBest(articles.filter((m) => { const a = this.byId.get(m.id); return a !== undefined && !isExpired(a, today); }));
+  }
+
+  private answerWith(article: Article, question: string, articles: ArticleMatch[]): KnowledgeAnswer {
     return {
+      outcome: 'answered',
       answered: true,
       articles,
       source: { id: article.id, title: article.title, lastReviewed: article.lastReviewed, reviewDue: article.reviewDue },
       ...answerText(article, question),
-      confidence,
     };
+  }
+
+  answerFrom(articleId: string, question: string): Promise<KnowledgeAnswer | undefined> {
+    const article = this.byId.get(articleId);
+    if (!article || isExpired(article, ukDate(this.options.clock.now()))) return Promise.resolve(undefined);
+    return Promise.resolve(this.answerWith(article, question, [{ id: article.id, title: article.title, score: 0 }]));
   }
 
   continuation(articleId: string, question: string): Promise<string | undefined> {

@@ -53,8 +53,8 @@ export async function checkKnowledge(dir: string, clock: Clock, warnDays = REVIE
       const line = a.lines.questions[i] ?? 1;
       if (top && top.id !== a.id) {
         problems.push({ file: a.file, line, message: `question "${question}" retrieves ${top.id} first, not this article`, severity: 'warning' });
-      } else if (!answer.answered) {
-        problems.push({ file: a.file, line, message: `question "${question}" is not answered (confidence ${answer.confidence ?? 0} below the threshold)`, severity: 'warning' });
+      } else if (answer.outcome === 'declined') {
+        problems.push({ file: a.file, line, message: `question "${question}" is declined (confidence ${answer.confidence ?? 0} below the choice threshold)`, severity: 'warning' });
       }
     }
   }

@@ -105,6 +105,7 @@ export async function openKnowledgeService(options: KnowledgeServiceOptions): Pr
   return {
     answer: (question: string): Promise<KnowledgeAnswer> => current.kb.answer(question),
     continuation: (articleId: string, question: string) => current.kb.continuation(articleId, question),
+    answerFrom: (articleId: string, question: string) => current.kb.answerFrom(articleId, question),
     articleCount: () => current.kb.articleCount(),
     redFlags: () => current.redFlags,
     version: () => current.version,

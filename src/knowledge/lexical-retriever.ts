@@ -4,6 +4,7 @@ import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Article } from './article.js';
 import { lexicalConfidence, type LexicalEvidence } from './confidence.js';
 import { LOW_SIGNAL, LOW_SIGNAL_WEIGHT, termsForWord, tokenize } from './search-terms.js';
+import { rememberFuzzyLookups } from './fuzzy-lookups.js';
 import { Vocabulary } from './vocabulary.js';
 
 export interface RetrievedMetadata {
@@ -70,6 +71,7 @@ export class LexicalRetriever extends BaseRetriever<RetrievedMetadata> {
       body: a.body,
     }));
     this.index.addAll(docs);
+    rememberFuzzyLookups(this.index);
     this.vocabulary = new Vocabulary(docs.map((d) => [d.title, d.questions, d.tags, d.summary, d.body].join('\n')));
   }
 

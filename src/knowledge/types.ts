@@ -6,11 +6,20 @@ export interface ArticleMatch {
   score: number;
 }
 
+/**
+ * Answered: the top article is clearly right. Choices: several articles are plausible, and the person picks
+ * one (or "none of these"). Declined: nothing fits well enough, or the best article is out of date.
+ */
+export type KnowledgeOutcome = 'answered' | 'choices' | 'declined';
+
 export interface KnowledgeAnswer {
-  /** False when retrieval is not confident, or the best article is past its review-due date. */
+  outcome: KnowledgeOutcome;
+  /** True only for the "answered" outcome. */
   answered: boolean;
-  /** Best first; also filled when not answered, for the co-ordinator and the kb tool. */
+  /** What retrieval found, best first; also filled when not answered, for the co-ordinator and the kb tool. */
   articles: ArticleMatch[];
+  /** The articles to offer, best first (at most 3, none out of date), when the outcome is "choices". */
+  choices?: ArticleMatch[];
   /** The article answered from, when answered; `id` is what to pass to `continuation` for SMS "MORE". */
   source?: { id: string; title: string; lastReviewed: string; reviewDue: string };
   /** Extractive reply text for chat (summary, relevant passage, source title and review date). */
@@ -24,7 +33,7 @@ export interface KnowledgeAnswer {
   smsMore?: string;
   /** How sure retrieval was of the best article, 0 to 1 (compared with the answer threshold). */
   confidence?: number;
-  /** Why it was not answered: nothing matched, not confident enough, or the best article is out of date. */
+  /** Why it was declined: nothing matched, not confident enough, or the best article is out of date. */
   declined?: 'no-match' | 'low-confidence' | 'expired';
 }
 
@@ -36,6 +45,11 @@ export interface KnowledgeBase {
    * its review-due date, or has nothing more to send.
    */
   continuation(articleId: string, question: string): Promise<string | undefined>;
+  /**
+   * The answer from one article the person picked from the choices offered for `question`, from the content
+   * in service now: undefined when the article has since been removed or is past its review-due date.
+   */
+  answerFrom(articleId: string, question: string): Promise<KnowledgeAnswer | undefined>;
   /** Number of articles in service (not expired). */
   articleCount(): number;
 }

@@ -1,5 +1,6 @@
 import MiniSearch from 'minisearch';
 import { editDistance } from '../safety/text-normalise.js';
+import { rememberFuzzyLookups } from './fuzzy-lookups.js';
 import { termsForWord, tokenize } from './search-terms.js';
 
 /**
@@ -33,6 +34,7 @@ export class Vocabulary {
     }
     let id = 0;
     this.words.addAll([...counts].map(([word, count]) => ({ id: id++, word, count })));
+    rememberFuzzyLookups(this.words);
   }
 
   /**

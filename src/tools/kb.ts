@@ -1,18 +1,23 @@
 /**
- * Content tool: `kb check`, `kb ask [--json] [question]`, `kb eval FILE [--json] [--misses]`.
+ * Content tool: `kb check`, `kb ask [--json] [question]`, `kb eval FILE [--json] [--misses]`, `kb gaps`.
  * A composition root of its own: it builds the knowledge service the way the server does, without a model.
  */
+import { readdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { config as loadDotenv } from 'dotenv';
 import { systemClock } from '../clock.js';
+import { parseConfig } from '../config.js';
+import { openDatabase } from '../db/open-database.js';
 import { createLogger } from '../logging.js';
 import { KnowledgeFileError, type RedFlagSet } from '../safety/red-flags.js';
 import { createEmergencyScreen } from '../safety/emergency-screen.js';
-import { ANSWER_THRESHOLD } from '../knowledge/confidence.js';
-import { bestThreshold, readEvalCases, runCases, summarise, thresholdSweep, type EvalRow } from '../knowledge/evaluation.js';
+import { ANSWER_THRESHOLD, CHOICE_THRESHOLD } from '../knowledge/confidence.js';
+import { bestThreshold, choiceSweep, readEvalCases, runCases, summarise, thresholdSweep, type EvalRow } from '../knowledge/evaluation.js';
 import { checkKnowledge } from '../knowledge/knowledge-check.js';
-import { buildKnowledgeBase, type ArticleKnowledgeBase } from '../knowledge/knowledge-base.js';
+import { buildKnowledgeBase, ukDate, type ArticleKnowledgeBase } from '../knowledge/knowledge-base.js';
+import { gapTotalsSince, questionDigest } from '../knowledge/knowledge-gaps.js';
 import { readKnowledgeFiles, RED_FLAGS_FILE } from '../knowledge/load-knowledge.js';
 import { describeScreening, evaluateScreening, percent, readScreeningCases, type ScreeningCase, type ScreeningFigures } from '../safety/screening-evaluation.js';
 import { trainRiskClassifier } from '../safety/risk-classifier.js';
@@ -24,13 +29,20 @@ const USAGE = `usage: npm run kb -- check
        npm run kb -- eval FILE [--json] [--misses]
        npm run kb -- eval knowledge/eval/screening/*.jsonl [--json] [--misses]   (emergency screening sets)
        npm run kb -- calibrate FILE...               (the classifier's thresholds against labelled sets)
+       npm run kb -- gaps [--days N] [--top N] [--json]   (the database of DATABASE_URL, or of DATA_DIR:
+                                                        stop Carepoint first when it is the embedded one)
 options: --dir DIR   knowledge folder (default: the project's knowledge/)`;
 
 async function main(argv: string[]): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   const dirAt = argv.indexOf('--dir');
   const dir = dirAt >= 0 && argv[dirAt + 1] ? resolve(argv[dirAt + 1]!) : fileURLToPath(new URL('../../knowledge', import.meta.url));
-  const words = argv.filter((a, i) => !a.startsWith('--') && !(dirAt >= 0 && i === dirAt + 1));
+  const valueOf = (flag: string) => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const valued = new Set(['--dir', '--days', '--top'].map((f) => argv.indexOf(f) + 1).filter((i) => i > 0));
+  const words = argv.filter((a, i) => !a.startsWith('--') && !valued.has(i));
   const [command, ...rest] = words;
   switch (command) {
     case 'check':
@@ -45,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       // Screening sets (emergency or not, by kind) are measured on the screen alone, several at once.
       if (rest.every(isScreeningSet)) return evaluateScreeningSets(dir, rest.map((f) => resolve(f)), flags.has('--json'), flags.has('--misses'));
       return evaluate(dir, resolve(rest[0]), flags.has('--json'), flags.has('--misses'));
+    case 'gaps':
+      return gaps(dir, Number(valueOf('--days') ?? 30), Number(valueOf('--top') ?? 20), flags.has('--json'));
   }
   console.error(USAGE);
   return 2;
@@ -91,12 +105,18 @@ async function ask(dir: string, question: string, json: boolean): Promise<number
   return 0;
 }
 
+/** `articles` is what the person was shown: the article answered from, or the choices offered; `retrieved` is all. */
 function toJson(question: string, a: KnowledgeAnswer) {
-  return { question, answered: a.answered, articles: a.articles, answer: { chat: a.chat, sms: a.sms }, confidence: a.confidence, ...(a.declined ? { declined: a.declined } : {}) };
+  const shown = a.outcome === 'answered' ? a.articles.slice(0, 1) : a.outcome === 'choices' ? (a.choices ?? []) : [];
+  return {
+    question, outcome: a.outcome, answered: a.answered, articles: shown, retrieved: a.articles,
+    answer: { chat: a.chat, sms: a.sms }, confidence: a.confidence, ...(a.declined ? { declined: a.declined } : {}),
+  };
 }
 
 function describe(question: string, a: KnowledgeAnswer): string {
-  const lines = [`Q: ${question}`, `${a.answered ? 'ANSWERED' : `NOT ANSWERED (${a.declined})`}, confidence ${a.confidence}`];
+  const outcome = a.outcome === 'declined' ? `DECLINED (${a.declined})` : a.outcome.toUpperCase();
+  const lines = [`Q: ${question}`, `${outcome}, confidence ${a.confidence}`];
   for (const m of a.articles) lines.push(`  ${m.score.toFixed(3).padStart(8)}  ${m.id}  (${m.title})`);
   lines.push('--- chat ---', a.chat, `--- sms (${a.sms.length} chars) ---`, a.sms);
   if (a.smsMore) lines.push(`--- sms MORE (${a.smsMore.length} chars) ---`, a.smsMore);
@@ -112,7 +132,8 @@ async function evaluate(dir: string, file: string, json: boolean, misses: boolea
   const rows = await runCases(kb, cases, screen && ((text) => screen.screen(text).emergency));
   const figures = summarise(rows);
   const sweep = thresholdSweep(rows);
-  const report = { file, version, articles: kb.articleCount(), threshold: ANSWER_THRESHOLD, suggestedThreshold: bestThreshold(sweep), ...figures, sweep };
+  const choices = choiceSweep(rows);
+  const report = { file, version, articles: kb.articleCount(), threshold: ANSWER_THRESHOLD, choiceThreshold: CHOICE_THRESHOLD, suggestedThreshold: bestThreshold(sweep), ...figures, sweep, choiceSweep: choices };
   if (json) {
     console.log(JSON.stringify(report));
     return 0;
@@ -120,12 +141,15 @@ async function evaluate(dir: string, file: string, json: boolean, misses: boolea
   const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
   console.log(`${figures.cases} cases (${figures.answerable} answerable, ${figures.unanswerable} should decline, ${figures.emergencyCases} emergencies) against ${report.articles} articles`);
   console.log(`recall@1 ${pct(figures.recallAt1)}  recall@3 ${pct(figures.recallAt3)}  MRR ${figures.mrr.toFixed(3)}`);
-  console.log(`answered correctly ${pct(figures.answeredCorrectly)}  answered from a wrong article ${pct(figures.answeredWrongly)}  wrongly declined ${pct(figures.wronglyDeclined)}`);
+  console.log(`right article answered or offered in the top 3 ${pct(figures.rightAnsweredOrOffered)}  answered wrongly ${pct(figures.answeredWrongly)}  out of scope declined ${pct(figures.noAnswerAccuracyNonEmergency)}`);
+  console.log(`answered correctly ${pct(figures.answeredCorrectly)}  offered choices ${pct(figures.offeredChoices)}  wrongly declined ${pct(figures.wronglyDeclined)}`);
   console.log(`no-answer cases correctly declined ${pct(figures.noAnswerAccuracy)} (${pct(figures.noAnswerAccuracyNonEmergency)} leaving out emergencies, which the screen answers first)`);
   console.log(`emergency sensitivity ${pct(figures.emergencySensitivity)}  specificity ${pct(figures.emergencySpecificity)}`);
   console.log(`latency per query: median ${figures.latencyMs.median} ms, p99 ${figures.latencyMs.p99} ms`);
   console.log(`\nanswer threshold ${ANSWER_THRESHOLD} (best on this set: ${report.suggestedThreshold})\nthreshold  recall@1(answered)  answered wrongly  no-answer accuracy (non-emergency)`);
   for (const s of sweep) console.log(`${s.threshold.toFixed(2).padStart(9)}  ${pct(s.recallAt1).padStart(18)}  ${pct(s.answeredWrongly).padStart(16)}  ${pct(s.noAnswerAccuracy).padStart(18)}${s.threshold === ANSWER_THRESHOLD ? '  <- in use' : ''}`);
+  console.log(`\nchoice threshold ${CHOICE_THRESHOLD} (answer threshold ${ANSWER_THRESHOLD} fixed)\nthreshold  right answered or offered  out of scope declined`);
+  for (const c of choices) console.log(`${c.choiceThreshold.toFixed(2).padStart(9)}  ${pct(c.rightAnsweredOrOffered).padStart(24)}  ${pct(c.noAnswerAccuracy).padStart(21)}${c.choiceThreshold === CHOICE_THRESHOLD ? '  <- in use' : ''}`);
   if (misses) printMisses(rows);
   return 0;
 }
@@ -183,13 +207,74 @@ function printMisses(rows: EvalRow[]): void {
   for (const r of rows) {
     const top = r.answer.articles[0]?.id ?? '-';
     const wantDecline = r.case.expect.length === 0;
-    const ok = wantDecline ? !r.answer.answered : r.answer.answered && r.case.expect.includes(top);
+    const offered = r.answer.outcome === 'choices' && (r.answer.choices ?? []).some((c) => r.case.expect.includes(c.id));
+    const ok = wantDecline ? r.answer.outcome === 'declined' : (r.answer.answered && r.case.expect.includes(top)) || offered;
     const screenMiss = r.screenedEmergency !== undefined && r.screenedEmergency !== r.case.emergency;
     if (ok && !screenMiss) continue;
     const expected = wantDecline ? '(decline)' : r.case.expect.join('|');
-    const got = r.answer.answered ? top : `(declined; top ${top})`;
+    const got = r.answer.answered ? top : r.answer.outcome === 'choices' ? `(choices ${(r.answer.choices ?? []).map((c) => c.id).join(', ')})` : `(declined; top ${top})`;
     console.log(`${r.case.line}: ${JSON.stringify(r.case.q)}: ${expected} -> ${got} ${r.answer.confidence}${screenMiss ? ` [screen said emergency=${r.screenedEmergency}]` : ''}`);
   }
+}
+
+/**
+ * The questions declined or offered choices most often, from the per-day counts. Only digests are stored, so
+ * a question is named when it is one the evaluation sets or example questions know; the rest are counted.
+ */
+async function gaps(dir: string, days: number, top: number, json: boolean): Promise<number> {
+  if (!Number.isInteger(days) || days < 1 || !Number.isInteger(top) || top < 1) {
+    console.error('--days and --top take a whole number of 1 or more');
+    return 2;
+  }
+  loadDotenv({ quiet: true });
+  const parsed = parseConfig(process.env);
+  if (!parsed.ok) {
+    for (const error of parsed.errors) console.error(`Configuration error: ${error}`);
+    return 1;
+  }
+  const known = await knownQuestions(dir);
+  const db = await openDatabase({ databaseUrl: parsed.config.DATABASE_URL, dataDir: parsed.config.DATA_DIR });
+  try {
+    const since = ukDate(new Date(systemClock.now().getTime() - (days - 1) * 86_400_000));
+    const totals = await gapTotalsSince(db, since);
+    const named = totals.filter((t) => known.has(t.digest)).slice(0, top).map((t) => ({ ...t, ...known.get(t.digest)! }));
+    const unnamed = totals.filter((t) => !known.has(t.digest));
+    const times = (list: typeof totals) => list.reduce((n, t) => n + t.choices + t.declined, 0);
+    if (json) {
+      console.log(JSON.stringify({ since, questions: totals.length, times: times(totals), named, unnamed: { questions: unnamed.length, times: times(unnamed) } }));
+      return 0;
+    }
+    console.log(`since ${since}: ${totals.length} different questions declined or offered choices, ${times(totals)} times in all`);
+    console.log('  asked  choices  declined  question (where the evaluation sets have it)  -> article expected');
+    for (const t of named) {
+      const wanted = t.expect.length > 0 ? t.expect.join(' | ') : 'no article covers it';
+      console.log(`${String(t.choices + t.declined).padStart(7)}  ${String(t.choices).padStart(7)}  ${String(t.declined).padStart(8)}  ${JSON.stringify(t.question)} (${t.file})  -> ${wanted}`);
+    }
+    console.log(`${unnamed.length} other questions (${times(unnamed)} times) are in no evaluation set: only their digests are kept`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Digest -> question, from every evaluation set under DIR/eval and every article's example questions. */
+async function knownQuestions(dir: string): Promise<Map<string, { question: string; expect: string[]; file: string }>> {
+  const known = new Map<string, { question: string; expect: string[]; file: string }>();
+  const evalDir = join(dir, 'eval');
+  const files = (await readdir(evalDir).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl')).sort();
+  for (const file of files) {
+    for (const c of await readEvalCases(join(evalDir, file))) {
+      const digest = questionDigest(c.q);
+      if (!known.has(digest)) known.set(digest, { question: c.q, expect: c.expect, file: `eval/${file}` });
+    }
+  }
+  for (const a of (await readKnowledgeFiles(dir)).articles) {
+    for (const q of a.questions) {
+      const digest = questionDigest(q);
+      if (!known.has(digest)) known.set(digest, { question: q, expect: [a.id], file: a.file });
+    }
+  }
+  return known;
 }
 
 main(process.argv.slice(2)).then(

@@ -80,7 +80,8 @@ describe('main dialog', () => {
 
   it('treats a question about warning signs as a question, not an emergency', async () => {
     const adapter = bot.conversation();
-    await runTranscript(adapter, [['what are the signs of a stroke?', GREETING, CITED]]);
+    // A knowledge reply (answered, or articles offered), never the 999 instruction.
+    await runTranscript(adapter, [['what are the signs of a stroke?', GREETING, new RegExp(`${CITED.source}|I found a few articles`)]]);
     expect((await listQueue(bot.db)).filter((i) => i.conversationId === adapter.conversation.conversation.id)).toHaveLength(0);
   });
 });

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEmergencyScreen } from '../../src/safety/emergency-screen.js';
-import { ANSWER_THRESHOLD } from '../../src/knowledge/confidence.js';
-import { readEvalCases, runCases, summarise, thresholdSweep, type EvalCase, type EvalFigures, type EvalRow } from '../../src/knowledge/evaluation.js';
+import { CHOICE_THRESHOLD } from '../../src/knowledge/confidence.js';
+import { choiceSweep, readEvalCases, runCases, summarise, type EvalCase, type EvalFigures, type EvalRow } from '../../src/knowledge/evaluation.js';
 import { buildKnowledgeBase, type ArticleKnowledgeBase, type BuildOptions } from '../../src/knowledge/knowledge-base.js';
 import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
 import { HighSimilarityEmbeddings } from './high-similarity-embeddings.js';
@@ -17,9 +17,11 @@ export const FLOORS = {
   recallAt1: 0.75,
   recallAt3: 0.9,
   mrr: 0.82,
-  answeredCorrectly: 0.62,
-  /** Ceiling: answerable questions answered from the wrong article. */
-  answeredWronglyAtMost: 0.08,
+  /** Answered from the right article, or offered it among the choices. */
+  rightAnsweredOrOffered: 0.72,
+  answeredCorrectly: 0.35,
+  /** Ceiling: answerable questions answered from the wrong article (the goal on a new set is 3%). */
+  answeredWronglyAtMost: 0.03,
   noAnswerAccuracyNonEmergency: 0.8,
   // Every emergency on the set must be caught: a missed one is the worst failure Carepoint can have.
   emergencySensitivity: 1,
@@ -64,15 +66,14 @@ describe('evaluation set', () => {
     expect(figures.mrr).toBeGreaterThanOrEqual(FLOORS.mrr);
   });
 
-  it('answers what it can and declines what it cannot, at the calibrated threshold', () => {
+  it('answers what is clearly right, offers choices when several fit, declines what it cannot', () => {
+    expect(figures.rightAnsweredOrOffered).toBeGreaterThanOrEqual(FLOORS.rightAnsweredOrOffered);
     expect(figures.answeredCorrectly).toBeGreaterThanOrEqual(FLOORS.answeredCorrectly);
     expect(figures.answeredWrongly).toBeLessThanOrEqual(FLOORS.answeredWronglyAtMost);
     expect(figures.noAnswerAccuracyNonEmergency).toBeGreaterThanOrEqual(FLOORS.noAnswerAccuracyNonEmergency);
-    // The threshold in use should be near the best trade on this set; if not, recalibrate (kb eval --json).
-    const sweep = thresholdSweep(rows);
-    const atThreshold = sweep.find((s) => Math.abs(s.threshold - ANSWER_THRESHOLD) < 1e-9)!;
-    const best = Math.max(...sweep.map((s) => s.recallAt1 + s.noAnswerAccuracy));
-    expect(atThreshold.recallAt1 + atThreshold.noAnswerAccuracy).toBeGreaterThanOrEqual(best - 0.05);
+    // The sweep works from what was retrieved; at the threshold in use it must agree with what was shown.
+    const inUse = choiceSweep(rows).find((s) => Math.abs(s.choiceThreshold - CHOICE_THRESHOLD) < 1e-9)!;
+    expect(inUse).toMatchObject({ rightAnsweredOrOffered: figures.rightAnsweredOrOffered, noAnswerAccuracy: figures.noAnswerAccuracyNonEmergency });
   });
 
   it('screens emergencies in the set (the lead\u2019s screen, measured here on the same cases)', () => {

@@ -101,10 +101,15 @@ export const ANSWERABLE: [question: string, articleId: string][] = [
   ['how do i order a repeat prescription', 'general-repeat-prescriptions'],
   ['need more meds', 'general-repeat-prescriptions'],
   ['need to change my appt', 'general-appointments'],
-  ['how do i use my inhlaer', 'asthma-inhalers'],
   ['cleaning a spacer', 'asthma-inhalers'],
   ['what shd my bp be with kidney disease', 'kidney-blood-pressure'],
 ];
+
+/**
+ * A typo that spelling correction mends: found first, but a corrected word is weaker evidence, so it may be
+ * offered among choices rather than answered outright.
+ */
+export const TYPO_QUESTION: [question: string, articleId: string] = ['how do i use my inhlaer', 'asthma-inhalers'];
 
 /** A fresh knowledge folder with the given articles and a valid red flags file. */
 export async function makeKnowledgeDir(articles: ArticleSpec[] = ARTICLES, redFlags = RED_FLAGS_YAML): Promise<string> {

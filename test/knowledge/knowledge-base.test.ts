@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { buildKnowledgeBase, ukDate } from '../../src/knowledge/knowledge-base.js';
 import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
 import type { Article } from '../../src/knowledge/article.js';
-import { ARTICLES, makeKnowledgeDir, ANSWERABLE } from './fixtures.js';
+import { ARTICLES, makeKnowledgeDir, ANSWERABLE, TYPO_QUESTION } from './fixtures.js';
 
 let articles: Article[];
 const clock = new ManualClock(new Date('2027-01-10T12:00:00Z'));
@@ -22,6 +22,14 @@ describe('knowledge base with the embedded default (no model, no embeddings)', (
     expect(answer.source?.id).toBe(id);
   });
 
+  it('finds the article for a typo first, and answers from it or offers it', async () => {
+    const kb = await buildKnowledgeBase(articles, { clock });
+    const answer = await kb.answer(TYPO_QUESTION[0]);
+    expect(answer.articles[0]?.id).toBe(TYPO_QUESTION[1]);
+    const shown = answer.outcome === 'answered' ? answer.source?.id : answer.choices?.[0]?.id;
+    expect(shown).toBe(TYPO_QUESTION[1]);
+  });
+
   it.each(['what is the capital of france', 'who won the football last night', 'hello', 'recipe for lasagne'])('declines %j', async (question) => {
     const kb = await buildKnowledgeBase(articles, { clock });
     const answer = await kb.answer(question);
@@ -36,6 +44,50 @@ describe('knowledge base with the embedded default (no model, no embeddings)', (
     expect(docs[0]!.metadata).toMatchObject({ id: 'kidney-blood-pressure', title: 'Blood pressure and your kidneys' });
     const scores = docs.map((d) => d.metadata.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+});
+
+describe('three outcomes', () => {
+  // Thresholds set wide apart so that the outcome does not hang on today's calibration.
+  const unsure = { clock, threshold: 0.99, choiceThreshold: 0.1 };
+
+  it('offers the plausible articles (at most 3, best first) with "none of these" when none is clearly right', async () => {
+    const kb = await buildKnowledgeBase(articles, unsure);
+    const answer = await kb.answer('hospital appointment for blood pressure');
+    expect(answer).toMatchObject({ outcome: 'choices', answered: false });
+    expect(answer.source).toBeUndefined();
+    const ids = answer.choices!.map((c) => c.id);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    expect(ids.length).toBeLessThanOrEqual(3);
+    expect(ids[0]).toBe(answer.articles[0]!.id);
+    expect(ids).toEqual(expect.arrayContaining(['general-appointments', 'kidney-blood-pressure']));
+    expect(answer.sms).toMatch(/1\. .+\n2\. .+[^]*None of these: talk to someone/);
+  });
+
+  it('answers when the top article is clearly right, and declines below the choice threshold', async () => {
+    expect(await (await buildKnowledgeBase(articles, { clock, threshold: 0.5, choiceThreshold: 0.3 })).answer('how do i use my inhaler'))
+      .toMatchObject({ outcome: 'answered', answered: true, source: { id: 'asthma-inhalers' } });
+    expect(await (await buildKnowledgeBase(articles, { clock, threshold: 0.99, choiceThreshold: 0.9 })).answer('hospital appointment for blood pressure'))
+      .toMatchObject({ outcome: 'declined', answered: false, declined: 'low-confidence' });
+  });
+
+  it('never offers an article past its review-due date', async () => {
+    const dated = articles.map((a) => (a.id === 'kidney-blood-pressure' ? { ...a, reviewDue: '2027-01-01' } : a));
+    const kb = await buildKnowledgeBase(dated, unsure);
+    const answer = await kb.answer('hospital appointment for blood pressure');
+    expect(answer.outcome).not.toBe('answered');
+    expect(answer.articles.map((a) => a.id)).toContain('kidney-blood-pressure');
+    expect((answer.choices ?? []).map((c) => c.id)).not.toContain('kidney-blood-pressure');
+  });
+
+  it('answers from the article picked, from the content in service now', async () => {
+    const at = new ManualClock(new Date('2027-01-10T12:00:00Z'));
+    const dated = articles.map((a) => (a.id === 'asthma-inhalers' ? { ...a, reviewDue: '2027-02-01' } : a));
+    const kb = await buildKnowledgeBase(dated, { clock: at });
+    expect(await kb.answerFrom('asthma-inhalers', 'cleaning')).toMatchObject({ outcome: 'answered', answered: true, source: { id: 'asthma-inhalers' }, chat: expect.stringContaining('Source: Using your asthma inhaler and spacer') });
+    expect(await kb.answerFrom('no-such-article', 'cleaning')).toBeUndefined();
+    at.set(new Date('2027-02-02T12:00:00Z'));
+    expect(await kb.answerFrom('asthma-inhalers', 'cleaning')).toBeUndefined();
   });
 });
 

@@ -6,6 +6,7 @@ import { ManualClock } from '../../src/clock.js';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open-database.js';
+import { addGapCounts, gapTotalsSince, questionDigest } from '../../src/knowledge/knowledge-gaps.js';
 import { concernsOf, recordEmergency, submitConcern } from '../../src/queue/concern-queue.js';
 import { listQueue } from '../../src/queue/queue-page.js';
 import type { ConcernDetails } from '../../src/queue/concern.js';
@@ -66,6 +67,15 @@ for (const backend of backends) {
       expect(await migrate(db)).toEqual([]);
       const { rows } = await db.query<{ name: string }>('select name from schema_migrations order by name');
       expect(rows.map((r) => r.name)).toContain('001_core.sql');
+    });
+
+    it('counts knowledge gaps per day and digest, also when many turns count the same question at once', async () => {
+      const digest = questionDigest(`gap ${backend.name}`);
+      await Promise.all(Array.from({ length: 20 }, (_, i) =>
+        addGapCounts(db, [{ day: '2026-11-24', digest, outcome: i % 4 === 0 ? 'choices' : 'declined', asked: 1 }])));
+      await addGapCounts(db, [{ day: '2026-11-25', digest, outcome: 'declined', asked: 2 }, { day: '2026-11-25', digest, outcome: 'declined', asked: 1 }]);
+      expect((await gapTotalsSince(db, '2026-11-24')).find((t) => t.digest === digest)).toEqual({ digest, choices: 5, declined: 18 });
+      expect((await gapTotalsSince(db, '2026-11-25')).find((t) => t.digest === digest)).toEqual({ digest, choices: 0, declined: 3 });
     });
 
     it('keeps bot state with eTag concurrency', async () => {

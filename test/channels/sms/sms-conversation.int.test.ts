@@ -114,6 +114,22 @@ describe('a concern over SMS', () => {
   });
 });
 
+describe('knowledge choices over SMS', () => {
+  it('numbers the articles offered, answers the one chosen by number, and "none of these" starts a concern', async () => {
+    const phone = newPhone();
+    await phone.say('hi');
+    const question = 'the paid carer didnt show up what do i do';
+    const offer = await phone.say(question);
+    expect(offer).toMatch(/^I found a few articles[^\n]*\n1\. .+\n2\. .+\n3\. .+\n4\. None of these: talk to someone\nReply 1, 2, 3 or 4$/);
+    expect(isGsm7(offer)).toBe(true);
+    const number = offer.split('\n').findIndex((line) => line.endsWith('. When a home carer does not turn up'));
+    expect(number).toBeGreaterThan(0);
+    expect(await phone.say(String(number))).toMatch(/Source: When a home carer does not turn up, reviewed/);
+    await phone.say(question);
+    expect(await phone.say('4')).toMatch(/about you, or about someone you care for\?\n1\. Me/);
+  });
+});
+
 describe('repeated webhook deliveries', () => {
   it('answers a repeated MessageSid with the same reply and processes it once', async () => {
     const phone = newPhone();
