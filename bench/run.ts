@@ -203,6 +203,8 @@ const echo = results.at(-1)!;
 const onServer = results.length === 4 ? results[2] : undefined;
 const { runKnowledgeBench } = await import('./knowledge-bench.js');
 const knowledge = await runKnowledgeBench();
+const { runScreeningBench } = await import('./screening-bench.js');
+const screening = await runScreeningBench();
 console.log(JSON.stringify({
   connections: CONNECTIONS, runs: RUNS, secondsPerRun: SECONDS,
   carepoint, carepointUniqueWordings: unique, carepointOnPostgres: onServer, echo,
@@ -210,4 +212,5 @@ console.log(JSON.stringify({
   uniqueWordingsVsEcho: Math.round((unique.requestsPerSecond / echo.requestsPerSecond) * 100) / 100,
   throughputVsEchoOnPostgres: onServer ? Math.round((onServer.requestsPerSecond / echo.requestsPerSecond) * 100) / 100 : undefined,
   knowledge,
+  screening,
 }, null, 2));
