@@ -31,7 +31,7 @@ export interface EmergencyScreen {
 }
 
 /** A word of a phrasing; one for each distinct word in the set (by id), so a sentence looks for it once. */
-type Token = { id: number; word: string; stem: string; numeric: boolean; hasDigit: boolean };
+type Token = { id: number; word: string; stem: string; numeric: boolean; hasDigit: boolean; strict: boolean };
 /**
  * The words a phrasing needs, how many other words may stand before each (see MAX_GAP), and their first
  * letters as bits (see initialBits): a word can only match one with the same first letter, so a phrasing
@@ -66,6 +66,8 @@ const BELOW_WORDS = new Set(['under', 'below', 'less', 'lower']);
 
 /** Little words a phrase may or may not carry ("pain in my chest" = "pain in chest"). */
 const OPTIONAL = new Set(['a', 'an', 'the', 'my', 'his', 'her', 'their', 'your', 'of', 'in', 'on', 'to', 'for', 'at', 'with', 'up', 'me', 'him', 'them', 'and', 'over']);
+/** Risk words shorter than this match only as written (or by stem), never with a typo. */
+const STRICT_TYPO_LENGTH = 6;
 /** How many other words may stand between two words of a phrase. */
 const MAX_GAP = 2;
 const NEGATORS = new Set(['no', 'not', 'never', 'without', 'denies', 'nor', 'none', 'neither', 'cannot']);
@@ -141,16 +143,18 @@ interface CompiledSet {
 
 function compile(set: RedFlagSet): CompiledSet {
   const tokens = new Map<string, Token>();
-  const token = (word: string): Token => {
-    let known = tokens.get(word);
+  const token = (word: string, strict: boolean): Token => {
+    const key = strict ? `=${word}` : word;
+    let known = tokens.get(key);
     if (!known) {
-      known = { id: tokens.size, word, stem: stem(word), numeric: /^\d+$/.test(word), hasDigit: /\d/.test(word) };
-      tokens.set(word, known);
+      known = { id: tokens.size, word, stem: stem(word), numeric: /^\d+$/.test(word), hasDigit: /\d/.test(word), strict };
+      tokens.set(key, known);
     }
     return known;
   };
-  const words = (phrase: string): CompiledWords => {
-    const required = normaliseWords(phrase).filter((word) => !OPTIONAL.has(word)).map(token);
+  // `strict`: a short word takes no typo (risk words are a wide net: "paid" must not be "pain").
+  const words = (phrase: string, strict = false): CompiledWords => {
+    const required = normaliseWords(phrase).filter((word) => !OPTIONAL.has(word)).map((w) => token(w, strict));
     // "not breathing" may be "not really breathing", but never "not short of breath".
     const gaps = required.map((_, k) => (k > 0 && NEGATORS.has(required[k - 1]!.word) ? 1 : MAX_GAP));
     return { required, gaps, initials: initialBits(required.map((t) => t.word)) };
@@ -161,13 +165,13 @@ function compile(set: RedFlagSet): CompiledSet {
     ...flag.together.map((groups) => ({
       flag,
       phrase: groups.map((g) => g[0]).join(' + '),
-      groups: groups.map((group) => group.map(words)),
+      groups: groups.map((group) => group.map((w) => words(w))),
     })),
   ]);
   const readings = set.flags.flatMap((flag) =>
-    flag.readings.map((rule) => ({ flag, rule, measure: rule.measure.map(words), words: rule.words.map(words), with: rule.with.map(words) })),
+    flag.readings.map((rule) => ({ flag, rule, measure: rule.measure.map((w) => words(w)), words: rule.words.map((w) => words(w)), with: rule.with.map((w) => words(w)) })),
   );
-  return { patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords: set.riskWords.map(words), source: set };
+  return { patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords: set.riskWords.map((w) => words(w, true)), source: set };
 }
 
 /** The first letters a pattern needs whichever of each group's alternatives matches. */
@@ -425,7 +429,7 @@ function sameWord(token: Token, word: string, wordStem: string): boolean {
   if (token.stem === wordStem || token.word === word) return true;
   // "39" in a rule matches a reading of "39.2" (written 39dot2 by then), never "0.4" for "4".
   if (token.numeric) return word.startsWith(`${token.word}dot`);
-  if (token.word.length < 4 || word.length < 4 || token.hasDigit || token.word[0] !== word[0]) return false;
+  if (token.word.length < (token.strict ? STRICT_TYPO_LENGTH : 4) || word.length < 4 || token.hasDigit || token.word[0] !== word[0]) return false;
   const allowed = token.word.length >= 10 ? 2 : 1;
   if (editDistance(token.word, word, allowed) <= allowed) return true;
   // Longer stems only: "wee" and "we", or "drop" and "drip", are one letter apart but nothing alike.
