@@ -55,7 +55,7 @@ describe('errors in logs', () => {
 
   it('an error carrying patient text in its message, at depths 1 to 4, in arrays and in its cause, is logged without any of it', async () => {
     const real = await openKnowledgeService({ dir: KNOWLEDGE_DIR, clock: systemClock, logger: createLogger({ level: 'silent' }) });
-    const question = `my husband ${NAME} NHS ${NHS_NUMBER} phone ${PHONE} has swollen ankles`;
+    const question = `my husband ${NAME} NHS ${NHS_NUMBER} phone ${PHONE} needs his repeat prescription`;
     const carrying = (text: string) => Object.assign(new Error(`no answer for "${text}"`), {
       code: 'E_ANSWER',
       question: text,
