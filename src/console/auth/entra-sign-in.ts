@@ -70,7 +70,11 @@ export class EntraSignIn {
     if (!pending) throw new Unauthorized('this sign-in has expired or was already used: sign in again');
     let result;
     try {
-      result = await this.client.acquireTokenByCode({ code: query.code, redirectUri, scopes: this.scopes, codeVerifier: pending.code_verifier });
+      // msal checks the ID token's nonce against the request's (the state was checked above, against the database).
+      result = await this.client.acquireTokenByCode(
+        { code: query.code, redirectUri, scopes: this.scopes, codeVerifier: pending.code_verifier, nonce: pending.nonce },
+        { code: query.code },
+      );
     } catch (error) {
       throw new Unauthorized(`Entra ID refused the sign-in: ${(error as { errorCode?: string }).errorCode ?? 'token request failed'}`);
     }
