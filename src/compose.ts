@@ -15,7 +15,10 @@ import { systemClock, type Clock } from './clock.js';
 import { isLoopbackHost, type Config } from './config.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
-import { DEV_TOKEN_FAILURES, DevTokenAuthenticator } from './http/coordinator-auth.js';
+import { CompositeAuthenticator, DEV_TOKEN_FAILURES, DevTokenAuthenticator, type CoordinatorAuthenticator } from './http/coordinator-auth.js';
+import { buildConsoleAuth } from './console/auth/console-auth.js';
+import type { AuditSink } from './console/auth/audit-sink.js';
+import type { EntraFetch } from './console/auth/entra-directory.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { registerQueueRoutes } from './http/queue-routes.js';
 import { createHttpServer } from './http/server.js';
@@ -39,6 +42,10 @@ export interface Overrides {
   emergencyWaitMs?: number;
   /** Wraps the database that configuration opened (to make it fail on cue). */
   database?: (db: Database) => Database;
+  /** How Carepoint reaches Entra ID (tests: a local OpenID provider). */
+  entraFetch?: EntraFetch;
+  /** Where console sign-in and sign-out are recorded. */
+  audit?: AuditSink;
 }
 
 /** Something that runs in the background: started in order once the server listens, stopped in reverse. */
@@ -54,6 +61,8 @@ export interface Carepoint {
   logger: Logger;
   /** Listens on HOST:PORT (PORT 0 picks a free port); resolves with the base URL. */
   listen(): Promise<string>;
+  /** Outside production with no Entra ID on loopback: a new one-time console sign-in link (after listen). */
+  devSignInLink(): Promise<string | undefined>;
   /** SIGTERM path: stop taking requests, finish turns in flight, then close timers and storage. */
   stop(): Promise<void>;
 }
@@ -120,7 +129,16 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     limiter: new SourceLimiter(db, DEV_TOKEN_FAILURES),
     sourceOf: sources.keyOf,
   });
-  registerQueueRoutes(http.server, { db, auth: devTokens });
+  // The console's sign-in; its authenticators come first: session cookie, then an Entra ID access token, then the dev token.
+  let listeningUrl = '';
+  const consoleAuth = buildConsoleAuth(http.server, {
+    config, db, logger, baseUrl: () => config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? listeningUrl,
+    fetch: overrides.entraFetch,
+    // Until the audit log (issue 11, concerns) is merged: a log line per sign-in and sign-out, which names no patient.
+    audit: overrides.audit ?? { append: async (entry) => logger.info({ event: 'audit', ...entry }, 'audit') },
+  });
+  const auth: CoordinatorAuthenticator = new CompositeAuthenticator([...consoleAuth.authenticators, devTokens]);
+  registerQueueRoutes(http.server, { db, auth });
 
   // Web chat in the browser: the page, tokens, and (without Azure) the local Direct Line transport.
   const webChatAdapter = joinBot(new DirectLineAdapter({ db, clock }));
@@ -155,6 +173,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
           const address = http.server.address();
           const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           const url = `http://${host}:${address.port}`;
+          listeningUrl = url;
           logger.info({ url, storage: db.kind, articles: knowledge.articleCount(), chatModel: Boolean(chatModel), embeddings: Boolean(embeddings) }, 'Carepoint listening');
           workers = [
             spool,
@@ -165,6 +184,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
           resolve(url);
         });
       }),
+    devSignInLink: async () => (consoleAuth.devSignInLink && listeningUrl ? consoleAuth.devSignInLink(listeningUrl) : undefined),
     async stop() {
       await http.drain();
       await turns.drain(10_000); // turns can outlive their request (an SMS turn past its reply deadline)

@@ -68,6 +68,18 @@ export const configSchema = z
     // --- end Bot Framework authentication ---
     /** Proxies whose X-Forwarded-For is believed when limiting per client address. */
     TRUSTED_PROXIES: addressList,
+    // --- co-ordinators' console sign-in (src/console/auth) ---
+    ENTRA_TENANT_ID: optionalText,
+    ENTRA_CLIENT_ID: optionalText,
+    ENTRA_CLIENT_SECRET: optionalText,
+    /** Instead of a client secret: a certificate's PEM private key (a file) and the certificate's SHA-256 thumbprint (hex). */
+    ENTRA_CERTIFICATE_KEY_FILE: optionalText,
+    ENTRA_CERTIFICATE_THUMBPRINT: optionalText.pipe(z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a SHA-256 thumbprint (64 hex digits)').optional()),
+    /** Where the tenant's /.well-known/openid-configuration is; https://login.microsoftonline.com/{ENTRA_TENANT_ID}/v2.0 by default. */
+    ENTRA_AUTHORITY: optionalText.pipe(z.url({ protocol: /^https$/ }).optional()),
+    /** HMAC key of the console's session cookie: the same on every instance. */
+    SESSION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    // --- end console sign-in ---
     COORDINATOR_DEV_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     LOG_LEVEL: logLevel.default('info'),
     LOG_HASH_SECRET: optionalText,
@@ -123,6 +135,25 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: `is required when ${name} is set (a local server that needs none accepts any value)` });
       }
     }
+    // --- console sign-in (src/console/auth) ---
+    const entraNamed = c.ENTRA_TENANT_ID || c.ENTRA_CLIENT_ID || c.ENTRA_CLIENT_SECRET || c.ENTRA_AUTHORITY || c.ENTRA_CERTIFICATE_KEY_FILE;
+    if (entraNamed) {
+      if (!c.ENTRA_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['ENTRA_CLIENT_ID'], message: 'is required for Entra ID sign-in (the app registration\'s application id)' });
+      if (!c.ENTRA_TENANT_ID && !c.ENTRA_AUTHORITY) ctx.addIssue({ code: 'custom', path: ['ENTRA_TENANT_ID'], message: 'is required for Entra ID sign-in (or set ENTRA_AUTHORITY)' });
+      if (!c.ENTRA_CLIENT_SECRET && !c.ENTRA_CERTIFICATE_KEY_FILE) {
+        ctx.addIssue({ code: 'custom', path: ['ENTRA_CLIENT_SECRET'], message: 'is required for Entra ID sign-in (or ENTRA_CERTIFICATE_KEY_FILE with ENTRA_CERTIFICATE_THUMBPRINT)' });
+      }
+      if (c.ENTRA_CERTIFICATE_KEY_FILE && !c.ENTRA_CERTIFICATE_THUMBPRINT) {
+        ctx.addIssue({ code: 'custom', path: ['ENTRA_CERTIFICATE_THUMBPRINT'], message: 'is required with ENTRA_CERTIFICATE_KEY_FILE' });
+      }
+    }
+    if (c.NODE_ENV === 'production' && !c.ENTRA_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['ENTRA_CLIENT_ID'], message: 'is required in production: co-ordinators sign in to the console and the queue API with Entra ID' });
+    }
+    if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production (32+ characters, the same on every instance: it signs console session cookies)' });
+    }
+    // --- end console sign-in ---
     if (c.NODE_ENV === 'production' && !c.LOG_HASH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['LOG_HASH_SECRET'], message: 'is required in production (it keys the hashes of identifiers in logs)' });
     }

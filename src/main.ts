@@ -12,6 +12,9 @@ if (!parsed.ok) {
 
 const carepoint = await buildCarepoint(parsed.config);
 await carepoint.listen();
+const devSignInLink = await carepoint.devSignInLink();
+// A one-time secret for this machine's developer: printed once to the terminal, never written to the log.
+if (devSignInLink) process.stdout.write(`Console sign-in (once, within 10 minutes): ${devSignInLink}\n`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -4,8 +4,8 @@ import type { Database } from '../db/database.js';
 import { decodeCursor, encodeCursor } from '../queue/queue-cursor.js';
 import { countQueue } from '../queue/queue-counts.js';
 import { listQueuePage, QUEUE_PAGE_MAX } from '../queue/queue-page.js';
-import type { CoordinatorAuthenticator } from './coordinator-auth.js';
-import { Invalid, Unauthorized } from './errors.js';
+import { requireRole, type CoordinatorAuthenticator } from './coordinator-auth.js';
+import { Invalid } from './errors.js';
 import { route } from './route.js';
 
 const queueQuery = z.object({
@@ -19,8 +19,7 @@ const queueQuery = z.object({
  */
 export function registerQueueRoutes(server: Server, deps: { db: Database; auth: CoordinatorAuthenticator }): void {
   server.get('/api/queue', route(async (req) => {
-    const coordinator = await deps.auth.authenticate(req);
-    if (!coordinator) throw new Unauthorized('sign in as a co-ordinator');
+    await requireRole(deps.auth, req, 'Coordinator');
     const query = queueQuery.safeParse(req.query ?? {});
     if (!query.success) throw new Invalid(`limit must be 1 to ${QUEUE_PAGE_MAX}`);
     const after = query.data.cursor === undefined ? undefined : decodeCursor(query.data.cursor);

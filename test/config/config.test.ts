@@ -43,7 +43,7 @@ describe('configuration', () => {
     expect(simulator({ SMS_SIMULATOR: 'Yes' })).toBe(true);
     expect(simulator({ SMS_SIMULATOR: '0' })).toBe(false);
     expect(simulator({ SMS_SIMULATOR: 'maybe' })).toEqual([expect.stringMatching(/^SMS_SIMULATOR: /)]);
-    const production = { NODE_ENV: 'production', LOG_HASH_SECRET: 'x', TWILIO_AUTH_TOKEN: 'x', PUBLIC_BASE_URL: 'https://carepoint.example' };
+    const production = { NODE_ENV: 'production', ENTRA_TENANT_ID: 'tenant', ENTRA_CLIENT_ID: 'client', ENTRA_CLIENT_SECRET: 'secret', SESSION_SECRET: 'x'.repeat(32), LOG_HASH_SECRET: 'x', TWILIO_AUTH_TOKEN: 'x', PUBLIC_BASE_URL: 'https://carepoint.example' };
     expect(simulator(production)).toBe(false);
     expect(simulator({ ...production, SMS_SIMULATOR: 'true' })).toEqual([expect.stringMatching(/^SMS_SIMULATOR: must be off in production/)]);
   });
@@ -79,5 +79,36 @@ describe('documentation of settings', () => {
       expect(envExample, `.env.example lacks ${name}`).toMatch(new RegExp(`^${name}=`, 'm'));
       expect(readme, `README lacks ${name}`).toContain(`\`${name}\``);
     }
+  });
+});
+
+describe('console sign-in settings', () => {
+  const production = { NODE_ENV: 'production', LOG_HASH_SECRET: 'x', TWILIO_AUTH_TOKEN: 'x', PUBLIC_BASE_URL: 'https://carepoint.example' };
+  const entra = { ENTRA_TENANT_ID: 'tenant', ENTRA_CLIENT_ID: 'client', ENTRA_CLIENT_SECRET: 'secret' };
+  const errorsOf = (env: Record<string, string>) => {
+    const result = parseConfig(env);
+    return result.ok ? [] : result.errors;
+  };
+
+  it('production refuses a console without Entra ID, and a missing or short SESSION_SECRET, naming the variable', () => {
+    expect(errorsOf(production)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^ENTRA_CLIENT_ID: is required in production/),
+      expect.stringMatching(/^SESSION_SECRET: is required in production/),
+    ]));
+    expect(errorsOf({ ...production, ...entra })).toEqual([expect.stringMatching(/^SESSION_SECRET: is required in production/)]);
+    const short = errorsOf({ ...production, ...entra, SESSION_SECRET: 'too-short' });
+    expect(short).toEqual([expect.stringMatching(/^SESSION_SECRET: must be at least 32 characters$/)]); // never echoed
+    expect(errorsOf({ ...production, ...entra, SESSION_SECRET: 'x'.repeat(32) })).toEqual([]);
+  });
+
+  it('Entra ID needs an application id, a tenant (or authority) and a secret or certificate', () => {
+    expect(errorsOf({ ENTRA_CLIENT_ID: 'client' })).toEqual([
+      expect.stringMatching(/^ENTRA_TENANT_ID: /),
+      expect.stringMatching(/^ENTRA_CLIENT_SECRET: /),
+    ]);
+    expect(errorsOf({ ENTRA_CLIENT_ID: 'client', ENTRA_AUTHORITY: 'https://login.microsoftonline.us/t/v2.0', ENTRA_CERTIFICATE_KEY_FILE: '/k.pem' }))
+      .toEqual([expect.stringMatching(/^ENTRA_CERTIFICATE_THUMBPRINT: /)]);
+    expect(errorsOf({ ...entra, ENTRA_AUTHORITY: 'http://login.example' })).toEqual([expect.stringMatching(/^ENTRA_AUTHORITY: /)]);
+    expect(errorsOf({ ENTRA_TENANT_ID: 'tenant' })).toEqual(expect.arrayContaining([expect.stringMatching(/^ENTRA_CLIENT_ID: /)]));
   });
 });

@@ -137,7 +137,7 @@ describe('in production without an Azure Bot Service app id', () => {
   let carepoint: RunningCarepoint;
   beforeAll(async () => {
     carepoint = await startCarepoint({
-      env: { NODE_ENV: 'production', LOG_HASH_SECRET: 'test-hash-secret', TWILIO_AUTH_TOKEN: 'test-token', PUBLIC_BASE_URL: 'https://carepoint.example.nhs.uk' },
+      env: { NODE_ENV: 'production', ENTRA_TENANT_ID: 'tenant', ENTRA_CLIENT_ID: 'client', ENTRA_CLIENT_SECRET: 'secret', SESSION_SECRET: 'x'.repeat(32), LOG_HASH_SECRET: 'test-hash-secret', TWILIO_AUTH_TOKEN: 'test-token', PUBLIC_BASE_URL: 'https://carepoint.example.nhs.uk' },
     });
   });
   afterAll(async () => carepoint.stop());

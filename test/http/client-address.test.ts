@@ -55,6 +55,6 @@ describe('development mode on a network address', () => {
       expect(result.ok ? '' : result.errors.join('\n')).toMatch(/^HOST: must be a loopback address .*NODE_ENV is (development|test)/m);
     }
     expect(parseConfig({ HOST: '127.0.0.1' }).ok).toBe(true);
-    expect(parseConfig({ HOST: '0.0.0.0', NODE_ENV: 'production', LOG_HASH_SECRET: 'x', TWILIO_AUTH_TOKEN: 'y', PUBLIC_BASE_URL: 'https://carepoint.example' }).ok).toBe(true);
+    expect(parseConfig({ HOST: '0.0.0.0', NODE_ENV: 'production', ENTRA_TENANT_ID: 'tenant', ENTRA_CLIENT_ID: 'client', ENTRA_CLIENT_SECRET: 'secret', SESSION_SECRET: 'x'.repeat(32), LOG_HASH_SECRET: 'x', TWILIO_AUTH_TOKEN: 'y', PUBLIC_BASE_URL: 'https://carepoint.example' }).ok).toBe(true);
   });
 });
