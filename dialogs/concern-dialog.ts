@@ -14,6 +14,7 @@ import {
   describeConcern, labelOf, parseDateOfBirth, queueSummary, synonymsOf, toE164, type ConcernDetails,
 } from '../src/queue/concern.js';
 import { URGENCIES, expectationFor, priorityFor } from '../src/queue/priority.js';
+import type { WorkingHours } from '../src/queue/working-hours.js';
 
 export const CONCERN_DIALOG = 'concernDialog';
 const FLOW = 'concernFlow';
@@ -35,6 +36,7 @@ export interface ConcernDialogOptions {
 export interface ConcernDialogDeps {
   db: Database;
   clock: Clock;
+  workingHours: WorkingHours;
 }
 
 type Draft = Partial<ConcernDetails>;
@@ -173,7 +175,7 @@ export class ConcernDialog extends ComponentDialog {
     });
     await step.context.sendActivity(
       `Thank you. I have passed this to the care co-ordination team. Your reference is ${item.reference}. ` +
-        `${expectationFor(priority)} If things get worse, call NHS 111, or 999 in an emergency.`,
+        expectationFor(priority, this.deps.clock.now(), this.deps.workingHours),
     );
     return step.endDialog(item.reference);
   };

@@ -12,6 +12,7 @@ import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversa
 import { greeting, help, notPersonalAdvice, statusReply } from '../src/conversation/replies.js';
 import type { KnowledgeBase } from '../src/knowledge/types.js';
 import { concernsOf } from '../src/queue/concern-queue.js';
+import type { WorkingHours } from '../src/queue/working-hours.js';
 import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogOptions } from './concern-dialog.js';
 
 export const MAIN_DIALOG = 'mainDialog';
@@ -31,6 +32,7 @@ export interface MainDialogDeps {
   clock: Clock;
   knowledge: KnowledgeBase;
   memory: StatePropertyAccessor<ConversationMemory>;
+  workingHours: WorkingHours;
 }
 
 /**

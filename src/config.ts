@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_WORKING_HOURS, parseWorkingHours } from './queue/working-hours.js';
 
 const optionalText = z
   .string()
@@ -36,6 +37,20 @@ const addressList = z
 
 const url = (protocol = /^https?$/) => z.string().trim().pipe(z.url({ protocol }));
 
+/** The care co-ordination team's working hours (src/queue/working-hours.ts). */
+const workingHours = z
+  .string()
+  .trim()
+  .default(DEFAULT_WORKING_HOURS)
+  .transform((v, ctx) => {
+    const parsed = parseWorkingHours(v === '' ? DEFAULT_WORKING_HOURS : v);
+    if (typeof parsed === 'string') {
+      ctx.addIssue({ code: 'custom', message: parsed });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** Every setting Carepoint reads. .env.example documents each one. */
@@ -69,6 +84,8 @@ export const configSchema = z
     /** Proxies whose X-Forwarded-For is believed when limiting per client address. */
     TRUSTED_PROXIES: addressList,
     COORDINATOR_DEV_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /** When the care co-ordination team works: what a person is told to expect follows from it. */
+    WORKING_HOURS: workingHours,
     LOG_LEVEL: logLevel.default('info'),
     LOG_HASH_SECRET: optionalText,
     TWILIO_ACCOUNT_SID: optionalText,

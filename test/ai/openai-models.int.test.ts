@@ -74,7 +74,7 @@ describe('with OpenAI-compatible models configured (a local stand-in over real H
     await patient.join();
     const reply = await patient.say(RULES_MISS);
     expect(reply).toMatch(/^Call 999 now/);
-    expect(reply).toMatch(/alerted the care co-ordination team \(ref CP-/);
+    expect(reply).toMatch(/(alerted the care co-ordination team|care co-ordination team's list) \(ref CP-/);
     expect(fake.chatRequests('urgency').map((r) => r.texts[0])).toContain(RULES_MISS); // so the rules did not catch it
 
     const [item, ...others] = await queueOf(server, patient.conversationId);
