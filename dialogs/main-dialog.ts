@@ -9,7 +9,7 @@ import { channelOf, requesterOf, trustedIdentityOf } from '../src/bot/channel.js
 import { SharedDialogMemory } from '../src/bot/dialog-memory.js';
 import { ANSWERED_FROM_ARTICLE, EMERGENCY_HANDLED } from '../src/bot/turn-keys.js';
 import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversation/intents.js';
-import { greeting, help, notPersonalAdvice, statusReply } from '../src/conversation/replies.js';
+import { greeting, help, notPersonalAdvice, smallTalkReply, statusReply } from '../src/conversation/replies.js';
 import type { KnowledgeBase } from '../src/knowledge/types.js';
 import { concernsOf } from '../src/queue/concern-queue.js';
 import type { WorkingHours } from '../src/queue/working-hours.js';
@@ -110,19 +110,22 @@ export class MainDialog extends ComponentDialog {
     }
     switch (intent.kind) {
       case 'greeting':
-        await context.sendActivity('Hello again. Ask me a question, or say "talk to someone" to raise a concern.');
+      case 'goodbye':
+        await context.sendActivity(smallTalkReply(intent.kind, channel));
         return step.endDialog();
       case 'help':
         await context.sendActivity(help(channel));
         return step.endDialog();
       case 'thanks':
-        await context.sendActivity('You are welcome. I am here any time.');
+        await context.sendActivity(smallTalkReply('thanks', channel));
         return step.endDialog();
       case 'concern':
         return step.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
       case 'yes':
         if (offered) return step.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
-        return this.answer(step, text, memory);
+        // "ok" with nothing offered is an acknowledgement, not a question to look up.
+        await context.sendActivity(smallTalkReply('ok', channel));
+        return step.endDialog();
       case 'no':
         await context.sendActivity(offered ? 'OK. Ask me something else whenever you like.' : 'OK. Ask me a question, or say "talk to someone" to raise a concern.');
         return step.endDialog();

@@ -9,6 +9,7 @@ export type Intent =
   | { kind: 'yes' }
   | { kind: 'no' }
   | { kind: 'thanks' }
+  | { kind: 'goodbye' }
   | { kind: 'question'; text: string };
 
 export type Interruption = 'cancel' | 'restart' | 'help';
@@ -31,10 +32,12 @@ export function intentOf(text: string): Intent {
   const reference = findReference(text);
   if (reference) return { kind: 'status', reference };
   if (/^(more|tell me more|read more|rest|the rest|continue)$/.test(t)) return { kind: 'more' };
-  if (/^(y|yes|yes please|yeah|yep|ok|okay|please|sure|yes i would|please do)$/.test(t)) return { kind: 'yes' };
+  if (/^(y|yes|yes please|yeah|yep|ok|okay|ok then|okay then|alright|right|fine|cool|got it|great|lovely|please|sure|yes i would|please do)$/.test(t)) return { kind: 'yes' };
   if (/^(n|no|no thanks|no thank you|nope|not now)$/.test(t)) return { kind: 'no' };
-  if (/^(thanks|thank you|thank u|ta|cheers|thx)( (very much|so much|a lot))?$/.test(t)) return { kind: 'thanks' };
-  if (/^(hi|hello|hey|hiya|good (morning|afternoon|evening)|start)$/.test(t)) return { kind: 'greeting' };
+  // Small talk gets a short friendly reply, never a search of the knowledge base.
+  if (/^((ok|okay|great|lovely|brilliant|perfect|that'?s (great|lovely|helpful|brilliant)) )?(thanks|thank you|thank u|ta|cheers|thx|many thanks)( (very much|so much|a lot|for (your|the) help|for that))?( (carepoint|again))?$/.test(t)) return { kind: 'thanks' };
+  if (/^((ok|okay|thanks|thank you) )?(bye|bye bye|goodbye|good bye|see you|see ya|take care|good night|night|ttfn|cheerio)( (then|now|for now|carepoint))?$/.test(t)) return { kind: 'goodbye' };
+  if (/^(hi|hello|hey|hiya|howdy|morning|good (morning|afternoon|evening)|start)( (there|all|carepoint|again))?( how are you( doing)?| are you there)?$/.test(t)) return { kind: 'greeting' };
   if (/^(help|what can you do|menu|options|how does this work)$/.test(t)) return { kind: 'help' };
   if (
     /\b(any (update|news|progress)|what'?s happening with my|status of my|update on my|heard back|chas(e|ing) (my|up)|where are we with my|my (concern|query|request|reference))\b/.test(t) &&
