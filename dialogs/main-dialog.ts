@@ -12,6 +12,7 @@ import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversa
 import { greeting, help, notPersonalAdvice, smallTalkReply, statusReply } from '../src/conversation/replies.js';
 import type { KnowledgeBase } from '../src/knowledge/types.js';
 import { concernsOf } from '../src/queue/concern-queue.js';
+import { recordPersonSaidNotEmergency } from '../src/queue/person-said-not-emergency.js';
 import type { WorkingHours } from '../src/queue/working-hours.js';
 import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogOptions } from './concern-dialog.js';
 
@@ -25,6 +26,11 @@ export interface ConversationMemory {
   pendingMore?: { articleId: string; question: string };
   /** We offered a co-ordinator after an answer we could not give: "yes" takes it up. */
   offeredCoordinator?: boolean;
+  /**
+   * The message that raised an emergency in the middle of a dialog, for one turn: "carry on" (it was not an
+   * emergency) makes it the answer to the question it interrupted, so the person need not type it again.
+   */
+  heldAfterEmergency?: string;
 }
 
 export interface MainDialogDeps {
@@ -59,13 +65,24 @@ export class MainDialog extends ComponentDialog {
 
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
     const context = inner.context;
+    const memory = await this.deps.memory.get(context, {});
+    const held = memory.heldAfterEmergency;
+    memory.heldAfterEmergency = undefined;
+    const interruption = interruptionOf(context.activity.text ?? '');
+    if (interruption === 'not-emergency' && held !== undefined) {
+      // (Even when the screen read "it is not an emergency" itself as one: its instruction has gone out, and
+      // the person has now said twice what they meant.)
+      return this.carryOnWith(inner, held);
+    }
     if (context.turnState.get(EMERGENCY_HANDLED)) {
       // The emergency advice has been given; keep their place and ask the last question again.
-      await context.sendActivity('When you are safe and ready, we can carry on where we were.');
+      memory.heldAfterEmergency = context.activity.text ?? '';
+      await context.sendActivity(
+        'When you are safe and ready, we can carry on where we were. If this is not an emergency, say "carry on" and I will use what you wrote as your answer.',
+      );
       await inner.repromptDialog();
       return Dialog.EndOfTurn;
     }
-    const interruption = interruptionOf(context.activity.text ?? '');
     if (interruption === 'cancel') {
       await inner.cancelAllDialogs();
       await context.sendActivity('OK, I have stopped that and nothing was sent. Ask me a question, or say "talk to someone" at any time.');
@@ -81,6 +98,15 @@ export class MainDialog extends ComponentDialog {
       await inner.repromptDialog();
       return Dialog.EndOfTurn;
     }
+    return super.onContinueDialog(inner);
+  }
+
+  /** The person said it was not an emergency: the item records it, and their message answers the question. */
+  private async carryOnWith(inner: DialogContext, held: string): Promise<DialogTurnResult> {
+    const context = inner.context;
+    await recordPersonSaidNotEmergency(this.deps.db, this.deps.clock, requesterOf(context).conversationId);
+    context.activity.text = held;
+    await context.sendActivity('Thank you, I will carry on with what you wrote. If anything changes or gets worse, call 999.');
     return super.onContinueDialog(inner);
   }
 

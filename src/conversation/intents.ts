@@ -12,7 +12,7 @@ export type Intent =
   | { kind: 'goodbye' }
   | { kind: 'question'; text: string };
 
-export type Interruption = 'cancel' | 'restart' | 'help';
+export type Interruption = 'cancel' | 'restart' | 'help' | 'not-emergency';
 
 const clean = (text: string) => text.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[^a-z0-9' -]+/g, ' ').replace(/\s+/g, ' ').trim();
 
@@ -22,6 +22,8 @@ export function interruptionOf(text: string): Interruption | undefined {
   if (/^(cancel|cancel (that|this|it|concern)|stop (that|this)|quit|never ?mind|forget it|exit)( please)?$/.test(t)) return 'cancel';
   if (/^(start (again|over)|restart|begin again|start from the (start|beginning)|go back to the start)( please)?$/.test(t)) return 'restart';
   if (/^(help|help me|what can you do|menu|options)$/.test(t)) return 'help';
+  // After an emergency reply: the person says it was not one and wants their message kept as their answer.
+  if (/^((it'?s |it is |this is |that'?s |that is |that was )?(not an emergency|no emergency|a false alarm|false alarm|fine|ok|okay)[ ,.!-]*)?(please )?(carry on|continue|go on|keep going)( please)?$|^(it'?s |it was |that was )?(a )?false alarm$|^(it'?s |it is |this is )?not an emergency$/.test(t)) return 'not-emergency';
   return undefined;
 }
 

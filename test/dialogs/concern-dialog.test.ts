@@ -145,6 +145,58 @@ describe('concern dialog', () => {
     expect(emergencies[0]!.details.redFlags).toEqual(['chest-pain']);
   });
 
+  it('after a false alarm, "carry on" keeps the message as the answer and the emergency item records it', async () => {
+    const adapter = bot.conversation();
+    const falseAlarm = "My mum's tablets were doubled by mistake and she is mixed up about which to take";
+    await runTranscript(adapter, [
+      ["I'm worried", GREETING, WHO],
+      ['me', NAME],
+      ['Jane Smith', DOB],
+      ['31/01/1950', PATHWAY],
+      ['dementia', KIND],
+      ['medicines', DESCRIBE],
+      [falseAlarm, /^Call 999 now/, /alerted the care co-ordination team \(ref CP-/, /say "carry on" and I will use what you wrote/, DESCRIBE],
+      ['carry on', /carry on with what you wrote/, HOW_SOON],
+      ['today', HOW_CONTACT],
+      ['reply here', WHEN],
+      ['any time', CONSENT],
+      ['yes', SUMMARY, IS_THAT_RIGHT],
+      ['yes', PASSED_ON],
+    ]);
+    const mine = (await listQueue(bot.db)).filter((i) => i.conversationId === adapter.conversation.conversation.id);
+    const emergency = mine.find((i) => i.priority === 'emergency')!;
+    expect(emergency.details.personSaidNotEmergency).toEqual(expect.any(String));
+    const { rows } = await bot.db.query<{ kind: string }>('select kind from concern_events where concern_id = $1', [emergency.id]);
+    expect(rows.map((r) => r.kind)).toEqual(['person-said-not-emergency']);
+    expect(mine.find((i) => i.priority === 'urgent')!.details.description).toBe(falseAlarm);
+  });
+
+  it('takes "it is not an emergency" as carry on even when the screen reads that as one too', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ["I'm worried", GREETING, WHO],
+      ['me', NAME],
+      ['Jane Smith', DOB],
+      ['31/01/1950', PATHWAY],
+      ['dementia', KIND],
+      ['medicines', DESCRIBE],
+      ["My mum's tablets were doubled by mistake and she is mixed up about which to take", /^Call 999 now/, /alerted/, /carry on/, DESCRIBE],
+      ['it is not an emergency', /^Call 999 now/, /alerted/, /carry on with what you wrote/, HOW_SOON],
+    ]);
+  });
+
+  it('without an emergency before it, "carry on" is just an answer', async () => {
+    await runTranscript(bot.conversation(), [
+      ["I'm worried", GREETING, WHO],
+      ['me', NAME],
+      ['Jane Smith', DOB],
+      ['31/01/1950', PATHWAY],
+      ['dementia', KIND],
+      ['medicines', DESCRIBE],
+      ['carry on', /tell me a little more[^]*what is happening\?/],
+    ]);
+  });
+
   it('does not ask a registered patient who they are, and on SMS uses the number they text from', async () => {
     const adapter = bot.conversation({ channelId: 'sms', identity: { phone: '+447700900456', requesterKey: 'patient:test-1' } });
     await runTranscript(adapter, [
