@@ -3,7 +3,8 @@ import {
   ChoicePrompt, ComponentDialog, ConfirmPrompt, ListStyle, TextPrompt, WaterfallDialog,
   type Choice, type DialogTurnResult, type FoundChoice, type PromptValidatorContext, type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
+import { concernHintsOf } from '../src/conversation/concern-hints.js';
 import type { Clock } from '../src/clock.js';
 import type { Database } from '../src/db/database.js';
 import { requesterOf } from '../src/bot/channel.js';
@@ -11,7 +12,7 @@ import { submitConcern } from '../src/queue/concern-queue.js';
 import { recentTranscript } from '../src/queue/conversation-log.js';
 import {
   CONCERN_KINDS, CONTACT_METHODS, CONTACT_TIMES, PATHWAYS, SUBJECTS, concernDetailsSchema, concernFields,
-  describeConcern, labelOf, parseDateOfBirth, queueSummary, synonymsOf, toE164, type ConcernDetails,
+  describeConcern, labelOf, parseDateOfBirth, queueSummary, synonymsOf, toE164,
 } from '../src/queue/concern.js';
 import { URGENCIES, expectationFor, priorityFor } from '../src/queue/priority.js';
 import type { WorkingHours } from '../src/queue/working-hours.js';
@@ -31,6 +32,8 @@ export interface ConcernDialogOptions {
   askIdentity: boolean;
   /** The number the person is texting from, on SMS. */
   knownPhone?: string;
+  /** The message that started the concern ("I'm worried about my mum's medication"): what it says is not asked again. */
+  opening?: string;
 }
 
 export interface ConcernDialogDeps {
@@ -39,7 +42,9 @@ export interface ConcernDialogDeps {
   workingHours: WorkingHours;
 }
 
-type Draft = Partial<ConcernDetails>;
+/** The concern so far: every field checked as it is given, none required yet. */
+const draftSchema = concernDetailsSchema.partial();
+type Draft = z.infer<typeof draftSchema>;
 
 /**
  * Collects a concern once, one question at a time, reads it back, and commits it to the queue before
@@ -57,7 +62,7 @@ export class ConcernDialog extends ComponentDialog {
       .addDialog(new TextPrompt(PHONE, phoneValidator))
       .addDialog(
         new WaterfallDialog(FLOW, [
-          this.askWhoStep, this.askRelationshipStep, this.askNameStep, this.askDateOfBirthStep, this.askPathwayStep,
+          this.askWhoStep, this.askRelationshipStep, this.askCarerNameStep, this.askNameStep, this.askDateOfBirthStep, this.askPathwayStep,
           this.askKindStep, this.askDescriptionStep, this.askUrgencyStep, this.askContactMethodStep,
           this.askPhoneStep, this.askContactTimeStep, this.askConsentStep, this.confirmStep, this.submitStep,
         ]),
@@ -68,19 +73,33 @@ export class ConcernDialog extends ComponentDialog {
   private askWhoStep = async (step: WaterfallStepContext<ConcernDialogOptions>) => {
     // Made once per concern, so that submitting it twice cannot make two.
     (step.values as { submissionId?: string }).submissionId = randomUUID();
+    // What the opening message already said is not asked again: it is checked in the read-back.
+    const draft = draftOf(step);
+    Object.assign(draft, concernHintsOf(step.options.opening ?? ''));
+    const understood = understoodFrom(draft);
+    if (understood) await step.context.sendActivity(`I understand this is ${understood}. I will check that with you at the end.`);
+    if (draft.subject) return step.next();
     return choose(step, 'Is this concern about you, or about someone you care for?', SUBJECTS);
   };
 
   private askRelationshipStep = async (step: WaterfallStepContext<ConcernDialogOptions>) => {
     const draft = draftOf(step);
-    draft.subject = SUBJECTS[(step.result as FoundChoice).index];
-    if (draft.subject !== 'someone-else') return step.next();
+    if (!draft.subject) draft.subject = SUBJECTS[(step.result as FoundChoice).index];
+    if (draft.subject !== 'someone-else' || draft.relationship) return step.next();
     return step.prompt(RELATIONSHIP, 'Who are they to you? For example "my mum" or "my husband".');
+  };
+
+  private askCarerNameStep = async (step: WaterfallStepContext<ConcernDialogOptions>) => {
+    const draft = draftOf(step);
+    if (typeof step.result === 'string') draft.relationship = step.result.trim();
+    if (draft.subject !== 'someone-else') return step.next();
+    // A carer is the one the co-ordinator calls back: they are asked their own name, as well as the patient's.
+    return step.prompt(NAME, 'And what is your own name, so the co-ordinator knows who to ask for?');
   };
 
   private askNameStep = async (step: WaterfallStepContext<ConcernDialogOptions>) => {
     const draft = draftOf(step);
-    if (draft.subject === 'someone-else') draft.relationship = String(step.result).trim();
+    if (typeof step.result === 'string') draft.carerName = step.result.trim();
     if (!step.options.askIdentity) return step.next();
     const whose = draft.subject === 'self' ? 'your' : 'their';
     return step.prompt(NAME, `So the co-ordinator can find the right records, what is ${whose} full name?`);
@@ -97,16 +116,20 @@ export class ConcernDialog extends ComponentDialog {
   private askPathwayStep = async (step: WaterfallStepContext<ConcernDialogOptions>) => {
     const draft = draftOf(step);
     if (step.options.askIdentity) draft.dateOfBirth = parseDateOfBirth(String(step.result), this.deps.clock.now());
+    if (draft.pathway) return step.next();
     return choose(step, 'Which condition or care is this about?', PATHWAYS);
   };
 
   private askKindStep = async (step: WaterfallStepContext<ConcernDialogOptions>) => {
-    draftOf(step).pathway = PATHWAYS[(step.result as FoundChoice).index];
+    const draft = draftOf(step);
+    if (!draft.pathway) draft.pathway = PATHWAYS[(step.result as FoundChoice).index];
+    if (draft.kind) return step.next();
     return choose(step, 'What kind of concern is it?', CONCERN_KINDS);
   };
 
   private askDescriptionStep = async (step: WaterfallStepContext<ConcernDialogOptions>) => {
-    draftOf(step).kind = CONCERN_KINDS[(step.result as FoundChoice).index];
+    const draft = draftOf(step);
+    if (!draft.kind) draft.kind = CONCERN_KINDS[(step.result as FoundChoice).index];
     return step.prompt(DESCRIPTION, 'In your own words, what is happening? You only need to tell us once.');
   };
 
@@ -159,7 +182,8 @@ export class ConcernDialog extends ComponentDialog {
   private submitStep = async (step: WaterfallStepContext<ConcernDialogOptions>): Promise<DialogTurnResult> => {
     if (step.result !== true) {
       await step.context.sendActivity('No problem, let us go through it again.');
-      return step.replaceDialog(FLOW, step.options);
+      // Nothing is taken from the opening message this time: it may be what was wrong.
+      return step.replaceDialog(FLOW, { ...step.options, opening: undefined });
     }
     const details = concernDetailsSchema.parse(draftOf(step));
     const requester = requesterOf(step.context);
@@ -193,9 +217,22 @@ export class ConcernDialog extends ComponentDialog {
 }
 
 function draftOf(step: WaterfallStepContext): Draft {
-  const values = step.values as { draft?: Draft };
+  const values = step.values as { draft?: unknown };
+  // Dialog state comes back from storage: read it through its schema, not a cast.
   values.draft ??= {};
-  return values.draft;
+  const draft = draftSchema.parse(values.draft);
+  values.draft = draft;
+  return draft;
+}
+
+/** "about your mum, and about medicines", from what the opening message gave; undefined when it gave nothing. */
+function understoodFrom(draft: Draft): string | undefined {
+  const parts = [
+    draft.relationship ? `about ${draft.relationship.replace(/^my /, 'your ')}` : undefined,
+    draft.pathway ? `about ${labelOf(draft.pathway).toLowerCase()}` : undefined,
+    draft.kind ? `about ${labelOf(draft.kind).toLowerCase()}` : undefined,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', and ') : undefined;
 }
 
 function choose(step: WaterfallStepContext, prompt: string, values: readonly string[]) {

@@ -12,6 +12,7 @@ import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversa
 import { greeting, help, notPersonalAdvice, smallTalkReply, statusReply } from '../src/conversation/replies.js';
 import type { KnowledgeBase } from '../src/knowledge/types.js';
 import { concernsOf } from '../src/queue/concern-queue.js';
+import { findReference } from '../src/queue/reference.js';
 import { recordPersonSaidNotEmergency } from '../src/queue/person-said-not-emergency.js';
 import type { WorkingHours } from '../src/queue/working-hours.js';
 import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogOptions } from './concern-dialog.js';
@@ -93,6 +94,13 @@ export class MainDialog extends ComponentDialog {
       await context.sendActivity('OK, let us start again.');
       return inner.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
     }
+    if (interruption === 'status') {
+      // Answered, then back to the question they were on.
+      const items = await concernsOf(this.deps.db, requesterOf(context).requesterKey, findReference(context.activity.text ?? ''));
+      await context.sendActivity(statusReply(items, findReference(context.activity.text ?? '')));
+      await inner.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
     if (interruption === 'help') {
       await context.sendActivity(help(channelOf(context.activity)));
       await inner.repromptDialog();
@@ -146,7 +154,7 @@ export class MainDialog extends ComponentDialog {
         await context.sendActivity(smallTalkReply('thanks', channel));
         return step.endDialog();
       case 'concern':
-        return step.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
+        return step.beginDialog(CONCERN_DIALOG, { ...this.concernOptions(context), opening: text });
       case 'yes':
         if (offered) return step.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
         // "ok" with nothing offered is an acknowledgement, not a question to look up.

@@ -12,7 +12,7 @@ export type Intent =
   | { kind: 'goodbye' }
   | { kind: 'question'; text: string };
 
-export type Interruption = 'cancel' | 'restart' | 'help' | 'not-emergency';
+export type Interruption = 'cancel' | 'restart' | 'help' | 'not-emergency' | 'status';
 
 const clean = (text: string) => text.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[^a-z0-9' -]+/g, ' ').replace(/\s+/g, ' ').trim();
 
@@ -24,6 +24,9 @@ export function interruptionOf(text: string): Interruption | undefined {
   if (/^(help|help me|what can you do|menu|options)$/.test(t)) return 'help';
   // After an emergency reply: the person says it was not one and wants their message kept as their answer.
   if (/^((it'?s |it is |this is |that'?s |that is |that was )?(not an emergency|no emergency|a false alarm|false alarm|fine|ok|okay)[ ,.!-]*)?(please )?(carry on|continue|go on|keep going)( please)?$|^(it'?s |it was |that was )?(a )?false alarm$|^(it'?s |it is |this is )?not an emergency$/.test(t)) return 'not-emergency';
+  // Only a whole short status question: "I heard back from the hospital" is an answer, not a status request.
+  if (/^(any (update|news|progress)( on (my|our|the) (concern|query|request))?|is there any (update|news)|what'?s the status|status|update)( yet)?( please)?$/.test(t)) return 'status';
+  if (findReference(text) && t.split(' ').length <= 6) return 'status';
   return undefined;
 }
 

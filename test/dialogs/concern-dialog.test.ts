@@ -16,6 +16,7 @@ const GREETING = /not for emergencies/;
 const WHO = /about you, or about someone you care for\?/;
 const RELATIONSHIP = /Who are they to you\?/;
 const NAME = /full name\?/;
+const CARER_NAME = /what is your own name/;
 const DOB = /date of birth\?/;
 const PATHWAY = /Which condition or care is this about\?/;
 const KIND = /What kind of concern is it\?/;
@@ -46,7 +47,7 @@ describe('concern dialog', () => {
   it('collects a concern about oneself and commits it before giving the reference', async () => {
     const adapter = bot.conversation();
     await runTranscript(adapter, [
-      ["I'm worried about my appointment", GREETING, WHO],
+      ["I'm worried about something", GREETING, WHO],
       ['me', NAME],
       ...restOfConcern,
       ['yes', PASSED_ON],
@@ -71,7 +72,8 @@ describe('concern dialog', () => {
       ['purple', /Please choose one of the options: 1 Me, 2 Someone I care for/],
       ['2', RELATIONSHIP],
       ['x', /Please tell me in a word or two[^]*Who are they to you\?/],
-      ['my mum', NAME],
+      ['my mum', CARER_NAME],
+      ['Ann Jones', NAME],
       ['!!', /Please use letters only[^]*full name\?/],
       ['Mary Jones', DOB],
       ['next tuesday', /could not read that as a date of birth[^]*date of birth\?/],
@@ -81,7 +83,7 @@ describe('concern dialog', () => {
       ['care at home', DESCRIBE],
       ['help', /You can:/, DESCRIBE],
       ['bad', /tell me a little more[^]*what is happening\?/],
-      ['Her carers did not come this morning and she has not had her lunchtime tablets.', HOW_SOON],
+      ['Her carers did not come this morning and nobody has rung to say why.', HOW_SOON],
       ['today', HOW_CONTACT],
       ['phone call', NUMBER],
       ['12345', /does not look like a phone number[^]*What number should they use\?/],
@@ -93,7 +95,7 @@ describe('concern dialog', () => {
     const [concern] = await concernsOf(bot.db, `test:${adapter.conversation.user!.id}`);
     expect(concern!.priority).toBe('urgent');
     expect(concern!.details).toMatchObject({
-      subject: 'someone-else', relationship: 'my mum', name: 'Mary Jones', dateOfBirth: '1941-03-03',
+      subject: 'someone-else', relationship: 'my mum', carerName: 'Ann Jones', name: 'Mary Jones', dateOfBirth: '1941-03-03',
       phone: '+447700900123', contactMethod: 'phone-call', consentToShare: false,
     });
   });
@@ -197,13 +199,36 @@ describe('concern dialog', () => {
     ]);
   });
 
+  it('does not ask again what the opening message said, asks a carer their own name, reads dates back the UK way', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ["I'm worried about my mum's medication", GREETING, /^I understand this is about your mum, and about medicines\. I will check that with you at the end\.$/, CARER_NAME],
+      ['Ann Jones', NAME],
+      ['Mary Jones', DOB],
+      ['3/3/1941', PATHWAY],
+      ['dementia', DESCRIBE],
+      // A status question in the middle is answered, then the same question comes back.
+      ['any update?', /cannot find any concerns raised from here/, DESCRIBE],
+      ['The pharmacy changed the brand of her donepezil and the new box looks different.', HOW_SOON],
+      ['in the next few days', HOW_CONTACT],
+      ['phone call', NUMBER],
+      ['07700 900123', WHEN],
+      ['morning', CONSENT],
+      ['yes', /About: Someone you care for \(my mum\), Mary Jones, born 3 March 1941\nYour name: Ann Jones\n[^]*Concern: Medicines/, IS_THAT_RIGHT],
+      ['yes', PASSED_ON],
+    ]);
+    const [concern] = await concernsOf(bot.db, `test:${adapter.conversation.user!.id}`);
+    expect(concern!.details).toMatchObject({
+      subject: 'someone-else', relationship: 'my mum', carerName: 'Ann Jones', name: 'Mary Jones', dateOfBirth: '1941-03-03', kind: 'medication',
+    });
+  });
+
   it('does not ask a registered patient who they are, and on SMS uses the number they text from', async () => {
     const adapter = bot.conversation({ channelId: 'sms', identity: { phone: '+447700900456', requesterKey: 'patient:test-1' } });
     await runTranscript(adapter, [
-      ["I'm worried about my meds", GREETING, WHO],
+      ["I'm worried about my meds", GREETING, /I understand this is about medicines/, WHO],
       ['1', PATHWAY],
-      ['epilepsy', KIND],
-      ['medication', DESCRIBE],
+      ['epilepsy', DESCRIBE],
       ['The pharmacy says my levetiracetam is out of stock everywhere.', HOW_SOON],
       ['1', HOW_CONTACT],
       ['text message', WHEN],

@@ -42,7 +42,7 @@ describe.skipIf(!hasChromium)('web chat in the browser', () => {
 
   it('a patient raises a concern with the answer buttons and sees its reference', async () => {
     await journey(env, async ({ page }) => {
-      await say(page, "I'm worried about my medicines");
+      await say(page, "I'm worried about something");
       await waitForReply(page, 'Is this concern about you');
       await choose(page, 'Me');
       await waitForReply(page, 'what is your full name?');
