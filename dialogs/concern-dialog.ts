@@ -5,6 +5,7 @@ import {
 } from 'botbuilder-dialogs';
 import { z, type ZodType } from 'zod';
 import { concernHintsOf } from '../src/conversation/concern-hints.js';
+import { readBackAnswerOf, type ChangeableField } from '../src/conversation/read-back-change.js';
 import type { Clock } from '../src/clock.js';
 import type { Database } from '../src/db/database.js';
 import { requesterOf } from '../src/bot/channel.js';
@@ -26,6 +27,17 @@ const NAME = 'namePrompt';
 const DATE_OF_BIRTH = 'dateOfBirthPrompt';
 const DESCRIPTION = 'descriptionPrompt';
 const PHONE = 'phonePrompt';
+const READ_BACK = 'concernReadBack';
+const READ_BACK_PROMPT = 'readBackPrompt';
+const CHANGE = 'concernChangeField';
+
+/** The read-back and a one-field change carry the concern between dialogs. */
+interface ReadBackState {
+  options: ConcernDialogOptions;
+  draft: unknown;
+  submissionId: string;
+  field?: ChangeableField;
+}
 
 export interface ConcernDialogOptions {
   /** Ask for name and date of birth: the person is not linked to a patient record. */
@@ -64,9 +76,12 @@ export class ConcernDialog extends ComponentDialog {
         new WaterfallDialog(FLOW, [
           this.askWhoStep, this.askRelationshipStep, this.askCarerNameStep, this.askNameStep, this.askDateOfBirthStep, this.askPathwayStep,
           this.askKindStep, this.askDescriptionStep, this.askUrgencyStep, this.askContactMethodStep,
-          this.askPhoneStep, this.askContactTimeStep, this.askConsentStep, this.confirmStep, this.submitStep,
+          this.askPhoneStep, this.askContactTimeStep, this.askConsentStep, this.toReadBackStep,
         ]),
-      );
+      )
+      .addDialog(new TextPrompt(READ_BACK_PROMPT, readBackValidator))
+      .addDialog(new WaterfallDialog(READ_BACK, [this.confirmStep, this.submitStep]))
+      .addDialog(new WaterfallDialog(CHANGE, [this.askChangeStep, this.storeChangeStep]));
     this.initialDialogId = FLOW;
   }
 
@@ -168,30 +183,37 @@ export class ConcernDialog extends ComponentDialog {
     });
   };
 
-  private confirmStep = async (step: WaterfallStepContext<ConcernDialogOptions>) => {
+  private toReadBackStep = async (step: WaterfallStepContext<ConcernDialogOptions>) => {
     const draft = draftOf(step);
     draft.consentToShare = step.result === true;
-    const details = concernDetailsSchema.parse(draft);
+    const state: ReadBackState = { options: step.options, draft, submissionId: (step.values as { submissionId: string }).submissionId };
+    return step.replaceDialog(READ_BACK, state);
+  };
+
+  private confirmStep = async (step: WaterfallStepContext<ReadBackState>) => {
+    const details = concernDetailsSchema.parse(step.options.draft);
     await step.context.sendActivity(['Here is what I will pass on:', ...describeConcern(details)].join('\n'));
-    return step.prompt(CONFIRM, {
-      prompt: 'Is that right? (yes to send it, no to start again)',
-      retryPrompt: 'Please answer yes to send it, or no to start again.',
+    return step.prompt(READ_BACK_PROMPT, {
+      prompt: 'Is that right? Say yes to send it, or tell me what to change (for example "change the phone number"), or no to start again.',
+      retryPrompt: 'Please say yes to send it, no to start again, or what to change, like "change the phone number".',
     });
   };
 
-  private submitStep = async (step: WaterfallStepContext<ConcernDialogOptions>): Promise<DialogTurnResult> => {
-    if (step.result !== true) {
+  private submitStep = async (step: WaterfallStepContext<ReadBackState>): Promise<DialogTurnResult> => {
+    const details = concernDetailsSchema.parse(step.options.draft);
+    const answer = readBackAnswerOf(String(step.result), details.subject);
+    if (answer?.kind === 'change') return step.replaceDialog(CHANGE, { ...step.options, field: answer.field });
+    if (answer?.kind !== 'yes') {
       await step.context.sendActivity('No problem, let us go through it again.');
       // Nothing is taken from the opening message this time: it may be what was wrong.
-      return step.replaceDialog(FLOW, { ...step.options, opening: undefined });
+      return step.replaceDialog(FLOW, { ...step.options.options, opening: undefined });
     }
-    const details = concernDetailsSchema.parse(draftOf(step));
     const requester = requesterOf(step.context);
     const priority = priorityFor(details.urgency);
     // Committed before the patient is told it was passed on.
     const item = await submitConcern(this.deps.db, this.deps.clock, {
       ...requester,
-      submissionId: (step.values as { submissionId: string }).submissionId,
+      submissionId: step.options.submissionId,
       priority,
       details,
       summary: queueSummary(details),
@@ -204,9 +226,55 @@ export class ConcernDialog extends ComponentDialog {
     return step.endDialog(item.reference);
   };
 
+  /** One field asked again from the read-back ("change the phone number"), then the read-back again. */
+  private askChangeStep = async (step: WaterfallStepContext<ReadBackState>) => {
+    const draft = draftSchema.parse(step.options.draft);
+    const whose = draft.subject === 'self' ? 'your' : 'their';
+    switch (step.options.field!) {
+      case 'relationship': return step.prompt(RELATIONSHIP, 'Who are they to you? For example "my mum" or "my husband".');
+      case 'carerName': return step.prompt(NAME, 'What is your own name?');
+      case 'name': return step.prompt(NAME, `What is ${whose} full name?`);
+      case 'dateOfBirth': return step.prompt(DATE_OF_BIRTH, `What is ${whose} date of birth? For example 31/01/1950.`);
+      case 'pathway': return choose(step, 'Which condition or care is this about?', PATHWAYS);
+      case 'kind': return choose(step, 'What kind of concern is it?', CONCERN_KINDS);
+      case 'description': return step.prompt(DESCRIPTION, 'In your own words, what is happening?');
+      case 'urgency': return choose(step, 'How soon does this need attention?', URGENCIES);
+      case 'contactMethod': return choose(step, 'How would you like the co-ordinator to contact you?', this.methodsFor(step.options.options));
+      case 'phone': return step.prompt(PHONE, 'What number should they use?');
+      case 'contactTime': return choose(step, 'When is best to reach you?', CONTACT_TIMES);
+      case 'consentToShare': return step.prompt(CONFIRM, 'May we share this with the care team involved (for example your GP, hospital or community team) so they can help?');
+    }
+  };
+
+  private storeChangeStep = async (step: WaterfallStepContext<ReadBackState>) => {
+    const draft = draftSchema.parse(step.options.draft);
+    const field = step.options.field!;
+    const text = String(step.result).trim();
+    const index = (step.result as FoundChoice | undefined)?.index ?? 0;
+    if (field === 'relationship' || field === 'carerName' || field === 'name' || field === 'description') draft[field] = text;
+    else if (field === 'dateOfBirth') draft.dateOfBirth = parseDateOfBirth(text, this.deps.clock.now());
+    else if (field === 'pathway') draft.pathway = PATHWAYS[index];
+    else if (field === 'kind') draft.kind = CONCERN_KINDS[index];
+    else if (field === 'urgency') draft.urgency = URGENCIES[index];
+    else if (field === 'contactMethod') draft.contactMethod = this.methodsFor(step.options.options)[index];
+    else if (field === 'phone') draft.phone = toE164(text);
+    else if (field === 'contactTime') draft.contactTime = CONTACT_TIMES[index];
+    else draft.consentToShare = step.result === true;
+    // A phone call or text needs a number: ask for it before reading back.
+    if (draft.contactMethod !== 'this-conversation' && !draft.phone) {
+      if (!step.options.options.knownPhone) return step.replaceDialog(CHANGE, { ...step.options, draft, field: 'phone' });
+      draft.phone = step.options.options.knownPhone;
+    }
+    return step.replaceDialog(READ_BACK, { ...step.options, draft, field: undefined });
+  };
+
   private contactMethods(step: WaterfallStepContext<ConcernDialogOptions>): readonly (typeof CONTACT_METHODS)[number][] {
+    return this.methodsFor(step.options);
+  }
+
+  private methodsFor(options: ConcernDialogOptions): readonly (typeof CONTACT_METHODS)[number][] {
     // On SMS "reply here" and "text message" are the same thing.
-    return step.options.knownPhone ? CONTACT_METHODS.filter((m) => m !== 'this-conversation') : CONTACT_METHODS;
+    return options.knownPhone ? CONTACT_METHODS.filter((m) => m !== 'this-conversation') : CONTACT_METHODS;
   }
 
   private dateOfBirthValidator = async (prompt: PromptValidatorContext<string>) => {
@@ -252,6 +320,10 @@ function fieldValidator(schema: ZodType<string>) {
     if (result.success) return true;
     return retryWith(prompt, result.error.issues[0]?.message ?? 'Sorry, I could not use that answer.');
   };
+}
+
+async function readBackValidator(prompt: PromptValidatorContext<string>) {
+  return readBackAnswerOf(prompt.recognized.value ?? '', undefined) !== undefined;
 }
 
 async function phoneValidator(prompt: PromptValidatorContext<string>) {

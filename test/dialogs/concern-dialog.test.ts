@@ -223,6 +223,36 @@ describe('concern dialog', () => {
     });
   });
 
+  it('changes one field at the read-back without starting again', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ["I'm worried about my dad", GREETING, /I understand this is about your dad/, CARER_NAME],
+      ['Ann Jones', NAME],
+      ['Tom Jones', DOB],
+      ['3 March 1941', PATHWAY],
+      ['dementia', KIND],
+      ['appointments', DESCRIBE],
+      ['His follow-up clinic letter never came and the hospital line is always engaged.', HOW_SOON],
+      ['next few days', HOW_CONTACT],
+      ['phone call', NUMBER],
+      ['07700 900123', WHEN],
+      ['morning', CONSENT],
+      ['yes', /Phone call on \+447700900123/, IS_THAT_RIGHT],
+      ['change the phone number', NUMBER],
+      ['07700 900789', /Phone call on \+447700900789/, IS_THAT_RIGHT],
+      ['change my name', /What is your own name\?/],
+      ['Annie Jones', /Your name: Annie Jones/, IS_THAT_RIGHT],
+      ['the date of birth is wrong', /What is their date of birth\?/],
+      ['4/3/1941', /born 4 March 1941/, IS_THAT_RIGHT],
+      ['purple', /Please say yes to send it, no to start again, or what to change/],
+      ['yes', PASSED_ON],
+    ]);
+    const [concern] = await concernsOf(bot.db, `test:${adapter.conversation.user!.id}`);
+    expect(concern!.details).toMatchObject({
+      phone: '+447700900789', carerName: 'Annie Jones', name: 'Tom Jones', dateOfBirth: '1941-03-04', pathway: 'dementia', kind: 'appointment-or-referral',
+    });
+  });
+
   it('does not ask a registered patient who they are, and on SMS uses the number they text from', async () => {
     const adapter = bot.conversation({ channelId: 'sms', identity: { phone: '+447700900456', requesterKey: 'patient:test-1' } });
     await runTranscript(adapter, [
