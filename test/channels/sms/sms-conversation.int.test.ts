@@ -129,7 +129,7 @@ describe('repeated webhook deliveries', () => {
   it('answers two simultaneous deliveries of the same MessageSid alike, with one concern', async () => {
     const phone = newPhone();
     for (const says of ['hi', 'talk to someone', '2', 'my mum', 'Ann Smith', 'Mary Smith', '02/02/1940', '11', '8',
-      'She seems more confused than usual since yesterday evening', '3', '2', '1', '1']) {
+      'Her new hearing aid has not arrived and the clinic has not replied', '3', '2', '1', '1']) {
       await phone.say(says);
     }
     const sid = newMessageSid();
