@@ -9,10 +9,13 @@ import { channelOf, requesterOf, trustedIdentityOf } from '../src/bot/channel.js
 import { SharedDialogMemory } from '../src/bot/dialog-memory.js';
 import { ANSWERED_FROM_ARTICLE, EMERGENCY_HANDLED } from '../src/bot/turn-keys.js';
 import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversation/intents.js';
-import { greeting, help, notPersonalAdvice, statusReply } from '../src/conversation/replies.js';
+import { greeting, help, notPersonalAdvice, smallTalkReply, statusReply } from '../src/conversation/replies.js';
 import type { KnowledgeGapCounter } from '../src/knowledge/knowledge-gaps.js';
 import type { KnowledgeBase } from '../src/knowledge/types.js';
 import { concernsOf } from '../src/queue/concern-queue.js';
+import { findReference } from '../src/queue/reference.js';
+import { recordPersonSaidNotEmergency } from '../src/queue/person-said-not-emergency.js';
+import type { WorkingHours } from '../src/queue/working-hours.js';
 import { replyWithAnswer } from './answer-reply.js';
 import { ARTICLE_CHOICE_DIALOG, ArticleChoiceDialog, type ArticleChoiceResult } from './article-choice-dialog.js';
 import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogOptions } from './concern-dialog.js';
@@ -27,6 +30,11 @@ export interface ConversationMemory {
   pendingMore?: { articleId: string; question: string };
   /** We offered a co-ordinator after an answer we could not give: "yes" takes it up. */
   offeredCoordinator?: boolean;
+  /**
+   * The message that raised an emergency in the middle of a dialog, for one turn: "carry on" (it was not an
+   * emergency) makes it the answer to the question it interrupted, so the person need not type it again.
+   */
+  heldAfterEmergency?: string;
 }
 
 export interface MainDialogDeps {
@@ -36,6 +44,7 @@ export interface MainDialogDeps {
   memory: StatePropertyAccessor<ConversationMemory>;
   /** Counts declines and choices offered, by the question's digest: what to write next. */
   gaps: Pick<KnowledgeGapCounter, 'count'>;
+  workingHours: WorkingHours;
 }
 
 /**
@@ -63,13 +72,24 @@ export class MainDialog extends ComponentDialog {
 
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
     const context = inner.context;
+    const memory = await this.deps.memory.get(context, {});
+    const held = memory.heldAfterEmergency;
+    memory.heldAfterEmergency = undefined;
+    const interruption = interruptionOf(context.activity.text ?? '');
+    if (interruption === 'not-emergency' && held !== undefined) {
+      // (Even when the screen read "it is not an emergency" itself as one: its instruction has gone out, and
+      // the person has now said twice what they meant.)
+      return this.carryOnWith(inner, held);
+    }
     if (context.turnState.get(EMERGENCY_HANDLED)) {
       // The emergency advice has been given; keep their place and ask the last question again.
-      await context.sendActivity('When you are safe and ready, we can carry on where we were.');
+      memory.heldAfterEmergency = context.activity.text ?? '';
+      await context.sendActivity(
+        'When you are safe and ready, we can carry on where we were. If this is not an emergency, say "carry on" and I will use what you wrote as your answer.',
+      );
       await inner.repromptDialog();
       return Dialog.EndOfTurn;
     }
-    const interruption = interruptionOf(context.activity.text ?? '');
     if (interruption === 'cancel') {
       await inner.cancelAllDialogs();
       await context.sendActivity('OK, I have stopped that and nothing was sent. Ask me a question, or say "talk to someone" at any time.');
@@ -80,11 +100,27 @@ export class MainDialog extends ComponentDialog {
       await context.sendActivity('OK, let us start again.');
       return inner.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
     }
+    if (interruption === 'status') {
+      // Answered, then back to the question they were on.
+      const items = await concernsOf(this.deps.db, requesterOf(context).requesterKey, findReference(context.activity.text ?? ''));
+      await context.sendActivity(statusReply(items, findReference(context.activity.text ?? '')));
+      await inner.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
     if (interruption === 'help') {
       await context.sendActivity(help(channelOf(context.activity)));
       await inner.repromptDialog();
       return Dialog.EndOfTurn;
     }
+    return super.onContinueDialog(inner);
+  }
+
+  /** The person said it was not an emergency: the item records it, and their message answers the question. */
+  private async carryOnWith(inner: DialogContext, held: string): Promise<DialogTurnResult> {
+    const context = inner.context;
+    await recordPersonSaidNotEmergency(this.deps.db, this.deps.clock, requesterOf(context).conversationId);
+    context.activity.text = held;
+    await context.sendActivity('Thank you, I will carry on with what you wrote. If anything changes or gets worse, call 999.');
     return super.onContinueDialog(inner);
   }
 
@@ -114,19 +150,22 @@ export class MainDialog extends ComponentDialog {
     }
     switch (intent.kind) {
       case 'greeting':
-        await context.sendActivity('Hello again. Ask me a question, or say "talk to someone" to raise a concern.');
+      case 'goodbye':
+        await context.sendActivity(smallTalkReply(intent.kind, channel));
         return step.endDialog();
       case 'help':
         await context.sendActivity(help(channel));
         return step.endDialog();
       case 'thanks':
-        await context.sendActivity('You are welcome. I am here any time.');
+        await context.sendActivity(smallTalkReply('thanks', channel));
         return step.endDialog();
       case 'concern':
-        return step.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
+        return step.beginDialog(CONCERN_DIALOG, { ...this.concernOptions(context), opening: text });
       case 'yes':
         if (offered) return step.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
-        return this.answer(step, text, memory);
+        // "ok" with nothing offered is an acknowledgement, not a question to look up.
+        await context.sendActivity(smallTalkReply('ok', channel));
+        return step.endDialog();
       case 'no':
         await context.sendActivity(offered ? 'OK. Ask me something else whenever you like.' : 'OK. Ask me a question, or say "talk to someone" to raise a concern.');
         return step.endDialog();

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_WORKING_HOURS, parseWorkingHours } from './queue/working-hours.js';
 
 const optionalText = z
   .string()
@@ -35,6 +36,20 @@ const addressList = z
   .default([]);
 
 const url = (protocol = /^https?$/) => z.string().trim().pipe(z.url({ protocol }));
+
+/** The care co-ordination team's working hours (src/queue/working-hours.ts). */
+const workingHours = z
+  .string()
+  .trim()
+  .default(DEFAULT_WORKING_HOURS)
+  .transform((v, ctx) => {
+    const parsed = parseWorkingHours(v === '' ? DEFAULT_WORKING_HOURS : v);
+    if (typeof parsed === 'string') {
+      ctx.addIssue({ code: 'custom', message: parsed });
+      return z.NEVER;
+    }
+    return parsed;
+  });
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -81,6 +96,8 @@ export const configSchema = z
     SESSION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     // --- end console sign-in ---
     COORDINATOR_DEV_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /** When the care co-ordination team works: what a person is told to expect follows from it. */
+    WORKING_HOURS: workingHours,
     LOG_LEVEL: logLevel.default('info'),
     LOG_HASH_SECRET: optionalText,
     TWILIO_ACCOUNT_SID: optionalText,

@@ -7,6 +7,7 @@ import type { KnowledgeBase } from '../knowledge/types.js';
 import type { Logger } from '../logging.js';
 import type { EmergencyScreen } from '../safety/emergency-screen.js';
 import type { UrgencyCheck } from '../safety/model-urgency-check.js';
+import { defaultWorkingHours, type WorkingHours } from '../queue/working-hours.js';
 import { SqlBotStorage } from '../storage/sql-bot-storage.js';
 import { CarepointBot } from './carepoint-bot.js';
 import { ConversationOrder } from './conversation-order.js';
@@ -30,19 +31,22 @@ export interface BotDeps {
   turnLeaseMs?: number;
   /** How long an emergency turn waits on storage before answering (default EMERGENCY_STORAGE_WAIT_MS). */
   emergencyWaitMs?: number;
+  /** The team's working hours (WORKING_HOURS); default Mon-Fri 08:00-18:00 Europe/London. */
+  workingHours?: WorkingHours;
 }
 
 /**
  * The one bot every channel runs, and the middleware every channel's adapter must use
  * (emergency screening first). Channels add only conversion and delivery.
  */
-export function buildBot(deps: BotDeps): { bot: CarepointBot; middleware: Middleware[]; turns: ConversationOrder } {
+export function buildBot(botDeps: BotDeps): { bot: CarepointBot; middleware: Middleware[]; turns: ConversationOrder } {
+  const deps = { ...botDeps, workingHours: botDeps.workingHours ?? defaultWorkingHours() };
   // Embedded PGlite has one writer, this process, so recent state can be served from memory.
   const conversationState = new NamespacedConversationState(new SqlBotStorage(deps.db, deps.db.kind === 'pglite' ? 10_000 : 0));
   const dialogState = conversationState.createProperty('dialogState');
   const memory = conversationState.createProperty<ConversationMemory>('memory');
   const gaps = new KnowledgeGapCounter({ db: deps.db, clock: deps.clock, logger: deps.logger });
-  const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory, gaps });
+  const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory, gaps, workingHours: deps.workingHours });
   const leases = new TurnLeases(deps.db, conversationState.createProperty<LastTurn>('lastTurn'), deps.turnLeaseMs ?? 30_000);
   const bot = new CarepointBot(dialog, conversationState, dialogState, memory, leases);
   // A place in line first (no waiting), then emergency screening, then one turn at a time per conversation.

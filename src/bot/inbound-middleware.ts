@@ -15,6 +15,7 @@ import { conversationLogger, currentLogger } from '../http/request-context.js';
 import { remainingMs, within } from '../deadline.js';
 import { emergencyRecord, recordEmergencyFrom, type EmergencySpool } from '../safety/emergency-spool.js';
 import type { TurnLeases } from './turn-leases.js';
+import type { WorkingHours } from '../queue/working-hours.js';
 // --- end storage failure ---
 
 export interface InboundDeps {
@@ -33,6 +34,8 @@ export interface InboundDeps {
   /** Takes over a delivery whose first turn died mid-way (Bot Framework, web chat). */
   leases?: TurnLeases;
   // --- end storage failure ---
+  /** The team's working hours: the alerted note says only what is true at this time of day. */
+  workingHours: WorkingHours;
 }
 
 /** Default for InboundDeps.emergencyWaitMs. */
@@ -151,7 +154,7 @@ export class InboundMiddleware implements Middleware {
         log.warn({ event: 'emergency', concernId: item.id, created, flags: emergency.flags }, 'emergency red flag');
         // The item is committed; the message itself still has to reach the transcript.
         if (!inboundStored) await this.deps.spool?.keep(emergency, log);
-        await context.sendActivity(alertedNote(item.reference, requester.channel));
+        await context.sendActivity(alertedNote(item.reference, requester.channel, clock.now(), this.deps.workingHours));
       } catch (err) {
         // The instruction has gone; the spool keeps the emergency and replays it once storage is back.
         log.error({ err, event: 'emergency-not-recorded' }, 'emergency could not be recorded');

@@ -9,9 +9,10 @@ export type Intent =
   | { kind: 'yes' }
   | { kind: 'no' }
   | { kind: 'thanks' }
+  | { kind: 'goodbye' }
   | { kind: 'question'; text: string };
 
-export type Interruption = 'cancel' | 'restart' | 'help';
+export type Interruption = 'cancel' | 'restart' | 'help' | 'not-emergency' | 'status';
 
 const clean = (text: string) => text.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[^a-z0-9' -]+/g, ' ').replace(/\s+/g, ' ').trim();
 
@@ -21,6 +22,11 @@ export function interruptionOf(text: string): Interruption | undefined {
   if (/^(cancel|cancel (that|this|it|concern)|stop (that|this)|quit|never ?mind|forget it|exit)( please)?$/.test(t)) return 'cancel';
   if (/^(start (again|over)|restart|begin again|start from the (start|beginning)|go back to the start)( please)?$/.test(t)) return 'restart';
   if (/^(help|help me|what can you do|menu|options)$/.test(t)) return 'help';
+  // After an emergency reply: the person says it was not one and wants their message kept as their answer.
+  if (/^((it'?s |it is |this is |that'?s |that is |that was )?(not an emergency|no emergency|a false alarm|false alarm|fine|ok|okay)[ ,.!-]*)?(please )?(carry on|continue|go on|keep going)( please)?$|^(it'?s |it was |that was )?(a )?false alarm$|^(it'?s |it is |this is )?not an emergency$/.test(t)) return 'not-emergency';
+  // Only a whole short status question: "I heard back from the hospital" is an answer, not a status request.
+  if (/^(any (update|news|progress)( on (my|our|the) (concern|query|request))?|is there any (update|news)|what'?s the status|status|update)( yet)?( please)?$/.test(t)) return 'status';
+  if (findReference(text) && t.split(' ').length <= 6) return 'status';
   return undefined;
 }
 
@@ -31,10 +37,12 @@ export function intentOf(text: string): Intent {
   const reference = findReference(text);
   if (reference) return { kind: 'status', reference };
   if (/^(more|tell me more|read more|rest|the rest|continue)$/.test(t)) return { kind: 'more' };
-  if (/^(y|yes|yes please|yeah|yep|ok|okay|please|sure|yes i would|please do)$/.test(t)) return { kind: 'yes' };
+  if (/^(y|yes|yes please|yeah|yep|ok|okay|ok then|okay then|alright|right|fine|cool|got it|great|lovely|please|sure|yes i would|please do)$/.test(t)) return { kind: 'yes' };
   if (/^(n|no|no thanks|no thank you|nope|not now)$/.test(t)) return { kind: 'no' };
-  if (/^(thanks|thank you|thank u|ta|cheers|thx)( (very much|so much|a lot))?$/.test(t)) return { kind: 'thanks' };
-  if (/^(hi|hello|hey|hiya|good (morning|afternoon|evening)|start)$/.test(t)) return { kind: 'greeting' };
+  // Small talk gets a short friendly reply, never a search of the knowledge base.
+  if (/^((ok|okay|great|lovely|brilliant|perfect|that'?s (great|lovely|helpful|brilliant)) )?(thanks|thank you|thank u|ta|cheers|thx|many thanks)( (very much|so much|a lot|for (your|the) help|for that))?( (carepoint|again))?$/.test(t)) return { kind: 'thanks' };
+  if (/^((ok|okay|thanks|thank you) )?(bye|bye bye|goodbye|good bye|see you|see ya|take care|good night|night|ttfn|cheerio)( (then|now|for now|carepoint))?$/.test(t)) return { kind: 'goodbye' };
+  if (/^(hi|hello|hey|hiya|howdy|morning|good (morning|afternoon|evening)|start)( (there|all|carepoint|again))?( how are you( doing)?| are you there)?$/.test(t)) return { kind: 'greeting' };
   if (/^(help|what can you do|menu|options|how does this work)$/.test(t)) return { kind: 'help' };
   if (
     /\b(any (update|news|progress)|what'?s happening with my|status of my|update on my|heard back|chas(e|ing) (my|up)|where are we with my|my (concern|query|request|reference))\b/.test(t) &&

@@ -48,3 +48,18 @@ export function notPersonalAdvice(channel: Channel): string {
   const offer = channel === 'sms' ? 'Reply YES and I will pass your question to a care co-ordinator.' : 'Say "yes" and I will pass your question to a care co-ordinator.';
   return `${ask} If it is urgent, call NHS 111. ${offer}`;
 }
+
+/** Short friendly replies to small talk; a goodbye carries the 999/111 reminder. */
+export function smallTalkReply(kind: 'greeting' | 'thanks' | 'goodbye' | 'ok', channel: Channel): string {
+  const next = channel === 'sms' ? 'Text a question, or WORRIED to raise a concern.' : 'Ask me a question, or say "talk to someone" to raise a concern.';
+  switch (kind) {
+    case 'greeting':
+      return `Hello again. ${next}`;
+    case 'thanks':
+      return 'You are welcome. I am here any time.';
+    case 'goodbye':
+      return 'Goodbye, take care. In an emergency call 999; if it is urgent, call NHS 111.';
+    case 'ok':
+      return `OK. ${next}`;
+  }
+}

@@ -53,6 +53,8 @@ export const concernDetailsSchema = z.object({
   subject: concernFields.subject,
   relationship: concernFields.relationship.optional(),
   name: concernFields.name.optional(),
+  /** The carer's own name, when the concern is about someone they care for. */
+  carerName: concernFields.name.optional(),
   dateOfBirth: concernFields.dateOfBirth.optional(),
   pathway: concernFields.pathway,
   kind: concernFields.kind,
@@ -133,11 +135,17 @@ export function synonymsOf(value: string): string[] {
   return [value, ...(SYNONYMS[value] ?? [])];
 }
 
+/** "1941-03-03" as people in the UK write it: "3 March 1941". */
+export function ukDate(iso: string): string {
+  return new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
 /** The read-back the patient confirms, and the one-line summary co-ordinators scan in the queue. */
 export function describeConcern(d: ConcernDetails): string[] {
   const who = d.subject === 'self' ? 'You' : `Someone you care for (${d.relationship ?? 'relationship not given'})`;
   const lines = [
-    `About: ${who}${d.name ? `, ${d.name}` : ''}${d.dateOfBirth ? `, born ${d.dateOfBirth}` : ''}`,
+    `About: ${who}${d.name ? `, ${d.name}` : ''}${d.dateOfBirth ? `, born ${ukDate(d.dateOfBirth)}` : ''}`,
+    ...(d.carerName ? [`Your name: ${d.carerName}`] : []),
     `Condition: ${labelOf(d.pathway)}`,
     `Concern: ${labelOf(d.kind)}`,
     `What is happening: ${d.description}`,
@@ -149,7 +157,7 @@ export function describeConcern(d: ConcernDetails): string[] {
 }
 
 export function queueSummary(d: ConcernDetails): string {
-  const who = d.subject === 'self' ? 'Patient' : `Carer (${d.relationship ?? 'relationship not given'})`;
+  const who = d.subject === 'self' ? 'Patient' : `Carer${d.carerName ? ` ${d.carerName}` : ''} (${d.relationship ?? 'relationship not given'})`;
   const text = d.description.length > 140 ? `${d.description.slice(0, 137)}...` : d.description;
   return `${labelOf(d.kind)} - ${labelOf(d.pathway)} - ${who}: ${text}`;
 }

@@ -1,3 +1,5 @@
+import { clockTime, describeWorkingHours, isWorkingTime, nextOpening, type WorkingHours } from './working-hours.js';
+
 export const PRIORITIES = ['emergency', 'urgent', 'soon', 'routine'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
@@ -14,19 +16,31 @@ export function priorityFor(urgency: Urgency): Priority {
   return PRIORITY_OF_URGENCY[urgency];
 }
 
-/**
- * What we tell the patient to expect. Kept truthful and in one place: these are the service's
- * published targets, not promises the software can keep on its own.
- */
-const EXPECTATION: Record<Priority, string> = {
-  emergency: 'A co-ordinator has been alerted, but do not wait for us: call 999 first.',
-  urgent: 'A care co-ordinator aims to contact you today. If you have not heard by 6pm, or things get worse, call NHS 111.',
-  soon: 'A care co-ordinator aims to contact you within 2 working days.',
-  routine: 'A care co-ordinator aims to contact you within 5 working days.',
-};
+const WORKING_DAYS_TARGET: Partial<Record<Priority, number>> = { soon: 2, routine: 5 };
+const IF_WORSE = 'If things get worse, call NHS 111, or 999 in an emergency.';
 
-export function expectationFor(priority: Priority): string {
-  return EXPECTATION[priority];
+/**
+ * What we tell the person to expect, once, with the one "call 111" line. True for the time of day: the team's
+ * published targets in working hours, and outside them when the team will next see it (never a time that has
+ * passed). On-call promises will come from the rota; until then nobody is reachable out of hours.
+ */
+export function expectationFor(priority: Priority, now: Date, hours: WorkingHours): string {
+  const working = isWorkingTime(hours, now);
+  const when = describeWorkingHours(hours);
+  switch (priority) {
+    case 'emergency':
+      return working
+        ? 'A co-ordinator has been alerted, but do not wait for us: call 999 first.'
+        : `The care co-ordination team works ${when}, so nobody may see this until ${nextOpening(hours, now)}. Do not wait for us: call 999 first.`;
+    case 'urgent':
+      return working
+        ? `A care co-ordinator aims to contact you today. If you have not heard by ${clockTime(hours.end)}, or things get worse, call NHS 111, or 999 in an emergency.`
+        : `The care co-ordination team works ${when}, so they will see this ${nextOpening(hours, now)}. If it cannot wait until then, or things get worse, call NHS 111 now, or 999 in an emergency.`;
+    default: {
+      const target = `A care co-ordinator aims to contact you within ${WORKING_DAYS_TARGET[priority]} working days`;
+      return working ? `${target}. ${IF_WORSE}` : `${target} (the team works ${when}). ${IF_WORSE}`;
+    }
+  }
 }
 
 /** SQL ordering that puts the most pressing first. */

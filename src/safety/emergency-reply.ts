@@ -1,4 +1,5 @@
 import type { Channel } from '../queue/concern-queue.js';
+import { describeWorkingHours, isWorkingTime, type WorkingHours } from '../queue/working-hours.js';
 import type { ScreenResult } from './emergency-screen.js';
 
 /**
@@ -17,9 +18,14 @@ export function emergencyInstruction(result: ScreenResult, channel: Channel): st
   return [call, ...meanwhile, 'Do not wait for a reply here.'].join(channel === 'sms' ? '\n' : '\n\n');
 }
 
-/** Sent once the emergency is in the co-ordinators' queue. */
-export function alertedNote(reference: string, channel: Channel): string {
-  const note = `I have also alerted the care co-ordination team (ref ${reference}), but do not wait for us.`;
+/**
+ * Sent once the emergency is in the co-ordinators' queue. Out of working hours nobody is reachable (no on-call
+ * rota yet), so it says where the emergency went and when it is looked at, not that anyone was alerted.
+ */
+export function alertedNote(reference: string, channel: Channel, now: Date, hours: WorkingHours): string {
+  const note = isWorkingTime(hours, now)
+    ? `I have also alerted the care co-ordination team (ref ${reference}), but do not wait for us.`
+    : `I have passed this to the care co-ordination team's list (ref ${reference}); it is looked at in working hours (${describeWorkingHours(hours)}). Do not wait for us.`;
   return channel === 'chat' ? `${note} I am still here if you need me.` : note;
 }
 

@@ -74,7 +74,7 @@ describe('with OpenAI-compatible models configured (a local stand-in over real H
     await patient.join();
     const reply = await patient.say(RULES_MISS);
     expect(reply).toMatch(/^Call 999 now/);
-    expect(reply).toMatch(/alerted the care co-ordination team \(ref CP-/);
+    expect(reply).toMatch(/(alerted the care co-ordination team|care co-ordination team's list) \(ref CP-/);
     expect(fake.chatRequests('urgency').map((r) => r.texts[0])).toContain(RULES_MISS); // so the rules did not catch it
 
     const [item, ...others] = await queueOf(server, patient.conversationId);
@@ -102,13 +102,13 @@ describe('with OpenAI-compatible models configured (a local stand-in over real H
     const before = fake.chatRequests('urgency').length;
     const patient = new BotClient(server.url);
     await patient.join();
-    await patient.say("I'm worried about my dad");
+    await patient.say("I'm worried about someone I look after");
     await patient.say('someone I care for');
     await patient.say('my dad');
     await patient.say('Arthur Pendleton');
     await patient.say('03/04/1939');
     const asked = fake.chatRequests('urgency').slice(before).map((r) => r.texts[0]);
-    expect(asked).toContain("I'm worried about my dad");
+    expect(asked).toContain("I'm worried about someone I look after");
     expect(asked).not.toContain('Arthur Pendleton');
     expect(asked).not.toContain('03/04/1939');
     expect(asked).not.toContain('my dad');

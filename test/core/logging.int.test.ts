@@ -13,7 +13,7 @@ afterAll(async () => {
 describe('logs of a whole conversation', () => {
   const conversationId = 'log-test-conversation-8f2c1e';
   const said = [
-    "I'm worried about my husband", 'someone I care for', 'my husband', 'Reginald Featherstonehaugh', '14/07/1946',
+    "I'm worried about my husband", 'Margaret Featherstonehaugh', 'Reginald Featherstonehaugh', '14/07/1946',
     'heart failure', 'symptoms', 'His ankles are much more swollen than last week and he is more breathless on the stairs.',
     'today', 'phone call', '07700 900461', 'evening', 'yes', 'yes', 'he has chest pain now',
   ];

@@ -14,7 +14,7 @@ describe('a server killed and restarted on the same data', () => {
     let server = await startServerProcess(env);
     const conversation = { conversationId: `restart-${Date.now()}`, userId: 'restart-user' };
     let patient = new BotClient(server.url, conversation);
-    await patient.say("I'm worried about my dialysis");
+    await patient.say("I'm worried");
     await patient.say('me');
     expect(await patient.say('Jane Smith')).toMatch(/date of birth/);
 
@@ -26,7 +26,7 @@ describe('a server killed and restarted on the same data', () => {
     expect(await patient.say('31/01/1950')).toMatch(/Which condition/);
     let reply = '';
     for (const answer of CONCERN_ANSWERS.slice(2)) reply = await patient.say(answer);
-    expect(reply).toMatch(/About: You, Jane Smith, born 1950-01-31|Your reference is/);
+    expect(reply).toMatch(/About: You, Jane Smith, born 31 January 1950|Your reference is/);
     const reference = /Your reference is (CP-[A-Z2-9]{6})/.exec(reply)?.[1];
     expect(reference).toBeDefined();
 

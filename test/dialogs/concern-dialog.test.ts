@@ -16,6 +16,7 @@ const GREETING = /not for emergencies/;
 const WHO = /about you, or about someone you care for\?/;
 const RELATIONSHIP = /Who are they to you\?/;
 const NAME = /full name\?/;
+const CARER_NAME = /what is your own name/;
 const DOB = /date of birth\?/;
 const PATHWAY = /Which condition or care is this about\?/;
 const KIND = /What kind of concern is it\?/;
@@ -46,7 +47,7 @@ describe('concern dialog', () => {
   it('collects a concern about oneself and commits it before giving the reference', async () => {
     const adapter = bot.conversation();
     await runTranscript(adapter, [
-      ["I'm worried about my appointment", GREETING, WHO],
+      ["I'm worried about something", GREETING, WHO],
       ['me', NAME],
       ...restOfConcern,
       ['yes', PASSED_ON],
@@ -71,7 +72,8 @@ describe('concern dialog', () => {
       ['purple', /Please choose one of the options: 1 Me, 2 Someone I care for/],
       ['2', RELATIONSHIP],
       ['x', /Please tell me in a word or two[^]*Who are they to you\?/],
-      ['my mum', NAME],
+      ['my mum', CARER_NAME],
+      ['Ann Jones', NAME],
       ['!!', /Please use letters only[^]*full name\?/],
       ['Mary Jones', DOB],
       ['next tuesday', /could not read that as a date of birth[^]*date of birth\?/],
@@ -81,7 +83,7 @@ describe('concern dialog', () => {
       ['care at home', DESCRIBE],
       ['help', /You can:/, DESCRIBE],
       ['bad', /tell me a little more[^]*what is happening\?/],
-      ['Her carers did not come this morning and she has not had her lunchtime tablets.', HOW_SOON],
+      ['Her carers did not come this morning and nobody has rung to say why.', HOW_SOON],
       ['today', HOW_CONTACT],
       ['phone call', NUMBER],
       ['12345', /does not look like a phone number[^]*What number should they use\?/],
@@ -93,7 +95,7 @@ describe('concern dialog', () => {
     const [concern] = await concernsOf(bot.db, `test:${adapter.conversation.user!.id}`);
     expect(concern!.priority).toBe('urgent');
     expect(concern!.details).toMatchObject({
-      subject: 'someone-else', relationship: 'my mum', name: 'Mary Jones', dateOfBirth: '1941-03-03',
+      subject: 'someone-else', relationship: 'my mum', carerName: 'Ann Jones', name: 'Mary Jones', dateOfBirth: '1941-03-03',
       phone: '+447700900123', contactMethod: 'phone-call', consentToShare: false,
     });
   });
@@ -145,13 +147,118 @@ describe('concern dialog', () => {
     expect(emergencies[0]!.details.redFlags).toEqual(['chest-pain']);
   });
 
+  it('after a false alarm, "carry on" keeps the message as the answer and the emergency item records it', async () => {
+    const adapter = bot.conversation();
+    const falseAlarm = "My mum's tablets were doubled by mistake and she is mixed up about which to take";
+    await runTranscript(adapter, [
+      ["I'm worried", GREETING, WHO],
+      ['me', NAME],
+      ['Jane Smith', DOB],
+      ['31/01/1950', PATHWAY],
+      ['dementia', KIND],
+      ['medicines', DESCRIBE],
+      [falseAlarm, /^Call 999 now/, /alerted the care co-ordination team \(ref CP-/, /say "carry on" and I will use what you wrote/, DESCRIBE],
+      ['carry on', /carry on with what you wrote/, HOW_SOON],
+      ['today', HOW_CONTACT],
+      ['reply here', WHEN],
+      ['any time', CONSENT],
+      ['yes', SUMMARY, IS_THAT_RIGHT],
+      ['yes', PASSED_ON],
+    ]);
+    const mine = (await listQueue(bot.db)).filter((i) => i.conversationId === adapter.conversation.conversation.id);
+    const emergency = mine.find((i) => i.priority === 'emergency')!;
+    expect(emergency.details.personSaidNotEmergency).toEqual(expect.any(String));
+    const { rows } = await bot.db.query<{ kind: string }>('select kind from concern_events where concern_id = $1', [emergency.id]);
+    expect(rows.map((r) => r.kind)).toEqual(['person-said-not-emergency']);
+    expect(mine.find((i) => i.priority === 'urgent')!.details.description).toBe(falseAlarm);
+  });
+
+  it('takes "it is not an emergency" as carry on even when the screen reads that as one too', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ["I'm worried", GREETING, WHO],
+      ['me', NAME],
+      ['Jane Smith', DOB],
+      ['31/01/1950', PATHWAY],
+      ['dementia', KIND],
+      ['medicines', DESCRIBE],
+      ["My mum's tablets were doubled by mistake and she is mixed up about which to take", /^Call 999 now/, /alerted/, /carry on/, DESCRIBE],
+      ['it is not an emergency', /^Call 999 now/, /alerted/, /carry on with what you wrote/, HOW_SOON],
+    ]);
+  });
+
+  it('without an emergency before it, "carry on" is just an answer', async () => {
+    await runTranscript(bot.conversation(), [
+      ["I'm worried", GREETING, WHO],
+      ['me', NAME],
+      ['Jane Smith', DOB],
+      ['31/01/1950', PATHWAY],
+      ['dementia', KIND],
+      ['medicines', DESCRIBE],
+      ['carry on', /tell me a little more[^]*what is happening\?/],
+    ]);
+  });
+
+  it('does not ask again what the opening message said, asks a carer their own name, reads dates back the UK way', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ["I'm worried about my mum's medication", GREETING, /^I understand this is about your mum, and about medicines\. I will check that with you at the end\.$/, CARER_NAME],
+      ['Ann Jones', NAME],
+      ['Mary Jones', DOB],
+      ['3/3/1941', PATHWAY],
+      ['dementia', DESCRIBE],
+      // A status question in the middle is answered, then the same question comes back.
+      ['any update?', /cannot find any concerns raised from here/, DESCRIBE],
+      ['The pharmacy changed the brand of her donepezil and the new box looks different.', HOW_SOON],
+      ['in the next few days', HOW_CONTACT],
+      ['phone call', NUMBER],
+      ['07700 900123', WHEN],
+      ['morning', CONSENT],
+      ['yes', /About: Someone you care for \(my mum\), Mary Jones, born 3 March 1941\nYour name: Ann Jones\n[^]*Concern: Medicines/, IS_THAT_RIGHT],
+      ['yes', PASSED_ON],
+    ]);
+    const [concern] = await concernsOf(bot.db, `test:${adapter.conversation.user!.id}`);
+    expect(concern!.details).toMatchObject({
+      subject: 'someone-else', relationship: 'my mum', carerName: 'Ann Jones', name: 'Mary Jones', dateOfBirth: '1941-03-03', kind: 'medication',
+    });
+  });
+
+  it('changes one field at the read-back without starting again', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ["I'm worried about my dad", GREETING, /I understand this is about your dad/, CARER_NAME],
+      ['Ann Jones', NAME],
+      ['Tom Jones', DOB],
+      ['3 March 1941', PATHWAY],
+      ['dementia', KIND],
+      ['appointments', DESCRIBE],
+      ['His follow-up clinic letter never came and the hospital line is always engaged.', HOW_SOON],
+      ['next few days', HOW_CONTACT],
+      ['phone call', NUMBER],
+      ['07700 900123', WHEN],
+      ['morning', CONSENT],
+      ['yes', /Phone call on \+447700900123/, IS_THAT_RIGHT],
+      ['change the phone number', NUMBER],
+      ['07700 900789', /Phone call on \+447700900789/, IS_THAT_RIGHT],
+      ['change my name', /What is your own name\?/],
+      ['Annie Jones', /Your name: Annie Jones/, IS_THAT_RIGHT],
+      ['the date of birth is wrong', /What is their date of birth\?/],
+      ['4/3/1941', /born 4 March 1941/, IS_THAT_RIGHT],
+      ['purple', /Please say yes to send it, no to start again, or what to change/],
+      ['yes', PASSED_ON],
+    ]);
+    const [concern] = await concernsOf(bot.db, `test:${adapter.conversation.user!.id}`);
+    expect(concern!.details).toMatchObject({
+      phone: '+447700900789', carerName: 'Annie Jones', name: 'Tom Jones', dateOfBirth: '1941-03-04', pathway: 'dementia', kind: 'appointment-or-referral',
+    });
+  });
+
   it('does not ask a registered patient who they are, and on SMS uses the number they text from', async () => {
     const adapter = bot.conversation({ channelId: 'sms', identity: { phone: '+447700900456', requesterKey: 'patient:test-1' } });
     await runTranscript(adapter, [
-      ["I'm worried about my meds", GREETING, WHO],
+      ["I'm worried about my meds", GREETING, /I understand this is about medicines/, WHO],
       ['1', PATHWAY],
-      ['epilepsy', KIND],
-      ['medication', DESCRIBE],
+      ['epilepsy', DESCRIBE],
       ['The pharmacy says my levetiracetam is out of stock everywhere.', HOW_SOON],
       ['1', HOW_CONTACT],
       ['text message', WHEN],

@@ -86,6 +86,37 @@ describe('main dialog', () => {
   });
 });
 
+describe('small talk', () => {
+  it('gets a short friendly reply, never "I am not sure I have reliable information"', async () => {
+    await runTranscript(bot.conversation(), [
+      ['Hi there', GREETING],
+      ['hello there', /^Hello again\./],
+      ['ok', /^OK\. Ask me a question/],
+      ['thanks', /^You are welcome/],
+      ['thank you so much', /^You are welcome/],
+      ['bye', /^Goodbye, take care\. In an emergency call 999; if it is urgent, call NHS 111\.$/],
+    ]);
+  });
+
+  it('is recognised on SMS too', async () => {
+    const adapter = bot.conversation({ channelId: 'sms', identity: { phone: '+447700900997', requesterKey: 'sms:+447700900997' } });
+    await runTranscript(adapter, [
+      ['hiya', /not for emergencies/],
+      ['okay', /^OK\. Text a question/],
+      ['ok thanks', /^You are welcome/],
+      // "goodbye" is also a word the screen watches (goodbye signs): the safety-net line follows.
+      ['goodbye', /^Goodbye/, /If this is happening now, call 999/],
+    ]);
+  });
+
+  it('never falls through to the knowledge base', async () => {
+    const { intentOf } = await import('../../src/conversation/intents.js');
+    for (const text of ['Hi there', 'hello, how are you?', 'thanks', 'cheers', 'bye', 'bye for now', 'ok', 'okay then', 'see you']) {
+      expect(intentOf(text).kind, text).not.toBe('question');
+    }
+  });
+});
+
 describe('personal advice', () => {
   it('never decides about a person\'s own treatment: it says who can, and offers a co-ordinator', async () => {
     await runTranscript(bot.conversation(), [

@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)('chat page accessibility', () => {
     const { page } = chat;
     try {
       expect(await scrollsSideways(page)).toBe(false);
-      await say(page, "I'm worried about my mum");
+      await say(page, "I'm worried about someone");
       await waitForReply(page, 'Is this concern about you');
       await page.getByRole('button', { name: 'Someone I care for', exact: true }).last().waitFor();
       expect(await scrollsSideways(page)).toBe(false);

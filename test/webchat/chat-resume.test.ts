@@ -40,13 +40,13 @@ describe.skipIf(!hasChromium)('web chat across page loads', () => {
 
   it('a patient who reloads mid-concern sees the conversation so far and answers the same question', async () => {
     await journey(env, async ({ page }) => {
-      await say(page, "I'm worried about my medicines");
+      await say(page, "I'm worried about something");
       await waitForReply(page, 'Is this concern about you');
       const before = await storedChat(page);
 
       await page.reload();
       await waitForReply(page, 'Is this concern about you');
-      await patientMessages(page).filter({ hasText: "I'm worried about my medicines" }).waitFor();
+      await patientMessages(page).filter({ hasText: "I'm worried about something" }).waitFor();
       // The same conversation, not a new one: one greeting, and the same conversation id.
       expect(await botMessages(page).filter({ hasText: GREETING }).count()).toBe(1);
       expect((await storedChat(page)).conversationId).toBe(before.conversationId);

@@ -40,7 +40,7 @@ describe('a concern over SMS', () => {
       ['2', /How would you like the co-ordinator to contact you\?\n1\. Text message\n2\. Phone call\nReply 1 or 2$/],
       ['text message', /When is best to reach you\?[\s\S]*Reply 1, 2, 3 or 4$/],
       ['4', /May we share this[\s\S]*\n1\. Yes\n2\. No\nReply 1 or 2$/],
-      ['1', /Here is what I will pass on:[\s\S]*Jane Smith, born 1950-01-31[\s\S]*Text message on \+447911/],
+      ['1', /Here is what I will pass on:[\s\S]*Jane Smith, born 31 January 1950[\s\S]*Text message on \+447911/],
       ['yes', /Your reference is CP-[A-Z2-9]{6}\./],
     ];
     for (const [says, expected] of transcript) {
@@ -144,8 +144,8 @@ describe('repeated webhook deliveries', () => {
 
   it('answers two simultaneous deliveries of the same MessageSid alike, with one concern', async () => {
     const phone = newPhone();
-    for (const says of ['hi', 'talk to someone', '2', 'my mum', 'Mary Smith', '02/02/1940', '11', '8',
-      'The pharmacy keeps sending the wrong tablets for her', '3', '2', '1', '1']) {
+    for (const says of ['hi', 'talk to someone', '2', 'my mum', 'Ann Smith', 'Mary Smith', '02/02/1940', '11', '8',
+      'Her new hearing aid has not arrived and the clinic has not replied', '3', '2', '1', '1']) {
       await phone.say(says);
     }
     const sid = newMessageSid();
@@ -278,7 +278,8 @@ describe('when storage is down', () => {
 describe('STOP in the middle of a concern', () => {
   it('drops the half-finished concern, so after START the person starts afresh', async () => {
     const phone = newPhone();
-    expect(await phone.say("I'm worried about my dad")).toMatch(/about you, or about someone you care for/);
+    // "my dad" already says who it is about: the carer is asked their own name.
+    expect(await phone.say("I'm worried about my dad")).toMatch(/what is your own name/);
     await phone.say('STOP');
     expect(await phone.say('START')).toMatch(/.+/);
     const next = await phone.say('how do I get a repeat prescription?');
