@@ -173,7 +173,7 @@ describe('concern dialog', () => {
     expect(mine.find((i) => i.priority === 'urgent')!.details.description).toBe(falseAlarm);
   });
 
-  it('takes "it is not an emergency" as carry on even when the screen reads that as one too', async () => {
+  it('takes "it is not an emergency" as the check question it raises, then carries on with what was written', async () => {
     const adapter = bot.conversation();
     await runTranscript(adapter, [
       ["I'm worried", GREETING, WHO],
@@ -182,8 +182,9 @@ describe('concern dialog', () => {
       ['31/01/1950', PATHWAY],
       ['dementia', KIND],
       ['medicines', DESCRIBE],
-      ["My mum's tablets were doubled by mistake and she is mixed up about which to take", /^Call 999 now/, /alerted/, /carry on/, DESCRIBE],
-      ['it is not an emergency', /^Call 999 now/, /alerted/, /carry on with what you wrote/, HOW_SOON],
+      ["My mum's tablets were doubled by mistake and she is mixed up about which to take", /^Call 999 now/, /alerted|passed this/, /carry on/, DESCRIBE],
+      ['it is not an emergency', /Is someone in danger right now/],
+      ['No, carry on', /^Thank you\. If anything changes/, /carry on with what you wrote/, HOW_SOON, /call 999/],
     ]);
   });
 

@@ -81,7 +81,8 @@ describe('main dialog', () => {
   it('treats a question about warning signs as a question, not an emergency', async () => {
     const adapter = bot.conversation();
     // A knowledge reply (answered, or articles offered), never the 999 instruction.
-    await runTranscript(adapter, [['what are the signs of a stroke?', GREETING, new RegExp(`${CITED.source}|I found a few articles`)]]);
+    // Offered as choices (not a confident answer), so the reply ends with the safety-net line.
+    await runTranscript(adapter, [['what are the signs of a stroke?', GREETING, new RegExp(`${CITED.source}|I found a few articles`), /call 999/]]);
     expect((await listQueue(bot.db)).filter((i) => i.conversationId === adapter.conversation.conversation.id)).toHaveLength(0);
   });
 });
