@@ -11,7 +11,8 @@ export function emergencyInstruction(result: ScreenResult, channel: Channel): st
     ? 'Call NHS 111 now (or 999 if they are getting worse or you are very worried).'
     : 'Call 999 now. This could be an emergency.';
   // What to do meanwhile is chosen for who it is about, where the red flags file says it differs.
-  const meanwhile = result.matches
+  const meanwhile = [...result.matches]
+    .sort((a, b) => seriousness(a.flag.kinds) - seriousness(b.flag.kinds))
     .map((m) => (result.aboutOthers && m.flag.meanwhileForOthers) || m.flag.meanwhile)
     .filter((v, i, all) => all.indexOf(v) === i)
     .slice(0, 2);
@@ -34,4 +35,11 @@ export function safetyNetReply(channel: Channel): string {
   return channel === 'sms'
     ? 'If this is happening now, call 999. If it is urgent but not an emergency, call NHS 111.'
     : 'If any of this is happening now, call 999. If it is urgent but not an emergency, call NHS 111.';
+}
+
+/** The NHS Pathways life-threatening checks first: "not breathing" must not be met with advice for breathlessness. */
+const MOST_SERIOUS = ['not-breathing', 'unconscious', 'choking', 'severe-bleeding', 'fitting', 'suicidal'];
+function seriousness(kinds: string[]): number {
+  const ranks = kinds.map((k) => MOST_SERIOUS.indexOf(k)).filter((i) => i >= 0);
+  return ranks.length > 0 ? Math.min(...ranks) : MOST_SERIOUS.length;
 }

@@ -135,3 +135,11 @@ describe('uncertain risk: the check question', () => {
     expect(newMessageSid()).toMatch(/^SM/);
   });
 });
+
+describe('what to do meanwhile', () => {
+  it('puts the life-threatening check first: someone not breathing gets CPR, not advice for breathlessness', async () => {
+    await runTranscript(bot.conversation(), [
+      ['my dad has collapsed and is not breathing', /^Call 999 now\. This could be an emergency\.\n\nStay on the phone to 999[^]*CPR(?![^]*Sit upright)/, /alerted|passed this/],
+    ]);
+  });
+});
