@@ -19,7 +19,12 @@ export async function readEvalCases(file: string): Promise<EvalCase[]> {
 }
 
 export function parseEvalCases(text: string, file: string): EvalCase[] {
-  const cases: EvalCase[] = [];
+  return parseJsonLines(text, file, evalCaseSchema);
+}
+
+/** JSON Lines checked against a schema, each with its line number; a bad line throws with file and line. */
+export function parseJsonLines<T extends z.ZodType>(text: string, file: string, schema: T): (z.infer<T> & { line: number })[] {
+  const cases: (z.infer<T> & { line: number })[] = [];
   text.split('\n').forEach((raw, i) => {
     if (!raw.trim()) return;
     let json: unknown;
@@ -28,12 +33,12 @@ export function parseEvalCases(text: string, file: string): EvalCase[] {
     } catch {
       throw new KnowledgeFileError(file, i + 1, 'not valid JSON');
     }
-    const parsed = evalCaseSchema.safeParse(json);
+    const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new KnowledgeFileError(file, i + 1, `${issue.path.join('.') || 'case'}: ${issue.message}`);
     }
-    cases.push({ ...parsed.data, line: i + 1 });
+    cases.push({ ...(parsed.data as object), line: i + 1 } as z.infer<T> & { line: number });
   });
   return cases;
 }

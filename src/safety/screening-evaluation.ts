@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { KnowledgeFileError } from './red-flags.js';
+import { parseJsonLines } from '../knowledge/evaluation.js';
 import type { EmergencyScreen } from './emergency-screen.js';
 
 /** A labelled message of a screening set (knowledge/eval/screening/*.jsonl). */
@@ -16,20 +16,7 @@ export const screeningCaseSchema = z.object({
 export type ScreeningCase = z.infer<typeof screeningCaseSchema> & { line: number };
 
 export async function readScreeningCases(file: string): Promise<ScreeningCase[]> {
-  const cases: ScreeningCase[] = [];
-  (await readFile(file, 'utf8')).split('\n').forEach((raw, i) => {
-    if (!raw.trim()) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      throw new KnowledgeFileError(file, i + 1, 'not valid JSON');
-    }
-    const parsed = screeningCaseSchema.safeParse(json);
-    if (!parsed.success) throw new KnowledgeFileError(file, i + 1, parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; '));
-    cases.push({ ...parsed.data, line: i + 1 });
-  });
-  return cases;
+  return parseJsonLines(await readFile(file, 'utf8'), file, screeningCaseSchema);
 }
 
 export interface Rate {
