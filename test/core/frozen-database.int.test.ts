@@ -77,7 +77,7 @@ describeFrozen('a PostgreSQL server that freezes (SIGSTOP on all its processes),
     const queue = await fetch(`${world.url}/api/queue`, { headers: { authorization: `Bearer ${DEV_TOKEN}` } });
     const { items } = (await queue.json()) as { items: { priority: string; conversationId: string; transcript: { text: string }[] }[] };
     const emergencies = items.filter((i) => i.priority === 'emergency');
-    expect(emergencies.map((i) => i.conversationId).sort()).toEqual([chat.conversationId, 'sms:+447911123456'].sort());
+    expect(emergencies.map((i) => i.conversationId).sort()).toEqual([`bf:emulator:${chat.conversationId}`, 'sms:+447911123456'].sort());
     for (const item of emergencies) expect(item.transcript).toHaveLength(1);
     const { rows } = await world.carepoint.db.query<{ n: number }>(
       "select count(*)::int as n from messages where direction = 'in' and text in ($1, $2)",
