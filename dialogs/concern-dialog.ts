@@ -3,6 +3,7 @@ import {
   ChoicePrompt, ComponentDialog, ConfirmPrompt, ListStyle, TextPrompt, WaterfallDialog,
   type Choice, type DialogTurnResult, type FoundChoice, type PromptValidatorContext, type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import { MessageFactory } from 'botbuilder';
 import { z, type ZodType } from 'zod';
 import { concernHintsOf } from '../src/conversation/concern-hints.js';
 import { readBackAnswerOf, type ChangeableField } from '../src/conversation/read-back-change.js';
@@ -29,6 +30,8 @@ const DESCRIPTION = 'descriptionPrompt';
 const PHONE = 'phonePrompt';
 const READ_BACK = 'concernReadBack';
 const READ_BACK_PROMPT = 'readBackPrompt';
+const READ_BACK_YES = 'Yes, send it';
+const READ_BACK_NO = 'No, start again';
 const CHANGE = 'concernChangeField';
 
 /** The read-back and a one-field change carry the concern between dialogs. */
@@ -193,8 +196,12 @@ export class ConcernDialog extends ComponentDialog {
   private confirmStep = async (step: WaterfallStepContext<ReadBackState>) => {
     const details = concernDetailsSchema.parse(step.options.draft);
     await step.context.sendActivity(['Here is what I will pass on:', ...describeConcern(details)].join('\n'));
+    // Buttons for the two common answers; a change ("change the phone number") is typed.
     return step.prompt(READ_BACK_PROMPT, {
-      prompt: 'Is that right? Say yes to send it, or tell me what to change (for example "change the phone number"), or no to start again.',
+      prompt: MessageFactory.suggestedActions(
+        [READ_BACK_YES, READ_BACK_NO],
+        'Is that right? Say yes to send it, or tell me what to change (for example "change the phone number"), or no to start again.',
+      ),
       retryPrompt: 'Please say yes to send it, no to start again, or what to change, like "change the phone number".',
     });
   };

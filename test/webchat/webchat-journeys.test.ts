@@ -25,15 +25,13 @@ describe.skipIf(!hasChromium)('web chat in the browser', () => {
     });
   });
 
-  // KNOWN REGRESSION (2026-12-02, after the merges of this session): in the browser the co-ordination note after
-  // the 999 advice does not appear, and the concern journey's buttons time out. Skipped so the rest lands; it is
-  // the first thing to fix next session (see the closing note). The 999 advice itself is tested on every channel.
-  it.skip('a patient types an emergency and sees the 999 advice', async () => {
+  // Web Chat's markdown renderer turns ' into ’, so the co-ordination note is matched with either.
+  it('a patient types an emergency and sees the 999 advice', async () => {
     await journey(env, async ({ page }) => {
       await say(page, 'My dad has crushing chest pain and is sweating');
       const advice = await waitForReply(page, 'Call 999 now');
       expect(advice).toMatch(/^Call 999 now/);
-      await waitForReply(page, /(alerted the care co-ordination team|care co-ordination team's list) \(ref CP-[A-Z0-9]+\)/);
+      await waitForReply(page, /(alerted the care co-ordination team|care co-ordination team['’]s list) \(ref CP-[A-Z0-9]+\)/);
       await screenshot(page, '03-emergency-999');
 
       const queue = (await (await fetch(`${env.carepoint.url}/api/queue`, { headers: { authorization: `Bearer ${DEV_TOKEN}` } })).json()) as {
@@ -43,7 +41,7 @@ describe.skipIf(!hasChromium)('web chat in the browser', () => {
     });
   });
 
-  it.skip('a patient raises a concern with the answer buttons and sees its reference', async () => {
+  it('a patient raises a concern with the answer buttons and sees its reference', async () => {
     await journey(env, async ({ page }) => {
       await say(page, "I'm worried about something");
       await waitForReply(page, 'Is this concern about you');
@@ -71,7 +69,7 @@ describe.skipIf(!hasChromium)('web chat in the browser', () => {
       await waitForReply(page, 'Is that right?');
       expect(await botMessages(page).filter({ hasText: 'Here is what I will pass on' }).last().innerText())
         .toContain('Condition: Diabetes');
-      await choose(page, 'Yes');
+      await choose(page, 'Yes, send it');
       const done = await waitForReply(page, 'Your reference is');
       expect(done).toMatch(/Your reference is CP-[A-Z0-9]+\./);
       await screenshot(page, '04-concern-reference');
