@@ -11,7 +11,7 @@ import { ANSWERED_FROM_ARTICLE, EMERGENCY_HANDLED } from '../src/bot/turn-keys.j
 import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversation/intents.js';
 import { greeting, help, notPersonalAdvice, statusReply } from '../src/conversation/replies.js';
 import type { KnowledgeBase } from '../src/knowledge/types.js';
-import { concernsOf } from '../src/queue/concern-queue.js';
+import { concernsOf } from '../src/concerns/concern-queue.js';
 import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogOptions } from './concern-dialog.js';
 
 export const MAIN_DIALOG = 'mainDialog';

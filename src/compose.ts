@@ -17,7 +17,7 @@ import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
 import { DEV_TOKEN_FAILURES, DevTokenAuthenticator } from './http/coordinator-auth.js';
 import { registerHealthRoutes } from './http/health-routes.js';
-import { registerQueueRoutes } from './http/queue-routes.js';
+import { registerQueueRoutes } from './concerns/routes.js';
 import { createHttpServer } from './http/server.js';
 import { openKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js';
 import { createIdHasher, createLogger, type Logger } from './logging.js';

@@ -2,7 +2,7 @@ import { ActivityTypes, MessageFactory, type Activity, type Middleware, type Tur
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
-import { recordUncertainRisk } from '../queue/concern-queue.js';
+import { recordUncertainRisk } from '../concerns/concern-queue.js';
 import { recordInbound, recordOutbound } from '../queue/conversation-log.js';
 import type { EmergencyScreen, ScreenResult } from '../safety/emergency-screen.js';
 import { modelAssessedResult, type UrgencyCheck } from '../safety/model-urgency-check.js';

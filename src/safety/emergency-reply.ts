@@ -1,4 +1,4 @@
-import type { Channel } from '../queue/concern-queue.js';
+import type { Channel } from '../concerns/concern-queue.js';
 import type { ScreenResult } from './emergency-screen.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../db/database.js';
 import type { Clock } from '../clock.js';
-import type { ConcernDetails } from './concern.js';
+import type { ConcernDetails } from './model.js';
 import type { Priority } from './priority.js';
 import { newReference } from './reference.js';
 import { HELD_BACK_SQL, SOURCE_SHARE } from './source-share.js';

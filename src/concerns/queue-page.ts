@@ -20,7 +20,7 @@ interface PageRow extends ConcernRow {
 
 /**
  * One page of the co-ordinators' queue, in its order: unresolved first; then every source's share before any
- * source's flood (held_back, src/queue/source-share.ts); then most pressing first; then oldest first.
+ * source's flood (held_back, src/concerns/source-share.ts); then most pressing first; then oldest first.
  * `after` continues from a previous page's last item (keyset: rows compare as tuples, the index's order).
  */
 export async function listQueuePage(

@@ -1,12 +1,12 @@
 import type { Server } from 'restify';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
-import { decodeCursor, encodeCursor } from '../queue/queue-cursor.js';
-import { countQueue } from '../queue/queue-counts.js';
-import { listQueuePage, QUEUE_PAGE_MAX } from '../queue/queue-page.js';
-import type { CoordinatorAuthenticator } from './coordinator-auth.js';
-import { Invalid, Unauthorized } from './errors.js';
-import { route } from './route.js';
+import { decodeCursor, encodeCursor } from '../concerns/queue-cursor.js';
+import { countQueue } from '../concerns/queue-counts.js';
+import { listQueuePage, QUEUE_PAGE_MAX } from '../concerns/queue-page.js';
+import type { CoordinatorAuthenticator } from '../http/coordinator-auth.js';
+import { Invalid, Unauthorized } from '../http/errors.js';
+import { route } from '../http/route.js';
 
 const queueQuery = z.object({
   cursor: z.string().max(500).optional(),
