@@ -1,11 +1,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'restify';
 import type { SourceLimiter } from '../limits/source-limiter.js';
-import { TooManyRequests } from './errors.js';
+import { Forbidden, TooManyRequests, Unauthorized } from './errors.js';
+
+export type Role = 'Coordinator' | 'ContentEditor' | 'Admin';
 
 export interface Coordinator {
   id: string;
   name: string;
+  roles: Role[];
+  /** How they signed in. */
+  via: 'dev-token' | 'session';
 }
 
 /** How a co-ordinator proves who they are. Entra ID sign-in will be another implementation. */
@@ -40,9 +45,17 @@ export class DevTokenAuthenticator implements CoordinatorAuthenticator {
     const given = Buffer.from(match[1]!);
     const expected = Buffer.from(this.token);
     if (given.length === expected.length && timingSafeEqual(given, expected)) {
-      return { id: 'dev-coordinator', name: 'Development co-ordinator' };
+      return { id: 'dev-coordinator', name: 'Development co-ordinator', roles: ['Coordinator', 'ContentEditor', 'Admin'], via: 'dev-token' };
     }
     if (this.failures && source) await this.failures.limiter.take(source);
     return null;
   }
+}
+
+/** The signed-in person, if they hold `role`: Unauthorized (401) when nobody is signed in, Forbidden (403) without it. */
+export async function requireRole(auth: CoordinatorAuthenticator, req: Request, role: Role): Promise<Coordinator> {
+  const who = await auth.authenticate(req);
+  if (!who) throw new Unauthorized('sign in as a co-ordinator');
+  if (!who.roles.includes(role)) throw new Forbidden(`this needs the ${role} role`);
+  return who;
 }
