@@ -15,9 +15,10 @@ import { systemClock, type Clock } from './clock.js';
 import { isLoopbackHost, type Config } from './config.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
-import { DEV_TOKEN_FAILURES, DevTokenAuthenticator } from './http/coordinator-auth.js';
+import { DEV_TOKEN_FAILURES, DevTokenAuthenticator, type CoordinatorAuthenticator } from './http/coordinator-auth.js';
 import { registerHealthRoutes } from './http/health-routes.js';
-import { registerQueueRoutes } from './concerns/routes.js';
+import { registerConcernRoutes } from './concerns/routes.js';
+import { registerAuditRoutes } from './concerns/audit/routes.js';
 import { createHttpServer } from './http/server.js';
 import { openKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js';
 import { createIdHasher, createLogger, type Logger } from './logging.js';
@@ -37,6 +38,8 @@ export interface Overrides {
   spool?: { retryMs?: number; watchdogMs?: number };
   /** How long an emergency turn waits on storage before answering. */
   emergencyWaitMs?: number;
+  /** Who is signed in (tests name several co-ordinators; the dev token is one person). */
+  coordinators?: CoordinatorAuthenticator;
 }
 
 /** Something that runs in the background: started in order once the server listens, stopped in reverse. */
@@ -112,7 +115,9 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     limiter: new SourceLimiter(db, DEV_TOKEN_FAILURES),
     sourceOf: sources.keyOf,
   });
-  registerQueueRoutes(http.server, { db, auth: devTokens });
+  const coordinators = overrides.coordinators ?? devTokens;
+  registerConcernRoutes(http.server, { db, auth: coordinators, leaseMinutes: config.CLAIM_LEASE_MINUTES, addressOf: sources.addressOf });
+  registerAuditRoutes(http.server, { db, auth: coordinators });
 
   // Web chat in the browser: the page, tokens, and (without Azure) the local Direct Line transport.
   const webChatAdapter = joinBot(new DirectLineAdapter({ db, clock }));
