@@ -46,7 +46,7 @@ export async function raiseDeadLetter(
   if (rows[0]?.concern_id) {
     await addConcernEvent(db, {
       concernId: rows[0].concern_id, kind: 'dead-letter', at: now,
-      data: { deadLetterId: String(rows[0].id), channel: letter.channel, purpose: letter.purpose },
+      data: { deadLetterId: Number(rows[0].id), channel: letter.channel, purpose: letter.purpose },
     });
   }
   const row = rows[0];
