@@ -8,7 +8,9 @@ create function merge_red_flags(old jsonb, new jsonb) returns jsonb language sql
       union all select key, value from jsonb_each_text(coalesce(new->'redFlagAdvice', '{}'::jsonb))
       -- rows written before redFlagAdvice existed: each flag had the item's advice
       union all select f, coalesce(old->>'advice', '999') from jsonb_array_elements_text(coalesce(old->'redFlags', '[]'::jsonb)) f
+        where not coalesce(old ? 'redFlagAdvice', false)
       union all select f, coalesce(new->>'advice', '999') from jsonb_array_elements_text(coalesce(new->'redFlags', '[]'::jsonb)) f
+        where not coalesce(new ? 'redFlagAdvice', false)
     ) a group by key
   ), seen as (
     select f, min(n) as n
