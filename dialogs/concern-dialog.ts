@@ -10,14 +10,14 @@ import { readBackAnswerOf, type ChangeableField } from '../src/conversation/read
 import type { Clock } from '../src/clock.js';
 import type { Database } from '../src/db/database.js';
 import { requesterOf } from '../src/bot/channel.js';
-import { submitConcern } from '../src/queue/concern-queue.js';
+import { submitConcern } from '../src/concerns/concern-queue.js';
 import { recentTranscript } from '../src/queue/conversation-log.js';
 import {
   CONCERN_KINDS, CONTACT_METHODS, CONTACT_TIMES, PATHWAYS, SUBJECTS, concernDetailsSchema, concernFields,
-  describeConcern, labelOf, parseDateOfBirth, queueSummary, synonymsOf, toE164,
-} from '../src/queue/concern.js';
-import { URGENCIES, expectationFor, priorityFor } from '../src/queue/priority.js';
-import type { WorkingHours } from '../src/queue/working-hours.js';
+  describeConcern, labelOf, parseDateOfBirth, queueSummary, synonymsOf, toE164, type ConcernDetails,
+} from '../src/concerns/model.js';
+import { URGENCIES, expectationFor, priorityFor } from '../src/concerns/priority.js';
+import type { WorkingHours } from '../src/concerns/working-hours.js';
 
 export const CONCERN_DIALOG = 'concernDialog';
 const FLOW = 'concernFlow';

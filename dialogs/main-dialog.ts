@@ -12,10 +12,10 @@ import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversa
 import { greeting, help, notPersonalAdvice, smallTalkReply, statusReply } from '../src/conversation/replies.js';
 import type { KnowledgeGapCounter } from '../src/knowledge/knowledge-gaps.js';
 import type { KnowledgeBase } from '../src/knowledge/types.js';
-import { concernsOf } from '../src/queue/concern-queue.js';
-import { findReference } from '../src/queue/reference.js';
-import { recordPersonSaidNotEmergency } from '../src/queue/person-said-not-emergency.js';
-import type { WorkingHours } from '../src/queue/working-hours.js';
+import { concernsOf } from '../src/concerns/concern-queue.js';
+import { findReference } from '../src/concerns/reference.js';
+import { recordPersonSaidNotEmergency } from '../src/concerns/sql/person-said-not-emergency.js';
+import type { WorkingHours } from '../src/concerns/working-hours.js';
 import { replyWithAnswer } from './answer-reply.js';
 import { ARTICLE_CHOICE_DIALOG, ArticleChoiceDialog, type ArticleChoiceResult } from './article-choice-dialog.js';
 import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogOptions } from './concern-dialog.js';

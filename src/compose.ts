@@ -17,10 +17,10 @@ import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
 import { CompositeAuthenticator, DEV_TOKEN_FAILURES, DevTokenAuthenticator, type CoordinatorAuthenticator } from './http/coordinator-auth.js';
 import { buildConsoleAuth } from './console/auth/console-auth.js';
-import type { AuditSink } from './console/auth/audit-sink.js';
 import type { EntraFetch } from './console/auth/entra-directory.js';
 import { registerHealthRoutes } from './http/health-routes.js';
-import { registerQueueRoutes } from './http/queue-routes.js';
+import { registerConcernRoutes } from './concerns/routes.js';
+import { registerAuditRoutes } from './concerns/audit/routes.js';
 import { createHttpServer } from './http/server.js';
 import { openKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js';
 import { createIdHasher, createLogger, prettyDestination, type Logger } from './logging.js';
@@ -44,8 +44,8 @@ export interface Overrides {
   database?: (db: Database) => Database;
   /** How Carepoint reaches Entra ID (tests: a local OpenID provider). */
   entraFetch?: EntraFetch;
-  /** Where console sign-in and sign-out are recorded. */
-  audit?: AuditSink;
+  /** Who is signed in besides the console's own sign-in (tests name several co-ordinators; the dev token is one person). */
+  coordinators?: CoordinatorAuthenticator;
 }
 
 /** Something that runs in the background: started in order once the server listens, stopped in reverse. */
@@ -133,12 +133,11 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   let listeningUrl = '';
   const consoleAuth = buildConsoleAuth(http.server, {
     config, db, logger, baseUrl: () => config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? listeningUrl,
-    fetch: overrides.entraFetch,
-    // Until the audit log (issue 11, concerns) is merged: a log line per sign-in and sign-out, which names no patient.
-    audit: overrides.audit ?? { append: async (entry) => logger.info({ event: 'audit', ...entry }, 'audit') },
+    fetch: overrides.entraFetch, addressOf: sources.addressOf,
   });
-  const auth: CoordinatorAuthenticator = new CompositeAuthenticator([...consoleAuth.authenticators, devTokens]);
-  registerQueueRoutes(http.server, { db, auth });
+  const auth: CoordinatorAuthenticator = new CompositeAuthenticator([...consoleAuth.authenticators, overrides.coordinators ?? devTokens]);
+  registerConcernRoutes(http.server, { db, auth, leaseMinutes: config.CLAIM_LEASE_MINUTES, addressOf: sources.addressOf });
+  registerAuditRoutes(http.server, { db, auth });
 
   // Web chat in the browser: the page, tokens, and (without Azure) the local Direct Line transport.
   const webChatAdapter = joinBot(new DirectLineAdapter({ db, clock }));

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { DEFAULT_WORKING_HOURS, parseWorkingHours } from './queue/working-hours.js';
+import { DEFAULT_WORKING_HOURS, parseWorkingHours } from './concerns/working-hours.js';
 
 const optionalText = z
   .string()
@@ -37,7 +37,7 @@ const addressList = z
 
 const url = (protocol = /^https?$/) => z.string().trim().pipe(z.url({ protocol }));
 
-/** The care co-ordination team's working hours (src/queue/working-hours.ts). */
+/** The care co-ordination team's working hours (src/concerns/working-hours.ts). */
 const workingHours = z
   .string()
   .trim()
@@ -66,6 +66,8 @@ export const configSchema = z
     DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(5000),
     /** A delivery whose turn died mid-way (a crash) is processed by the next delivery of it after this. */
+    // Minutes a co-ordinator's claim lasts without activity on it; then the item returns to the queue.
+    CLAIM_LEASE_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
     TURN_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     KNOWLEDGE_DIR: z.string().trim().min(1).default('./knowledge'),
     MicrosoftAppId: optionalText,

@@ -7,7 +7,7 @@ import type { KnowledgeBase } from '../knowledge/types.js';
 import type { Logger } from '../logging.js';
 import type { EmergencyScreen } from '../safety/emergency-screen.js';
 import type { UrgencyCheck } from '../safety/model-urgency-check.js';
-import { defaultWorkingHours, type WorkingHours } from '../queue/working-hours.js';
+import { defaultWorkingHours, type WorkingHours } from '../concerns/working-hours.js';
 import { SqlBotStorage } from '../storage/sql-bot-storage.js';
 import { CarepointBot } from './carepoint-bot.js';
 import { ConversationOrder } from './conversation-order.js';

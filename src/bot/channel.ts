@@ -1,5 +1,5 @@
 import type { Activity, TurnContext } from 'botbuilder';
-import type { Channel, Requester } from '../queue/concern-queue.js';
+import type { Channel, Requester } from '../concerns/concern-queue.js';
 import { currentRequestSource } from '../http/request-source.js';
 import { CHANNEL_KEYS, TRUSTED_IDENTITY, type ChannelKeys, type TrustedIdentity } from './turn-keys.js';
 

@@ -2,7 +2,7 @@ import { ActivityTypes, MessageFactory, type Activity, type Middleware, type Tur
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
-import { recordUncertainRisk } from '../queue/concern-queue.js';
+import { recordUncertainRisk } from '../concerns/concern-queue.js';
 import { recordInbound, recordOutbound } from '../queue/conversation-log.js';
 import type { EmergencyScreen, ScreenResult } from '../safety/emergency-screen.js';
 import { modelAssessedResult, type UrgencyCheck } from '../safety/model-urgency-check.js';
@@ -15,7 +15,7 @@ import { conversationLogger, currentLogger } from '../http/request-context.js';
 import { remainingMs, within } from '../deadline.js';
 import { emergencyRecord, recordEmergencyFrom, type EmergencySpool } from '../safety/emergency-spool.js';
 import type { TurnLeases } from './turn-leases.js';
-import type { WorkingHours } from '../queue/working-hours.js';
+import type { WorkingHours } from '../concerns/working-hours.js';
 // --- end storage failure ---
 
 export interface InboundDeps {

@@ -1,4 +1,4 @@
-import { CONCERN_KINDS, PATHWAYS, labelOf, synonymsOf, type ConcernDetails } from '../queue/concern.js';
+import { CONCERN_KINDS, PATHWAYS, labelOf, synonymsOf, type ConcernDetails } from '../concerns/model.js';
 
 /** What the person has already said about their concern; the dialog does not ask it again. */
 export type ConcernHints = Pick<Partial<ConcernDetails>, 'subject' | 'relationship' | 'pathway' | 'kind'>;

@@ -1,4 +1,4 @@
-import { findReference } from '../queue/reference.js';
+import { findReference } from '../concerns/reference.js';
 
 export type Intent =
   | { kind: 'greeting' }

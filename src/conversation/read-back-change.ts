@@ -1,4 +1,4 @@
-import type { ConcernDetails } from '../queue/concern.js';
+import type { ConcernDetails } from '../concerns/model.js';
 
 export type ChangeableField = Exclude<keyof ConcernDetails, 'subject'>;
 

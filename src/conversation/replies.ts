@@ -1,5 +1,5 @@
-import type { Channel, QueueItem } from '../queue/concern-queue.js';
-import { labelOf } from '../queue/concern.js';
+import type { Channel, QueueItem } from '../concerns/concern-queue.js';
+import { labelOf } from '../concerns/model.js';
 
 export function greeting(channel: Channel): string {
   const intro = 'Hello, I am Carepoint, the single point of contact for your care.';

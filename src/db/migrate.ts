@@ -28,11 +28,21 @@ export async function migrate(db: Database): Promise<string[]> {
   return applied;
 }
 
-/** Migrations are plain statements separated by semicolons at line ends (no function bodies). */
+/**
+ * Migrations are statements separated by semicolons at line ends; a function body between $$ quotes (the audit
+ * log's trigger, 023) is kept whole, whatever semicolons it holds.
+ */
 function splitStatements(sql: string): string[] {
-  return sql
-    .replace(/--.*$/gm, '')
-    .split(/;\s*$/m)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+  const statements: string[] = [];
+  let current = '';
+  for (const part of sql.replace(/--.*$/gm, '').split(/(;\s*$)/m)) {
+    current += part;
+    const quoted = (current.match(/\$\$/g) ?? []).length % 2 === 1;
+    if (/^;\s*$/.test(part) && !quoted) {
+      statements.push(current.replace(/;\s*$/, ''));
+      current = '';
+    }
+  }
+  statements.push(current);
+  return statements.map((s) => s.trim()).filter((s) => s.length > 0);
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Queryable } from '../db/database.js';
 import type { Logger } from '../logging.js';
+import { addConcernEvent } from '../concerns/sql/add-event.js';
 
 /**
  * Something Carepoint had to deliver and gave up on: an SMS after its last retry today; an on-call page, or a
@@ -35,21 +36,19 @@ export async function raiseDeadLetter(
 ): Promise<{ id: string; concernId: string | null } | undefined> {
   const now = clock.now();
   const { rows } = await db.query<{ id: string; concern_id: string | null }>(
-    `with letter as (
-       insert into dead_letters (channel, purpose, source_id, concern_id, conversation_id, reason, attempts, created_at)
-       values ($1, $2, $3, coalesce($4::uuid, (select id from concerns where conversation_id = $5 and status <> 'resolved'
-         order by created_at desc limit 1)), $5, $6, $7, $8)
-       on conflict (channel, source_id) do nothing
-       returning id, concern_id
-     ),
-     event as (
-       insert into concern_events (concern_id, kind, data, created_at)
-       select concern_id, 'dead-letter', jsonb_build_object('deadLetterId', id, 'channel', $1::text, 'purpose', $2::text), $8
-       from letter where concern_id is not null
-     )
-     select id, concern_id from letter`,
+    `insert into dead_letters (channel, purpose, source_id, concern_id, conversation_id, reason, attempts, created_at)
+     values ($1, $2, $3, coalesce($4::uuid, (select id from concerns where conversation_id = $5 and status <> 'resolved'
+       order by created_at desc limit 1)), $5, $6, $7, $8)
+     on conflict (channel, source_id) do nothing
+     returning id, concern_id`,
     [letter.channel, letter.purpose, letter.sourceId, letter.concernId, letter.conversationId, letter.reason, letter.attempts, now],
   );
+  if (rows[0]?.concern_id) {
+    await addConcernEvent(db, {
+      concernId: rows[0].concern_id, kind: 'dead-letter', at: now,
+      data: { deadLetterId: Number(rows[0].id), channel: letter.channel, purpose: letter.purpose },
+    });
+  }
   const row = rows[0];
   if (!row) return undefined;
   const raised = { id: String(row.id), concernId: row.concern_id };

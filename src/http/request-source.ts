@@ -16,6 +16,9 @@ export class RequestSources {
 
   readonly keyOf = (req: Request): string => `net:${this.hashId(`net:${clientKey(clientAddress(req, this.proxies))}`)}`;
 
+  /** The client's address itself, for the audit log's "from where" (staff actions, not patients'). */
+  readonly addressOf = (req: Request): string | undefined => clientAddress(req, this.proxies);
+
   /** The client is this machine itself (not a client a trusted proxy named): the operator's own tools. */
   readonly isThisMachine = (req: Request): boolean => isLoopbackHost(clientAddress(req, this.proxies) ?? '');
 }

@@ -2,7 +2,7 @@ import type { Queryable } from '../db/database.js';
 import { storableJson } from '../db/storable.js';
 import { WriteBatcher } from '../db/write-batcher.js';
 import type { Clock } from '../clock.js';
-import type { Channel, TranscriptEntry } from './concern-queue.js';
+import type { Channel, TranscriptEntry } from '../concerns/concern-queue.js';
 
 interface InboundMessage {
   conversationId: string;

@@ -1,5 +1,5 @@
-import type { Channel } from '../queue/concern-queue.js';
-import { describeWorkingHours, isWorkingTime, type WorkingHours } from '../queue/working-hours.js';
+import type { Channel } from '../concerns/concern-queue.js';
+import { describeWorkingHours, isWorkingTime, type WorkingHours } from '../concerns/working-hours.js';
 import type { ScreenResult } from './emergency-screen.js';
 
 /**

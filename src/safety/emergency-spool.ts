@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
-import { recordEmergencyOnce, type Channel } from '../queue/concern-queue.js';
+import { recordEmergencyOnce, type Channel } from '../concerns/concern-queue.js';
 import { recordInbound } from '../queue/conversation-log.js';
 
 /** An emergency message as the turn saw it: enough to record it, and its queue item, later. */

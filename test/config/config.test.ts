@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isLoopbackHost, parseConfig } from '../../src/config.js';
-import { newReference, findReference, REFERENCE_PATTERN } from '../../src/queue/reference.js';
+import { newReference, findReference, REFERENCE_PATTERN } from '../../src/concerns/reference.js';
 import fc from 'fast-check';
 
 describe('configuration', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryAuditSink } from '../../src/console/auth/audit-sink.js';
+import { listAudit } from '../../src/concerns/audit/list-audit.js';
 import { SESSION_COOKIE } from '../../src/console/auth/session-authenticator.js';
 import { sha256 } from '../../src/console/auth/secrets.js';
 import { DEV_TOKEN, startCarepoint, type RunningCarepoint } from '../support/start-carepoint.js';
@@ -8,12 +8,12 @@ const cookieOf = (response: Response) =>
   response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.split(';')[0];
 
 /** No Entra ID, loopback, not production: a one-time development sign-in link, and the dev token for the API. */
+
 describe('development sign-in', () => {
-  const audit = new MemoryAuditSink();
   let carepoint: RunningCarepoint;
 
   beforeAll(async () => {
-    carepoint = await startCarepoint({ env: { NODE_ENV: 'development' }, overrides: { audit } });
+    carepoint = await startCarepoint({ env: { NODE_ENV: 'development' }});
   });
   afterAll(async () => {
     await carepoint?.stop();
@@ -33,7 +33,7 @@ describe('development sign-in', () => {
     const html = await page.text();
     for (const role of ['Coordinator', 'ContentEditor', 'Admin']) expect(html).toContain(`${role}</strong>`);
     expect((await fetch(`${carepoint.url}/api/queue`, { headers: { cookie } })).status).toBe(200);
-    expect(audit.entries).toContainEqual(expect.objectContaining({ action: 'console-sign-in', detail: expect.objectContaining({ with: 'dev' }) }));
+    expect((await listAudit(carepoint.carepoint.db, { action: 'sign-in' })).lines).toContainEqual(expect.objectContaining({ detail: expect.objectContaining({ with: 'dev' }), source: '127.0.0.1' }));
     const again = await fetch(link, { redirect: 'manual' });
     expect(again.status).toBe(401);
     expect(cookieOf(again)).toBeUndefined();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryAuditSink } from '../../src/console/auth/audit-sink.js';
+import { listAudit } from '../../src/concerns/audit/list-audit.js';
 import { SESSION_COOKIE } from '../../src/console/auth/session-authenticator.js';
 import { FakeEntra, TestBrowser } from '../support/fake-entra.js';
 import { freePort } from '../support/server-process.js';
@@ -8,9 +8,9 @@ import { startCarepoint, type RunningCarepoint } from '../support/start-carepoin
 const SESSION_SECRET = 'console-test-session-secret-0123456789abcdef';
 
 /** Sign-in with Entra ID for real: msal-node's code flow with PKCE against oidc-provider on loopback. */
+
 describe('console sign-in with Entra ID', () => {
   const entra = new FakeEntra({ alice: ['Coordinator', 'Admin'], bob: [], carol: ['ContentEditor'] });
-  const audit = new MemoryAuditSink();
   let carepoint: RunningCarepoint;
   let base: string;
   let env: Record<string, string>;
@@ -23,7 +23,7 @@ describe('console sign-in with Entra ID', () => {
       PORT: String(port), PUBLIC_BASE_URL: base, ENTRA_CLIENT_ID: entra.clientId, ENTRA_CLIENT_SECRET: entra.clientSecret,
       ENTRA_AUTHORITY: entra.issuer, SESSION_SECRET,
     };
-    carepoint = await startCarepoint({ env, overrides: { entraFetch: entra.fetch, audit } });
+    carepoint = await startCarepoint({ env, overrides: { entraFetch: entra.fetch } });
   });
   afterAll(async () => {
     await carepoint?.stop();
@@ -53,7 +53,7 @@ describe('console sign-in with Entra ID', () => {
     expect(html).toContain('/assets/nhsuk-frontend.min.css');
     const cookie = browser.cookie(base, SESSION_COOKIE)!;
     expect((await queueWith({ cookie: `${SESSION_COOKIE}=${cookie}` })).status).toBe(200);
-    expect(audit.entries).toContainEqual(expect.objectContaining({ actor: 'alice', action: 'console-sign-in', source: 'console' }));
+    expect((await listAudit(carepoint.carepoint.db, { action: 'sign-in' })).lines).toContainEqual(expect.objectContaining({ actor: expect.objectContaining({ id: 'alice' }), source: '127.0.0.1' }));
   });
 
   it('sets an HttpOnly, SameSite=Lax cookie; the database holds only a hash of the id; each sign-in gets a new id', async () => {
@@ -131,7 +131,7 @@ describe('console sign-in with Entra ID', () => {
     expect(location.searchParams.get('post_logout_redirect_uri')).toBe(`${base}/console/sign-out`);
     expect(location.searchParams.get('client_id')).toBe(entra.clientId);
     expect((await queueWith({ cookie: `${SESSION_COOKIE}=${cookie}` })).status).toBe(401);
-    expect(audit.entries).toContainEqual(expect.objectContaining({ actor: 'alice', action: 'console-sign-out' }));
+    expect((await listAudit(carepoint.carepoint.db, { action: 'sign-out' })).lines).toContainEqual(expect.objectContaining({ actor: expect.objectContaining({ id: 'alice' }) }));
   });
 
   it('a state-changing request on the session cookie without a CSRF token is refused', async () => {
@@ -164,7 +164,7 @@ describe('console sign-in with Entra ID', () => {
   it('a session survives a restart (it is in the database)', async () => {
     const { cookie } = await signedIn('alice');
     await carepoint.stop();
-    carepoint = await startCarepoint({ env, dataDir: carepoint.dataDir, overrides: { entraFetch: entra.fetch, audit } });
+    carepoint = await startCarepoint({ env, dataDir: carepoint.dataDir, overrides: { entraFetch: entra.fetch } });
     expect((await queueWith({ cookie: `${SESSION_COOKIE}=${cookie}` })).status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NEW_CONVERSATION_LIMIT } from '../../src/channels/bot-framework-route.js';
 import { DEV_TOKEN_FAILURES } from '../../src/http/coordinator-auth.js';
-import { recordEmergency } from '../../src/queue/concern-queue.js';
+import { recordEmergency } from '../../src/concerns/concern-queue.js';
 import { BotClient } from '../../src/tools/bot-client.js';
 import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 import { TEST_DATABASE_URL, createTestDatabase } from '../support/postgres.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concernsOf } from '../../src/queue/concern-queue.js';
-import { listQueue } from '../../src/queue/queue-page.js';
+import { concernsOf } from '../../src/concerns/concern-queue.js';
+import { listQueue } from '../../src/concerns/queue-page.js';
 import { openTestBot, type TestBot } from '../support/test-bot.js';
 import { runTranscript, type Exchange } from '../support/transcript.js';
 

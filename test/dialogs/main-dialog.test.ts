@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listQueue } from '../../src/queue/queue-page.js';
+import { listQueue } from '../../src/concerns/queue-page.js';
 import { openTestBot, type TestBot } from '../support/test-bot.js';
 import { runTranscript } from '../support/transcript.js';
 

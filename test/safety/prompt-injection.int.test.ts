@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import type { Article } from '../../src/knowledge/article.js';
 import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
-import { submitConcern } from '../../src/queue/concern-queue.js';
+import { submitConcern } from '../../src/concerns/concern-queue.js';
 import { BotClient, type BotReply } from '../../src/tools/bot-client.js';
 import { FakeOpenAI } from '../support/fake-openai.js';
 import { DEV_TOKEN, startCarepoint, type RunningCarepoint } from '../support/start-carepoint.js';

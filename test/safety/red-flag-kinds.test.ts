@@ -1,7 +1,7 @@
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listQueue } from '../../src/queue/queue-page.js';
+import { listQueue } from '../../src/concerns/queue-page.js';
 import { createEmergencyScreen } from '../../src/safety/emergency-screen.js';
 import { readScreeningFiles } from '../../src/safety/screening-files.js';
 import { trainRiskClassifier } from '../../src/safety/risk-classifier.js';

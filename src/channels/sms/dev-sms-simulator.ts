@@ -4,7 +4,7 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { isLoopbackHost } from '../../config.js';
-import { toE164 } from '../../queue/concern.js';
+import { toE164 } from '../../concerns/model.js';
 import { outboxForPhone } from './outbox.js';
 import { publicUrlOf } from './twilio-signature.js';
 import { simulatorPage } from './dev-sms-simulator-page.js';

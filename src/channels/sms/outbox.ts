@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { Queryable } from '../../db/database.js';
 import { storableJson } from '../../db/storable.js';
 import { joinForSms, smsTextOf } from './sms-text.js';
+import { flagContactProblem } from '../../concerns/sql/flag-contact-problem.js';
 
 /**
  * The SMS outbox: messages that are not replies to a text (a co-ordinator's message, a status update,
@@ -224,7 +225,7 @@ const CONTACT_ADVICE: Record<ContactProblem, string> = {
 };
 
 /**
- * Puts `contactProblem` in the details of the concern the message was about (or the conversation's latest
+ * Puts `contactProblem` on the concern the message was about (or the conversation's latest
  * unresolved concern), so GET /api/queue shows the co-ordinator to use another contact route.
  */
 export async function flagConcernContactProblem(
@@ -235,17 +236,12 @@ export async function flagConcernContactProblem(
   /** The dead letter raised for it (src/delivery/dead-letters.ts), when the send was given up on. */
   deadLetterId?: string,
 ): Promise<void> {
-  if (!item.concernId && !item.conversationId) return;
   const now = clock.now();
   const flag = {
     problem, channel: 'sms', outboxId: item.id, at: now.toISOString(), advice: CONTACT_ADVICE[problem], ...(deadLetterId ? { deadLetterId } : {}),
   };
-  await db.query(
-    `update concerns set details = details || jsonb_build_object('contactProblem', $3::jsonb), updated_at = $4
-     where id = coalesce($1::uuid, (select id from concerns where conversation_id = $2 and status <> 'resolved'
-       order by created_at desc limit 1))`,
-    [item.concernId, item.conversationId, storableJson(flag), now],
-  );
+  // The concern's columns are the concerns feature's: it writes them.
+  await flagContactProblem(db, { concernId: item.concernId, conversationId: item.conversationId }, flag, now);
 }
 
 /** The latest outbox rows for a number, newest first (the SMS simulator shows them). */

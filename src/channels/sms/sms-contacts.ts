@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Queryable } from '../../db/database.js';
 
-// Numbers are normalised by toE164 (src/queue/concern.ts), the one phone parser; every phone here is its output.
+// Numbers are normalised by toE164 (src/concerns/model.ts), the one phone parser; every phone here is its output.
 
 export const smsConversationId = (phone: string) => `sms:${phone}`;
 

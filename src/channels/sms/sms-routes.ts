@@ -6,7 +6,7 @@ import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
 import { withRequestLogger } from '../../http/request-context.js';
 import type { LoggedRequest } from '../../http/server.js';
-import { toE164 } from '../../queue/concern.js';
+import { toE164 } from '../../concerns/model.js';
 import { awaitInboundReply, claimInboundSms, storeInboundReply } from './inbound-deliveries.js';
 import { flagConcernContactProblem, recordDeliveryStatus } from './outbox.js';
 import type { SmsAdapter } from './sms-adapter.js';

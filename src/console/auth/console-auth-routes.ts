@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.js';
 import { ROLES } from '../../http/coordinator-auth.js';
 import { Forbidden, Unauthorized } from '../../http/errors.js';
 import type { LoggedRequest } from '../../http/server.js';
-import type { AuditSink } from './audit-sink.js';
+import { appendAudit } from '../../concerns/audit/append-audit.js';
 import { escapeHtml, landingBody, MISSING_ANY_ROLE, sendPage } from './console-pages.js';
 import { readCookie, setCookie } from './cookies.js';
 import { redeemDevSignInToken } from './dev-sign-in.js';
@@ -27,7 +27,8 @@ export interface ConsoleAuthDeps {
   /** PUBLIC_BASE_URL, or the address the server listens on. */
   baseUrl: () => string;
   cookie: { secret: string; secure: boolean };
-  audit: AuditSink;
+  /** The client's address, for the audit log's "from where". */
+  addressOf: (req: Request) => string | undefined;
 }
 
 /** Sign-in, callback, development sign-in, sign-out, and the console's landing page. */
@@ -55,8 +56,9 @@ export function registerConsoleAuthRoutes(server: Server, deps: ConsoleAuthDeps)
   const signedIn = async (req: Request, res: Response, identity: ConsoleIdentity, returnTo: string) => {
     const { id } = await createSession(deps.db, identity);
     deps.sessions.start(res, id);
-    await deps.audit.append({
-      actor: identity.userId, action: 'console-sign-in', source: 'console', detail: { with: identity.signedInWith, roles: identity.roles },
+    await appendAudit(deps.db, {
+      actor: { id: identity.userId, name: identity.name }, action: 'sign-in', source: deps.addressOf(req) ?? null,
+      detail: { with: identity.signedInWith, roles: identity.roles },
     });
     redirect(res, returnTo);
   };
@@ -119,7 +121,9 @@ Use the one-time sign-in link that <code>npm start</code> printed; it works once
     const coordinator = await deps.sessions.authenticate(req);
     if (!coordinator) return redirect(res, '/console/sign-out');
     const ended = await deps.sessions.end(req, res);
-    await deps.audit.append({ actor: coordinator.id, action: 'console-sign-out', source: 'console', detail: { with: ended?.signedInWith } });
+    await appendAudit(deps.db, {
+      actor: { id: coordinator.id, name: coordinator.name }, action: 'sign-out', source: deps.addressOf(req) ?? null, detail: { with: ended?.signedInWith },
+    });
     const entraSignOut = ended?.signedInWith === 'entra' && deps.mode.kind === 'entra'
       ? await deps.mode.signIn.signOutUrl(deps.baseUrl() + '/console/sign-out')
       : undefined;

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'restify';
+import type { Request, Server } from 'restify';
 import { isLoopbackHost, type Config } from '../../config.js';
 import type { Database } from '../../db/database.js';
 import type { CoordinatorAuthenticator } from '../../http/coordinator-auth.js';
 import type { Logger } from '../../logging.js';
-import type { AuditSink } from './audit-sink.js';
 import { registerConsoleAuthRoutes, type ConsoleAuthDeps } from './console-auth-routes.js';
 import { issueDevSignInToken } from './dev-sign-in.js';
 import { EntraBearerAuthenticator } from './entra-bearer.js';
@@ -26,14 +25,14 @@ export interface ConsoleAuth {
  */
 export function buildConsoleAuth(
   server: Server,
-  deps: { config: Config; db: Database; logger: Logger; baseUrl: () => string; fetch?: EntraFetch; audit: AuditSink },
+  deps: { config: Config; db: Database; logger: Logger; baseUrl: () => string; fetch?: EntraFetch; addressOf: (req: Request) => string | undefined },
 ): ConsoleAuth {
   const { config, db, logger } = deps;
   const secure = (config.PUBLIC_BASE_URL ?? '').startsWith('https:');
   if (!config.SESSION_SECRET) logger.warn({ event: 'session-secret-random' }, 'SESSION_SECRET is not set: console sessions end when this process stops');
   const cookie = { secret: config.SESSION_SECRET ?? randomBytes(32).toString('base64url'), secure };
   const sessions = new ConsoleSessions(db, cookie);
-  const routes = (mode: ConsoleAuthDeps['mode']) => registerConsoleAuthRoutes(server, { db, sessions, mode, baseUrl: deps.baseUrl, cookie, audit: deps.audit });
+  const routes = (mode: ConsoleAuthDeps['mode']) => registerConsoleAuthRoutes(server, { db, sessions, mode, baseUrl: deps.baseUrl, cookie, addressOf: deps.addressOf });
 
   if (config.ENTRA_CLIENT_ID) {
     const authority = config.ENTRA_AUTHORITY ?? `https://login.microsoftonline.com/${config.ENTRA_TENANT_ID}/v2.0`;

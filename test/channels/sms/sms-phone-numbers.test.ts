@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { concernFields, E164_PATTERN, toE164 } from '../../../src/queue/concern.js';
+import { concernFields, E164_PATTERN, toE164 } from '../../../src/concerns/model.js';
 
 /** SMS senders and typed numbers go through one parser, and the concern schema takes whatever it gives. */
 describe('phone numbers', () => {

@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../db/database.js';
 import { storableJson } from '../db/storable.js';
 import type { Clock } from '../clock.js';
-import type { ConcernDetails } from './concern.js';
+import type { ConcernDetails } from './model.js';
 import type { Priority } from './priority.js';
 import { newReference } from './reference.js';
 import { HELD_BACK_SQL, SOURCE_SHARE } from './source-share.js';
@@ -13,6 +13,20 @@ export interface TranscriptEntry {
   direction: 'in' | 'out';
   text: string;
   at: string;
+}
+
+export const OUTCOMES = [
+  'advice-given', 'referral-chased', 'appointment-arranged', 'passed-to-gp', 'passed-to-specialist-team', 'other',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** A problem reaching the person (an SMS opted out, undelivered, given up on): use another contact route. */
+export interface ContactProblem {
+  problem: string;
+  channel: string;
+  advice: string;
+  at: string;
+  [key: string]: unknown;
 }
 
 export interface QueueItem {
@@ -27,6 +41,13 @@ export interface QueueItem {
   summary: string;
   details: Partial<ConcernDetails> & Record<string, unknown>;
   transcript: TranscriptEntry[];
+  claimedBy: { id: string; name: string } | null;
+  claimedUntil: string | null;
+  /** A claim ran out unattended since the item was last claimed: it is shown highlighted. */
+  leaseExpired: boolean;
+  outcome: Outcome | null;
+  resolvedAt: string | null;
+  contactProblem: ContactProblem | null;
 }
 
 export interface ConcernRow {
@@ -41,9 +62,29 @@ export interface ConcernRow {
   summary: string;
   details: QueueItem['details'];
   transcript: TranscriptEntry[];
+  claimed_by: string | null;
+  claimed_by_name: string | null;
+  claimed_until: Date | string | null;
+  lease_expired_at: Date | string | null;
+  outcome: Outcome | null;
+  resolved_at: Date | string | null;
+  contact_problem: ContactProblem | null;
 }
 
-export const COLUMNS = 'id, reference, priority, status, channel, conversation_id, created_at, updated_at, summary, details, transcript';
+/**
+ * A claim whose lease has run out (on the database clock) is no claim, whether or not a sweep
+ * (src/concerns/sql/expire-leases.ts) has put the item back yet: every read goes through these.
+ */
+export const LEASE_HELD_SQL = `(status = 'claimed' and claimed_until >= now())`;
+export const EFFECTIVE_STATUS_SQL = `(case when status = 'claimed' and claimed_until < now() then 'open' else status end)`;
+
+export const COLUMNS = `id, reference, priority, ${EFFECTIVE_STATUS_SQL} as status, channel, conversation_id, created_at, updated_at,
+  summary, details, transcript, case when ${LEASE_HELD_SQL} then claimed_by end as claimed_by,
+  case when ${LEASE_HELD_SQL} then claimed_by_name end as claimed_by_name, case when ${LEASE_HELD_SQL} then claimed_until end as claimed_until,
+  case when status = 'claimed' and claimed_until < now() then claimed_until else lease_expired_at end as lease_expired_at,
+  outcome, resolved_at, contact_problem`;
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
 
 export function toItem(row: ConcernRow): QueueItem {
   return {
@@ -58,6 +99,12 @@ export function toItem(row: ConcernRow): QueueItem {
     summary: row.summary,
     details: row.details,
     transcript: row.transcript,
+    claimedBy: row.claimed_by ? { id: row.claimed_by, name: row.claimed_by_name ?? row.claimed_by } : null,
+    claimedUntil: iso(row.claimed_until),
+    leaseExpired: row.lease_expired_at !== null,
+    outcome: row.outcome,
+    resolvedAt: iso(row.resolved_at),
+    contactProblem: row.contact_problem,
   };
 }
 
@@ -108,6 +155,9 @@ export async function submitConcern(
          values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $10, $11, ${HELD_BACK_SQL('$11', '$10', '$12', '$13')})
          on conflict (submission_id) do nothing
          returning ${COLUMNS}
+       ), raised as (
+         insert into concern_events (concern_id, kind, data, created_at)
+         select id, 'raised', jsonb_build_object('priority', priority, 'channel', channel), created_at from inserted
        )
        select * from inserted
        union all
@@ -134,20 +184,29 @@ export async function recordEmergency(
   input: Requester & { flags: string[]; advice: '999' | '111'; entry: TranscriptEntry },
 ): Promise<{ item: QueueItem; created: boolean }> {
   const now = clock.now();
-  const details = { redFlags: input.flags, advice: input.advice };
-  const summary = `Emergency red flag (${input.flags.join(', ')}): told to call ${input.advice}`;
+  const details = { redFlags: input.flags, advice: input.advice, redFlagAdvice: Object.fromEntries(input.flags.map((f) => [f, input.advice])) };
   return withFreshReference(async (reference) => {
+    // Flags are merged and the summary rebuilt in SQL (migration 024), so every flag shows, most serious first.
     const { rows } = await db.query<ConcernRow & { created: boolean }>(
-      `insert into concerns (reference, priority, channel, conversation_id, requester_key, details, transcript, summary, created_at, updated_at, source_key, held_back)
-       values ($1, 'emergency', $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $8, $9, ${HELD_BACK_SQL('$9', '$8', '$10', '$11')})
-       on conflict (conversation_id) where priority = 'emergency' and status <> 'resolved'
-       do update set transcript = concerns.transcript || excluded.transcript,
-         details = jsonb_set(concerns.details, '{redFlags}',
-           (select coalesce(jsonb_agg(distinct f), '[]'::jsonb) from jsonb_array_elements((concerns.details->'redFlags') || (excluded.details->'redFlags')) f)),
-         updated_at = excluded.updated_at
-       returning ${COLUMNS}, (xmax = 0) as created`,
+      `with upserted as (
+         insert into concerns (reference, priority, channel, conversation_id, requester_key, details, transcript, summary, created_at, updated_at, source_key, held_back)
+         values ($1, 'emergency', $2, $3, $4, merge_red_flags('{}'::jsonb, $5::jsonb), $6::jsonb, red_flag_summary(merge_red_flags('{}'::jsonb, $5::jsonb)),
+           $7, $7, $8, ${HELD_BACK_SQL('$8', '$7', '$9', '$10')})
+         on conflict (conversation_id) where priority = 'emergency' and status <> 'resolved'
+         do update set transcript = concerns.transcript || excluded.transcript,
+           details = merge_red_flags(concerns.details, $5::jsonb),
+           summary = red_flag_summary(merge_red_flags(concerns.details, $5::jsonb)),
+           updated_at = excluded.updated_at
+         returning ${COLUMNS}, (xmax = 0) as created
+       ), event as (
+         insert into concern_events (concern_id, kind, data, created_at)
+         select id, case when created then 'raised' else 'escalated' end,
+           jsonb_build_object('priority', 'emergency', 'redFlags', $11::jsonb, 'advice', $12::text), $7 from upserted
+       )
+       select * from upserted`,
       [reference, input.channel, input.conversationId, input.requesterKey, storableJson(details),
-        storableJson([input.entry]), summary, now, input.sourceKey ?? null, SOURCE_SHARE.windowSeconds, SOURCE_SHARE.items],
+        storableJson([input.entry]), now, input.sourceKey ?? null, SOURCE_SHARE.windowSeconds, SOURCE_SHARE.items,
+        storableJson(input.flags), input.advice],
     );
     const row = rows[0]!;
     return { item: toItem(row), created: row.created };
@@ -176,9 +235,12 @@ export async function recordUncertainRisk(
          select $1, 'urgent', $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $8
          where not exists (select 1 from open_item)
          returning ${COLUMNS}
+       ), raised as (
+         insert into concern_events (concern_id, kind, data, created_at)
+         select id, 'raised', jsonb_build_object('priority', priority, 'uncertainRisk', true), created_at from inserted
        )
        select * from open_item union all select * from inserted`,
-      [reference, input.channel, input.conversationId, input.requesterKey, JSON.stringify(details), JSON.stringify([input.entry]),
+      [reference, input.channel, input.conversationId, input.requesterKey, storableJson(details), storableJson([input.entry]),
         'Uncertain risk: a message with symptom or risk words that the screen could not decide; the check question was asked', now],
     );
     return toItem(rows[0]!);

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { PRIORITIES, type Priority } from './priority.js';
-import type { ConcernStatus } from './concern-queue.js';
+import { EFFECTIVE_STATUS_SQL, type ConcernStatus } from './concern-queue.js';
 
 export interface QueueCounts {
   /** Unresolved items by priority: what is waiting. */
@@ -14,7 +14,7 @@ export interface QueueCounts {
 /** The whole queue counted, whatever page the co-ordinator is on. */
 export async function countQueue(db: Queryable): Promise<QueueCounts> {
   const { rows } = await db.query<{ priority: Priority; status: ConcernStatus; held_back: boolean; n: string | number }>(
-    `select priority, status, held_back, count(*) as n from concerns group by priority, status, held_back`,
+    `select priority, ${EFFECTIVE_STATUS_SQL} as status, held_back, count(*) as n from concerns group by 1, 2, 3`,
   );
   const counts: QueueCounts = {
     byPriority: Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>,

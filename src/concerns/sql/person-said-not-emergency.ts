@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.js';
-import type { Queryable } from '../db/database.js';
+import type { Clock } from '../../clock.js';
+import type { Queryable } from '../../db/database.js';
 
 /**
  * The person said the emergency raised from their conversation is not one (after the 999 instruction, in the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
-import { expectationFor } from '../../src/queue/priority.js';
-import { defaultWorkingHours, isWorkingTime, parseWorkingHours } from '../../src/queue/working-hours.js';
+import { expectationFor } from '../../src/concerns/priority.js';
+import { defaultWorkingHours, isWorkingTime, parseWorkingHours } from '../../src/concerns/working-hours.js';
 import { alertedNote } from '../../src/safety/emergency-reply.js';
 
 const hours = defaultWorkingHours();

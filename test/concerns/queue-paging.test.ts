@@ -5,12 +5,12 @@ import type { Database } from '../../src/db/database.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { takeToken } from '../../src/limits/rate-buckets.js';
-import { recordEmergency, submitConcern, type QueueItem } from '../../src/queue/concern-queue.js';
-import type { ConcernDetails } from '../../src/queue/concern.js';
-import { countQueue } from '../../src/queue/queue-counts.js';
-import { decodeCursor, encodeCursor } from '../../src/queue/queue-cursor.js';
-import { listQueuePage } from '../../src/queue/queue-page.js';
-import { SOURCE_SHARE } from '../../src/queue/source-share.js';
+import { recordEmergency, submitConcern, type QueueItem } from '../../src/concerns/concern-queue.js';
+import type { ConcernDetails } from '../../src/concerns/model.js';
+import { countQueue } from '../../src/concerns/queue-counts.js';
+import { decodeCursor, encodeCursor } from '../../src/concerns/queue-cursor.js';
+import { listQueuePage } from '../../src/concerns/queue-page.js';
+import { SOURCE_SHARE } from '../../src/concerns/source-share.js';
 import { freshDataDir } from '../support/database-template.js';
 import { TEST_DATABASE_URL, createTestDatabase } from '../support/postgres.js';
 

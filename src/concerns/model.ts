@@ -7,6 +7,7 @@ export const PATHWAYS = [
   'kidney', 'epilepsy', 'stroke', 'dementia', 'diabetes', 'copd', 'heart-failure', 'multiple-sclerosis',
   'parkinsons', 'asthma', 'other',
 ] as const;
+export type Pathway = (typeof PATHWAYS)[number];
 export const CONCERN_KINDS = [
   'medication', 'appointment-or-referral', 'symptoms', 'test-results', 'equipment-or-supplies', 'care-at-home',
   'moving-between-services', 'other',
