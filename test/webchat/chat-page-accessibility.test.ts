@@ -3,13 +3,30 @@ import { describe, expect, it } from 'vitest';
 import {
   choose, hasChromium, useCarepointInBrowser, messageBox, openChat, say, screenshot, scrollsSideways, waitForReply,
 } from './support/browser.js';
+import { seriousAxeViolations } from '../support/axe.js';
 
 /**
- * WCAG 2.2 AA checks a browser can make without axe-core: names of controls (as the browser's accessibility
- * tree computes them), reading order, keyboard use, reflow at 320px, 200% zoom, and text contrast.
+ * WCAG 2.2 AA in the browser: axe-core's rules on the page with an emergency reply and with answer buttons, and
+ * what axe cannot judge: names of controls (as the browser's accessibility tree computes them), reading order,
+ * keyboard use, reflow at 320px, 200% zoom, and text contrast.
  */
 describe.skipIf(!hasChromium)('chat page accessibility', () => {
   const env = useCarepointInBrowser();
+
+  it('axe-core finds no serious or critical violation: on opening, after a 999 reply, and with answer buttons', async () => {
+    const chat = await openChat(env.browser, env.carepoint.url);
+    try {
+      expect(await seriousAxeViolations(chat.page)).toEqual([]);
+      await say(chat.page, 'my husband has collapsed and is not breathing');
+      await waitForReply(chat.page, 'Call 999 now');
+      expect(await seriousAxeViolations(chat.page)).toEqual([]);
+      await say(chat.page, 'talk to someone');
+      await chat.page.getByRole('button', { name: 'Me', exact: true }).last().waitFor();
+      expect(await seriousAxeViolations(chat.page)).toEqual([]);
+    } finally {
+      await chat.close();
+    }
+  });
 
   it('every form control has an accessible name, including the answer buttons', async () => {
     const chat = await openChat(env.browser, env.carepoint.url);

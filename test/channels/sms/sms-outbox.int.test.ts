@@ -116,7 +116,7 @@ describe('SMS outbox', () => {
     expect(await outboxRow(restarted.db, item!.id)).toMatchObject({ contact_problem: 'delivery-unknown' });
     expect((await queueDetails(restarted, concernId)).contactProblem).toMatchObject({ problem: 'delivery-unknown', channel: 'sms' });
     expect(twilio.messages).toHaveLength(0);
-  });
+  }, 60_000); // three server starts on one data directory
 });
 
 describe('SMS opt-out and opt-in', () => {
