@@ -169,7 +169,7 @@ describe('concern dialog', () => {
     const emergency = mine.find((i) => i.priority === 'emergency')!;
     expect(emergency.details.personSaidNotEmergency).toEqual(expect.any(String));
     const { rows } = await bot.db.query<{ kind: string }>('select kind from concern_events where concern_id = $1', [emergency.id]);
-    expect(rows.map((r) => r.kind)).toEqual(['person-said-not-emergency']);
+    expect(rows.map((r) => r.kind)).toEqual(['raised', 'person-said-not-emergency']);
     expect(mine.find((i) => i.priority === 'urgent')!.details.description).toBe(falseAlarm);
   });
 

@@ -35,7 +35,7 @@ alter table concern_events
   add column actor_name text;
 alter table concern_events add constraint concern_events_kind check (kind in (
   'raised', 'escalated', 'claimed', 'released', 'lease-expired', 'note', 'reply', 'resolved', 'reopened',
-  'not-an-emergency', 'linked', 'contact-problem', 'dead-letter'));
+  'not-an-emergency', 'person-said-not-emergency', 'linked', 'contact-problem', 'dead-letter'));
 
 -- Replies a co-ordinator wrote: recorded here as pending, delivered by the delivery port (next issue).
 create table outbound_messages (
