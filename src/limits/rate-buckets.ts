@@ -24,8 +24,9 @@ export async function takeToken(db: Queryable, limit: RateLimit, source: string)
      on conflict (scope, source) do update set
        tokens = case when ${REFILLED} >= 1 then ${REFILLED} - 1 else ${REFILLED} end,
        refused_since = case when ${REFILLED} >= 1 then null else coalesce(b.refused_since, now()) end,
+       refusals = case when ${REFILLED} >= 1 then 0 else b.refusals + 1 end,
        refilled_at = now()
-     returning tokens, refused_since is not null as refused, refused_since = now() as first_refusal`,
+     returning tokens, refused_since is not null as refused, refusals = 1 as first_refusal`,
     [limit.scope, source, limit.burst, limit.perSecond],
   );
   return verdictOf(rows[0]!, limit);
@@ -48,7 +49,7 @@ export async function sweepRateBuckets(db: Queryable): Promise<void> {
 interface BucketRow {
   tokens: number;
   refused: boolean;
-  /** This statement began the run of refusals (now() is the statement's transaction time). */
+  /** This statement began the run of refusals. */
   first_refusal: boolean | null;
 }
 
