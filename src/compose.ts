@@ -28,6 +28,7 @@ import { createEmergencyScreen } from './safety/emergency-screen.js';
 import { ModelUrgencyCheck } from './safety/model-urgency-check.js';
 import { EmergencySpool, spoolPathFor } from './safety/emergency-spool.js';
 import { createLanguageModels } from './ai/language-models.js';
+import { openRotaFile, rotaPath, type RotaSource } from './oncall/rota-file.js';
 
 /** What tests (and only tests) may replace; everything else comes from configuration. */
 export interface Overrides {
@@ -58,6 +59,8 @@ export interface Carepoint {
   config: Config;
   db: Database;
   knowledge: KnowledgeService;
+  /** The on-call rota in force (undefined: none), followed as its file is edited. */
+  rota: RotaSource;
   logger: Logger;
   /** Listens on HOST:PORT (PORT 0 picks a free port); resolves with the base URL. */
   listen(): Promise<string>;
@@ -92,6 +95,8 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const knowledge = overrides.knowledge ??
     (await openKnowledgeService({ dir: config.KNOWLEDGE_DIR, clock, logger, watch: true, queryRewriter: chatModel, embeddings }));
   const screen = createEmergencyScreen(() => knowledge.redFlags());
+  // Who is on call; nothing pages from it yet (paging and escalation come next).
+  const rota = await openRotaFile({ path: rotaPath(config), logger, watch: true });
   // The chat model's second opinion on urgency: it may raise a turn to an emergency, never lower one.
   const urgencyCheck = chatModel
     ? new ModelUrgencyCheck(chatModel, { timeoutMs: config.OPENAI_URGENCY_TIMEOUT_MS, logger })
@@ -164,6 +169,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     config,
     db,
     knowledge,
+    rota,
     logger,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -189,6 +195,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
       await turns.drain(10_000); // turns can outlive their request (an SMS turn past its reply deadline)
       // No outbox pass or spool replay may be running when storage closes.
       for (const worker of [...workers].reverse()) await worker.stop();
+      await rota.close();
       await knowledge.close();
       await db.close();
       logger.info('Carepoint stopped');

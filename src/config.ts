@@ -70,6 +70,8 @@ export const configSchema = z
     CLAIM_LEASE_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
     TURN_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     KNOWLEDGE_DIR: z.string().trim().min(1).default('./knowledge'),
+    /** The on-call rota (src/oncall/); unset: rota.yaml in DATA_DIR. A missing file is no rota: no one on call. */
+    ROTA_FILE: optionalText,
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
     MicrosoftAppTenantId: optionalText,
