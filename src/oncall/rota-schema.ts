@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toE164 } from '../queue/concern.js';
+import { toE164 } from '../concerns/model.js';
 import { DAY_NAMES } from './rota.js';
 import { dayNumber } from './wall-clock.js';
 
