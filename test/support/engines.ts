@@ -1,0 +1,91 @@
+import type { Database, ListenerEvent } from '../../src/db/database.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import type { ListenerTiming } from '../../src/db/postgres-listener.js';
+import { openPostgresDatabase } from '../../src/db/postgres-database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { freshDataDir } from './database-template.js';
+import { TEST_DATABASE_URL, createTestDatabase } from './postgres.js';
+
+export interface OpenedEngine {
+  db: Database;
+  /** Another connection pool on the same database (PostgreSQL), or the same database (PGlite: one session). */
+  another(): Promise<Database>;
+  /** What the database's notification listener reported. */
+  events: ListenerEvent[];
+  /** The PostgreSQL database's URL (undefined on PGlite). */
+  url?: string;
+  cleanup(): Promise<void>;
+}
+
+/** Fast reconnection, so a test of a dropped listener takes milliseconds. */
+const QUICK_LISTENER: ListenerTiming = { retryBaseMs: 20, retryMaxMs: 200, heartbeatMs: 60_000 };
+
+/** Both storage engines, migrated; the PostgreSQL one only where TEST_DATABASE_URL names a server. */
+export const engines: { name: string; kind: Database['kind']; available: boolean; open: () => Promise<OpenedEngine> }[] = [
+  {
+    name: 'PGlite',
+    kind: 'pglite',
+    available: true,
+    async open() {
+      const events: ListenerEvent[] = [];
+      const db = await openDatabase({ dataDir: await freshDataDir(), onListenerEvent: (e) => events.push(e) });
+      return { db, events, another: async () => db, cleanup: () => db.close() };
+    },
+  },
+  {
+    name: 'PostgreSQL server',
+    kind: 'postgres',
+    available: Boolean(TEST_DATABASE_URL),
+    async open() {
+      const { url, drop } = await createTestDatabase();
+      const events: ListenerEvent[] = [];
+      const db = await openPostgresDatabase(url, { onListenerEvent: (e) => events.push(e), listenerTiming: QUICK_LISTENER });
+      await migrate(db);
+      const others: Database[] = [];
+      return {
+        db,
+        events,
+        url,
+        async another() {
+          const other = await openPostgresDatabase(url, { listenerTiming: QUICK_LISTENER });
+          others.push(other);
+          return other;
+        },
+        async cleanup() {
+          for (const other of others) await other.close();
+          await db.close();
+          await drop();
+        },
+      };
+    },
+  },
+];
+
+/** Collects what a listener hears; `until(n)` waits (briefly) for the n-th. */
+export function hearing(timeoutMs = 5_000) {
+  const heard: string[] = [];
+  const waiters: { n: number; resolve: () => void }[] = [];
+  return {
+    heard,
+    onNotify: (payload: string) => {
+      heard.push(payload);
+      for (const w of waiters.filter((w) => heard.length >= w.n)) w.resolve();
+    },
+    until(n: number): Promise<string[]> {
+      if (heard.length >= n) return Promise.resolve(heard);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`heard ${JSON.stringify(heard)}, waited for ${n}`)), timeoutMs);
+        waiters.push({ n, resolve: () => { clearTimeout(timer); resolve(heard); } });
+      });
+    },
+  };
+}
+
+/** Polls `check` until it holds (for what arrives on its own time, such as a reconnection). */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
