@@ -14,6 +14,8 @@ export interface OpenedEngine {
   events: ListenerEvent[];
   /** The PostgreSQL database's URL (undefined on PGlite). */
   url?: string;
+  /** Closes `db` and opens the same data again, as a restarted process would; `db` is then the new one. */
+  restart(): Promise<Database>;
   cleanup(): Promise<void>;
 }
 
@@ -28,8 +30,19 @@ export const engines: { name: string; kind: Database['kind']; available: boolean
     available: true,
     async open() {
       const events: ListenerEvent[] = [];
-      const db = await openDatabase({ dataDir: await freshDataDir(), onListenerEvent: (e) => events.push(e) });
-      return { db, events, another: async () => db, cleanup: () => db.close() };
+      const dataDir = await freshDataDir();
+      const open = () => openDatabase({ dataDir, onListenerEvent: (e) => events.push(e) });
+      const opened: OpenedEngine = {
+        db: await open(),
+        events,
+        another: async () => opened.db,
+        async restart() {
+          await opened.db.close();
+          return (opened.db = await open());
+        },
+        cleanup: () => opened.db.close(),
+      };
+      return opened;
     },
   },
   {
@@ -39,13 +52,18 @@ export const engines: { name: string; kind: Database['kind']; available: boolean
     async open() {
       const { url, drop } = await createTestDatabase();
       const events: ListenerEvent[] = [];
-      const db = await openPostgresDatabase(url, { onListenerEvent: (e) => events.push(e), listenerTiming: QUICK_LISTENER });
+      const open = () => openPostgresDatabase(url, { onListenerEvent: (e) => events.push(e), listenerTiming: QUICK_LISTENER });
+      const db = await open();
       await migrate(db);
       const others: Database[] = [];
-      return {
+      const opened: OpenedEngine = {
         db,
         events,
         url,
+        async restart() {
+          await opened.db.close();
+          return (opened.db = await open());
+        },
         async another() {
           const other = await openPostgresDatabase(url, { listenerTiming: QUICK_LISTENER });
           others.push(other);
@@ -53,10 +71,11 @@ export const engines: { name: string; kind: Database['kind']; available: boolean
         },
         async cleanup() {
           for (const other of others) await other.close();
-          await db.close();
+          await opened.db.close();
           await drop();
         },
       };
+      return opened;
     },
   },
 ];
