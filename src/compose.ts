@@ -15,6 +15,8 @@ import { systemClock, type Clock } from './clock.js';
 import { isLoopbackHost, type Config } from './config.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
+import { logListenerEvent } from './db/log-listener-event.js';
+import { JobRunner, type JobRunnerOptions } from './jobs/job-runner.js';
 import { CompositeAuthenticator, DEV_TOKEN_FAILURES, DevTokenAuthenticator, type CoordinatorAuthenticator } from './http/coordinator-auth.js';
 import { buildConsoleAuth } from './console/auth/console-auth.js';
 import type { EntraFetch } from './console/auth/entra-directory.js';
@@ -47,6 +49,8 @@ export interface Overrides {
   entraFetch?: EntraFetch;
   /** Who is signed in besides the console's own sign-in (tests name several co-ordinators; the dev token is one person). */
   coordinators?: CoordinatorAuthenticator;
+  /** Job runner timings (polling, retry back-off) so tests run fast. */
+  jobs?: Omit<JobRunnerOptions, 'db' | 'logger'>;
 }
 
 /** Something that runs in the background: started in order once the server listens, stopped in reverse. */
@@ -62,6 +66,8 @@ export interface Carepoint {
   /** The on-call rota in force (undefined: none), followed as its file is edited. */
   rota: RotaSource;
   logger: Logger;
+  /** Every timer's runner (on-call pages, reminders): features register their handlers before listen(). */
+  jobs: JobRunner;
   /** Listens on HOST:PORT (PORT 0 picks a free port); resolves with the base URL. */
   listen(): Promise<string>;
   /** Outside production with no Entra ID on loopback: a new one-time console sign-in link (after listen). */
@@ -85,9 +91,12 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     onConnectionLost: (err) => logger.error({ err, event: 'database-connection-lost' }, 'a database connection was lost'),
+    onListenerEvent: (event) => logListenerEvent(logger, event),
     timeouts: { connectMs: config.DATABASE_CONNECT_TIMEOUT_MS, queryMs: config.DATABASE_QUERY_TIMEOUT_MS },
   });
   const db = overrides.database?.(opened) ?? opened;
+  // No handlers yet: the features with timers (on-call escalation) register theirs here.
+  const jobs = new JobRunner({ db, logger, ...overrides.jobs });
   // Emergencies storage could not take wait here (a local file) and are replayed when it answers again.
   const spool = await EmergencySpool.open({ db, clock, logger, path: spoolPathFor(config.DATA_DIR), ...overrides.spool });
   // Optional OpenAI-compatible models (none unless OPENAI_* are set). When set, patient text goes to the provider.
@@ -171,6 +180,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     knowledge,
     rota,
     logger,
+    jobs,
     listen: () =>
       new Promise((resolve, reject) => {
         http.server.once('error', reject);
@@ -184,6 +194,8 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
             spool,
             // the outbox worker, once Twilio can call us back
             { start: () => sms.start(config.PUBLIC_BASE_URL ?? url), stop: () => sms.stop() },
+            // last, so it stops first: a job's handler may still write to the outbox
+            jobs,
           ];
           for (const worker of workers) worker.start();
           resolve(url);

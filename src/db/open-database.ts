@@ -1,4 +1,4 @@
-import type { Database, DatabaseTimeouts } from './database.js';
+import type { Database, DatabaseTimeouts, ListenerEvent } from './database.js';
 import { migrate } from './migrate.js';
 import { openPgliteDatabase } from './pglite-database.js';
 import { openPostgresDatabase } from './postgres-database.js';
@@ -9,12 +9,18 @@ export async function openDatabase(options: {
   dataDir: string;
   /** A server connection dropped while idle, or the embedded database's thread died. */
   onConnectionLost?: (error: Error) => void;
+  /** The notification listener lost its connection, retried, or was restored; or a listener threw. */
+  onListenerEvent?: (event: ListenerEvent) => void;
   /** A PostgreSQL server's client-side timeouts. */
   timeouts?: Partial<DatabaseTimeouts>;
 }): Promise<Database> {
   const db = options.databaseUrl
-    ? await openPostgresDatabase(options.databaseUrl, { onConnectionLost: options.onConnectionLost, timeouts: options.timeouts })
-    : await openPgliteDatabase(options.dataDir === 'memory://' ? 'memory://' : `${options.dataDir}/pg`, { onConnectionLost: options.onConnectionLost });
+    ? await openPostgresDatabase(options.databaseUrl, {
+      onConnectionLost: options.onConnectionLost, onListenerEvent: options.onListenerEvent, timeouts: options.timeouts,
+    })
+    : await openPgliteDatabase(options.dataDir === 'memory://' ? 'memory://' : `${options.dataDir}/pg`, {
+      onConnectionLost: options.onConnectionLost, onListenerEvent: options.onListenerEvent,
+    });
   await migrate(db);
   return db;
 }

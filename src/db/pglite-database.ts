@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWorker } from '../threads/start-worker.js';
-import { answers, type Database, type Queryable } from './database.js';
-import type { Reply, Request, SerialisedError, Startup } from './pglite-thread.js';
+import { answers, type Database, type ListenerEvent, type Queryable } from './database.js';
+import { Listeners } from './listeners.js';
+import type { Notification, Reply, Request, SerialisedError, Startup } from './pglite-thread.js';
 import { storableParams } from './storable.js';
 
 type Pending = { resolve: (reply: Reply) => void; reject: (error: Error) => void };
@@ -14,10 +15,12 @@ type Unsent<R> = R extends unknown ? Omit<R, 'id'> : never;
  * PGlite runs on a worker thread (pglite-thread.ts): its WebAssembly is most of a turn's CPU, and on
  * its own thread it uses the second core and never blocks an HTTP request or a 999 instruction.
  */
-export async function openPgliteDatabase(
-  dataDir: string,
-  options: { onConnectionLost?: (error: Error) => void } = {},
-): Promise<Database> {
+export interface PgliteOptions {
+  onConnectionLost?: (error: Error) => void;
+  onListenerEvent?: (event: ListenerEvent) => void;
+}
+
+export async function openPgliteDatabase(dataDir: string, options: PgliteOptions = {}): Promise<Database> {
   if (dataDir.startsWith('memory://')) return openOnThread(dataDir, options);
   mkdirSync(dataDir, { recursive: true });
   // A new directory is created (initdb) by a WebAssembly instance of its own, whose memory (about 400 MB)
@@ -26,7 +29,7 @@ export async function openPgliteDatabase(
   return openOnThread(dataDir, options);
 }
 
-async function openOnThread(dataDir: string, options: { onConnectionLost?: (error: Error) => void }): Promise<Database> {
+async function openOnThread(dataDir: string, options: PgliteOptions): Promise<Database> {
   const worker = startWorker(new URL('./pglite-thread.ts', import.meta.url), { dataDir });
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -39,7 +42,9 @@ async function openOnThread(dataDir: string, options: { onConnectionLost?: (erro
     // Settles nothing once ready; before that, a thread that ends without a word must not leave start-up waiting.
     worker.once('exit', (code) => reject(new Error(`the embedded database thread ended while starting (exit code ${code})`)));
   });
-  worker.on('message', (reply: Reply) => {
+  worker.on('message', (message: Reply | Notification) => {
+    if ('channel' in message) return listeners.deliver(message.channel, message.payload);
+    const reply = message;
     const waiting = pending.get(reply.id);
     if (!waiting) return;
     pending.delete(reply.id);
@@ -77,6 +82,13 @@ async function openOnThread(dataDir: string, options: { onConnectionLost?: (erro
     },
   });
   const db = queryable();
+  const listeners = new Listeners(
+    {
+      listen: async (channel) => void (await send({ op: 'listen', channel })),
+      unlisten: async (channel) => void (await send({ op: 'unlisten', channel })),
+    },
+    options.onListenerEvent,
+  );
 
   return {
     kind: 'pglite',
@@ -93,6 +105,7 @@ async function openOnThread(dataDir: string, options: { onConnectionLost?: (erro
       await send({ op: 'commit', tx });
       return result;
     },
+    listen: (channel, onNotify) => listeners.add(channel, onNotify),
     ping: () => answers(db),
     async close() {
       if (stopped) return;

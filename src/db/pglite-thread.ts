@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { assertChannel } from './database.js';
 import { PgliteSession } from './pglite-session.js';
 
 /**
@@ -10,6 +11,7 @@ export type Request =
   | { id: number; op: 'query'; sql: string; params: unknown[]; tx?: number }
   | { id: number; op: 'begin' }
   | { id: number; op: 'commit' | 'rollback'; tx: number }
+  | { id: number; op: 'listen' | 'unlisten'; channel: string }
   | { id: number; op: 'close' };
 
 export type Reply =
@@ -19,6 +21,9 @@ export type Reply =
 
 /** An error's message and its PostgreSQL fields (code, constraint...): what callers branch on. */
 export type SerialisedError = { message: string } & Record<string, string | number | undefined>;
+
+/** A notification on a channel this session LISTENs to, posted to the main thread as it arrives. */
+export type Notification = { channel: string; payload: string };
 
 export type Startup = { ready: true } | { ready: false; error: SerialisedError };
 
@@ -59,6 +64,12 @@ async function serve(dataDir: string): Promise<void> {
         open = undefined;
         await session.control(request.op);
         return { id: request.id, rows: [] };
+      case 'listen':
+      case 'unlisten':
+        // Run as any statement is: never inside another's transaction (PGlite would tie it to that one's fate).
+        assertChannel(request.channel);
+        await session.command(`${request.op} "${request.channel}"`);
+        return { id: request.id, rows: [] };
       case 'close':
         await db.close();
         return { id: request.id, rows: [] };
@@ -90,6 +101,10 @@ async function serve(dataDir: string): Promise<void> {
       running = false;
     }
   };
+
+  // The session is this database's only one, so it hears its own notifications: at COMMIT, after the
+  // statement that sent them outside a transaction. PGlite parses them from the replies the session reads.
+  db.onNotification((channel, payload) => port.postMessage({ channel, payload } satisfies Notification));
 
   port.on('message', (request: Request) => {
     queue.push(request);

@@ -1,11 +1,19 @@
 import pg from 'pg';
-import { answers, DEFAULT_DATABASE_TIMEOUTS, type Database, type DatabaseTimeouts, type Queryable } from './database.js';
+import { answers, DEFAULT_DATABASE_TIMEOUTS, type Database, type DatabaseTimeouts, type ListenerEvent, type Queryable } from './database.js';
+import { Listeners } from './listeners.js';
+import { PostgresListener, type ListenerTiming } from './postgres-listener.js';
 import { storableParams } from './storable.js';
 
 /** A PostgreSQL server through a pg connection pool. */
 export async function openPostgresDatabase(
   connectionString: string,
-  options: { poolSize?: number; onConnectionLost?: (error: Error) => void; timeouts?: Partial<DatabaseTimeouts> } = {},
+  options: {
+    poolSize?: number;
+    onConnectionLost?: (error: Error) => void;
+    onListenerEvent?: (event: ListenerEvent) => void;
+    timeouts?: Partial<DatabaseTimeouts>;
+    listenerTiming?: ListenerTiming;
+  } = {},
 ): Promise<Database> {
   const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...options.timeouts };
   const pool = new pg.Pool({
@@ -22,6 +30,15 @@ export async function openPostgresDatabase(
   // Fail at start-up, not on the first patient's message.
   const probe = await pool.connect();
   probe.release();
+  const onListenerEvent = options.onListenerEvent ?? (() => undefined);
+  // Not from the pool: LISTEN belongs to a connection, and a pooled one goes on to other work.
+  const listener = new PostgresListener(
+    { connectionString, connectionTimeoutMillis: timeouts.connectMs, query_timeout: timeouts.queryMs },
+    (channel, payload) => listeners.deliver(channel, payload),
+    onListenerEvent,
+    options.listenerTiming,
+  );
+  const listeners = new Listeners(listener, onListenerEvent);
   const asQueryable = (q: pg.Pool | pg.PoolClient): Queryable => ({
     async query<Row>(sql: string, params: unknown[] = []) {
       const result = await q.query(sql, storableParams(params));
@@ -48,7 +65,11 @@ export async function openPostgresDatabase(
         client.release(failed);
       }
     },
+    listen: (channel, onNotify) => listeners.add(channel, onNotify),
     ping: () => answers(pool, timeouts.pingMs),
-    close: () => pool.end(),
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
   };
 }
