@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEV_TOKEN } from '../support/start-carepoint.js';
 import {
-  botMessages, choose, hasChromium, useCarepointInBrowser, say, screenshot, waitForReply, journey,
+  botMessages, choose, hasChromium, openChat, useCarepointInBrowser, say, screenshot, waitForReply, journey,
 } from './support/browser.js';
+import { seriousAxeViolations } from '../support/axe.js';
 
 /**
  * A patient in a real browser (Debian's headless Chromium) on the chat page, with the embedded defaults:
@@ -40,6 +41,45 @@ describe.skipIf(!hasChromium)('web chat in the browser', () => {
       expect(queue.items).toContainEqual(expect.objectContaining({ priority: 'emergency', channel: 'chat' }));
     });
   });
+
+  for (const [width, height] of [[375, 740], [1280, 800]] as const) {
+    it(`at ${width} px the 999 reply is a red emergency care card with a tel:999 link, scrolled to its start`, async () => {
+      const chat = await openChat(env.browser, env.carepoint.url, { width, height });
+      const { page } = chat;
+      try {
+        await say(page, 'my husband has collapsed and is not breathing');
+        const card = page.locator('.carepoint-care-card--emergency');
+        await card.waitFor({ state: 'visible' });
+        // The co-ordination note comes after it, and Web Chat follows the newest message: wait for both.
+        await waitForReply(page, /co-ordination team/);
+        await page.waitForTimeout(1_000);
+        const seen = await card.evaluate((bubble) => {
+          const content = bubble.querySelector('.webchat__bubble__content')!;
+          const link = bubble.querySelector('a[href="tel:999"]');
+          return {
+            background: getComputedStyle(content).backgroundColor,
+            link: link?.textContent?.replace(/\u200b/g, ''),
+            top: Math.round(bubble.getBoundingClientRect().top),
+            viewport: window.innerHeight,
+          };
+        });
+        expect(seen.background).toBe('rgb(213, 40, 27)');
+        expect(seen.link).toBe('Call 999');
+        // "Call 999" is on screen, near the top, not scrolled away under the notes that follow.
+        expect(seen.top).toBeGreaterThanOrEqual(-2);
+        expect(seen.top).toBeLessThan(seen.viewport / 2);
+        // Only the instruction is a care card; the note after it is an ordinary reply.
+        expect(await page.locator('.carepoint-care-card').count()).toBe(1);
+        expect(await seriousAxeViolations(page)).toEqual([]);
+        await screenshot(page, `07-emergency-card-${width}px`);
+        // NHS 111 in the greeting is a link to dial too.
+        expect(await page.locator('a[href="tel:111"]').count()).toBeGreaterThan(0);
+        expect(chat.problems()).toEqual([]);
+      } finally {
+        await chat.close();
+      }
+    });
+  }
 
   it('a patient raises a concern with the answer buttons and sees its reference', async () => {
     await journey(env, async ({ page }) => {

@@ -72,7 +72,19 @@ const strings = {
  * lines together, so a single line break becomes a markdown hard break. Blank lines still make paragraphs.
  */
 function renderMarkdown(markdown, newLineOptions, linkOptions) {
-  return window.WebChat.renderMarkdown(markdown.replace(/([^\n])\n(?!\n)/g, '$1  \n'), newLineOptions, linkOptions);
+  return window.WebChat.renderMarkdown(withPhoneLinks(markdown).replace(/([^\n])\n(?!\n)/g, '$1  \n'), newLineOptions, linkOptions);
+}
+
+/**
+ * The numbers Carepoint tells people to call become links a phone dials with one tap (999, NHS 111,
+ * Samaritans). Done here, not in the bot's text: on SMS the same words must stay plain.
+ */
+function withPhoneLinks(markdown) {
+  return markdown
+    .replace(/^Call 999 now/, '[Call 999](tel:999) now')
+    .replace(/\b(call|or) 999\b(?!\])/gi, '$1 [999](tel:999)')
+    .replace(/\bNHS 111\b(?! online)(?!\])/g, '[NHS 111](tel:111)')
+    .replace(/\b116 123\b/g, '[116 123](tel:116123)');
 }
 
 const host = document.getElementById('webchat');
@@ -183,6 +195,7 @@ async function startChat() {
   window.WebChat.renderWebChat(
     {
       directLine,
+      store,
       locale: 'en-GB',
       nonce: host.dataset.styleNonce,
       styleOptions,
@@ -193,9 +206,78 @@ async function startChat() {
     host,
   );
   host.setAttribute('aria-busy', 'false');
+  markEmergencyReplies();
   document.getElementById('new-chat').hidden = false;
   if (takeFocusRequest()) focusMessageBoxWhenDrawn();
 }
+
+/** Which care card a reply is, from how the bot's instruction begins: 999 (emergency, red) or 111 (urgent). */
+const CARE_CARDS = [
+  { startsWith: 'Call 999 now', className: 'carepoint-care-card--emergency' },
+  { startsWith: 'Call NHS 111 now', className: 'carepoint-care-card--urgent' },
+];
+
+/**
+ * An emergency instruction looks like the NHS emergency care card, not like any other answer, and the
+ * transcript scrolls to its start: on a phone, "Call 999" must be what the patient sees first, not the
+ * end of the advice. Web Chat gives no hook for this without React, so its drawn bubbles are marked.
+ */
+function markEmergencyReplies() {
+  const mark = () => {
+    for (const bubble of host.querySelectorAll('.webchat__bubble:not(.webchat__bubble--from-user):not([data-care-checked])')) {
+      const content = bubble.querySelector('.webchat__bubble__content');
+      // Web Chat puts zero-width spaces around links.
+      const text = content?.textContent?.replace(/\u200b/g, '').trim();
+      if (!text) continue;
+      bubble.setAttribute('data-care-checked', '');
+      const card = CARE_CARDS.find((c) => text.startsWith(c.startsWith));
+      if (!card) continue;
+      bubble.classList.add('carepoint-care-card', card.className);
+      if (sentFromThisPage) keepStartInView(bubble);
+    }
+  };
+  new MutationObserver(mark).observe(host, { childList: true, subtree: true, characterData: true });
+  mark();
+}
+
+/** How long the start of a new emergency reply is held in view against Web Chat's follow-the-bottom scrolling. */
+const HOLD_IN_VIEW_MS = 3_000;
+
+/**
+ * Web Chat follows the newest message (the notes sent just after the 999 reply would push "Call 999" out of
+ * sight): for a few seconds each of its scrolls is answered by scrolling back to the start of the reply,
+ * until it stops following. The patient scrolling, tapping or typing ends the hold at once.
+ */
+function keepStartInView(bubble) {
+  const scroller = host.querySelector('.webchat__basic-transcript__scrollable');
+  const until = Date.now() + HOLD_IN_VIEW_MS;
+  let frame = 0;
+  const hold = () => {
+    if (Date.now() > until) return release();
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => bubble.scrollIntoView({ block: 'start' }));
+  };
+  const release = () => {
+    cancelAnimationFrame(frame);
+    scroller?.removeEventListener('scroll', hold);
+    for (const type of PATIENT_INPUT) host.removeEventListener(type, release);
+  };
+  scroller?.addEventListener('scroll', hold, { passive: true });
+  for (const type of PATIENT_INPUT) host.addEventListener(type, release, { passive: true });
+  setTimeout(release, HOLD_IN_VIEW_MS);
+  hold();
+}
+const PATIENT_INPUT = ['wheel', 'touchstart', 'keydown', 'pointerdown'];
+
+/**
+ * Whether the patient has sent a message from this page: only replies to it are scrolled to, so a chat
+ * resumed after a reload does not jump back to an old 999 reply. Seen in Web Chat's store (no React needed).
+ */
+let sentFromThisPage = false;
+const store = window.WebChat.createStore({}, () => (next) => (action) => {
+  if (action.type === 'DIRECT_LINE/POST_ACTIVITY') sentFromThisPage = true;
+  return next(action);
+});
 
 function takeFocusRequest() {
   try {

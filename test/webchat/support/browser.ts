@@ -61,7 +61,8 @@ export function botMessages(page: Page) {
 export async function waitForReply(page: Page, text: string | RegExp, timeout = 15_000): Promise<string> {
   const reply = botMessages(page).filter({ hasText: text }).last();
   await reply.waitFor({ state: 'visible', timeout });
-  return (await reply.innerText()).trim();
+  // Without the zero-width spaces Web Chat puts around links.
+  return (await reply.innerText()).replace(/\u200b/g, '').trim();
 }
 
 export function messageBox(page: Page) {
