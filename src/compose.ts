@@ -30,6 +30,7 @@ import { createEmergencyScreen } from './safety/emergency-screen.js';
 import { ModelUrgencyCheck } from './safety/model-urgency-check.js';
 import { EmergencySpool, spoolPathFor } from './safety/emergency-spool.js';
 import { createLanguageModels } from './ai/language-models.js';
+import { loadLanguageLines } from './language/language-lines.js';
 import { openRotaFile, rotaPath, type RotaSource } from './oncall/rota-file.js';
 
 /** What tests (and only tests) may replace; everything else comes from configuration. */
@@ -111,8 +112,12 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     ? new ModelUrgencyCheck(chatModel, { timeoutMs: config.OPENAI_URGENCY_TIMEOUT_MS, logger })
     : undefined;
 
+  // The 999/111 line in Welsh and the common languages of England's patients; a bad file stops start-up.
+  const languages = await loadLanguageLines(config.KNOWLEDGE_DIR);
+
   const { bot, middleware, turns } = buildBot({
     db, clock, knowledge, screen, logger, hashId, urgencyCheck, spool, turnLeaseMs: config.TURN_LEASE_MS, workingHours: config.WORKING_HOURS, emergencyWaitMs: overrides.emergencyWaitMs,
+    languages,
   });
   // Every channel's adapter runs the same middleware (emergency screening first) and fails the same safe way.
   const joinBot = <A extends BotAdapter>(adapter: A): A => {

@@ -12,6 +12,8 @@ import { SqlBotStorage } from '../storage/sql-bot-storage.js';
 import { CarepointBot } from './carepoint-bot.js';
 import { ConversationOrder } from './conversation-order.js';
 import { InboundMiddleware } from './inbound-middleware.js';
+import { LanguageMiddleware } from '../language/language-middleware.js';
+import type { LanguageLines } from '../language/language-lines.js';
 import { TurnLeases, type LastTurn } from './turn-leases.js';
 import type { EmergencySpool } from '../safety/emergency-spool.js';
 import { NamespacedConversationState } from './namespaced-conversation-state.js';
@@ -33,6 +35,8 @@ export interface BotDeps {
   emergencyWaitMs?: number;
   /** The team's working hours (WORKING_HOURS); default Mon-Fri 08:00-18:00 Europe/London. */
   workingHours?: WorkingHours;
+  /** The 999/111 line in other languages (knowledge/languages.yaml); without it every message is taken as English. */
+  languages?: LanguageLines;
 }
 
 /**
@@ -51,5 +55,7 @@ export function buildBot(botDeps: BotDeps): { bot: CarepointBot; middleware: Mid
   const bot = new CarepointBot(dialog, conversationState, dialogState, memory, leases);
   // A place in line first (no waiting), then emergency screening, then one turn at a time per conversation.
   const turns = new ConversationOrder(deps.logger);
-  return { bot, middleware: [turns.reserve, new InboundMiddleware({ ...deps, leases }), turns.gate], turns };
+  // Screening first; a message in another language is answered after it, in turn order, instead of the dialogs.
+  const language = deps.languages ? [new LanguageMiddleware({ ...deps, lines: deps.languages })] : [];
+  return { bot, middleware: [turns.reserve, new InboundMiddleware({ ...deps, leases }), turns.gate, ...language], turns };
 }

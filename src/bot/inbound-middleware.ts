@@ -9,7 +9,7 @@ import { modelAssessedResult, type UrgencyCheck } from '../safety/model-urgency-
 import { alertedNote, emergencyInstruction, safetyNetReply } from '../safety/emergency-reply.js';
 import { dangerConfirmedResult, holdForRiskCheck, riskCheckAnswerOf, riskCheckQuestion, takeRiskCheck } from '../safety/risk-check.js';
 import { requesterOf } from './channel.js';
-import { ANSWERED_FROM_ARTICLE, EMERGENCY_DEADLINE, EMERGENCY_HANDLED, REDELIVERY } from './turn-keys.js';
+import { ANSWERED_FROM_ARTICLE, EMERGENCY_DEADLINE, EMERGENCY_HANDLED, REDELIVERY, SAFETY_NET_GIVEN, SCREENED } from './turn-keys.js';
 import { conversationLogger, currentLogger } from '../http/request-context.js';
 // --- storage failure (issue 10.3, 10.4, 10.6): emergency spool, bounded waits, turn leases ---
 import { remainingMs, within } from '../deadline.js';
@@ -162,12 +162,13 @@ export class InboundMiddleware implements Middleware {
       }
       context.turnState.set(EMERGENCY_HANDLED, result);
     }
+    context.turnState.set(SCREENED, result);
     await next();
     // Words of symptoms or risk, but no emergency: a reply that declines, is unsure or goes on with a concern
     // ends with where to go if it is happening now, and so does any reply to red-flag words set aside as a
     // question, the past or a negation, in case the screen read them wrongly. On chat it keeps
     // the last reply's buttons, which Web Chat shows only under the last message.
-    const answered = context.turnState.get(ANSWERED_FROM_ARTICLE) === true;
+    const answered = context.turnState.get(ANSWERED_FROM_ARTICLE) === true || context.turnState.get(SAFETY_NET_GIVEN) === true;
     if (!result.emergency && (result.setAside.length > 0 || ((result.risk || held !== undefined) && !answered))) {
       const net = MessageFactory.text(safetyNetReply(requester.channel));
       if (requester.channel === 'chat' && lastSent?.suggestedActions) net.suggestedActions = lastSent.suggestedActions;

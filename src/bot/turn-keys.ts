@@ -45,3 +45,12 @@ export interface ChannelKeys {
   conversationKey: string;
   requesterKey: string;
 }
+
+/** The emergency screen's result for this turn's message, set by the inbound middleware for those after it. */
+export const SCREENED = Symbol('carepoint.screened');
+
+/**
+ * Set when this turn's reply already told the person where to go if it is happening now (the 999/111 line
+ * in their language): the inbound middleware's safety-net line is then not said twice.
+ */
+export const SAFETY_NET_GIVEN = Symbol('carepoint.safetyNetGiven');

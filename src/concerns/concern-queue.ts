@@ -222,26 +222,56 @@ export async function recordUncertainRisk(
   clock: Clock,
   input: Requester & { entry: TranscriptEntry; score?: number },
 ): Promise<QueueItem> {
+  return recordMarkedItem(db, clock, {
+    ...input, mark: 'uncertainRisk', priority: 'urgent',
+    details: { uncertainRisk: true, ...(input.score !== undefined ? { classifierScore: Math.round(input.score * 10) / 10 } : {}) },
+    summary: 'Uncertain risk: a message with symptom or risk words that the screen could not decide; the check question was asked',
+  });
+}
+
+/**
+ * Raises an item for a message mostly not in English (flagged `language`: a co-ordinator calls back with an
+ * interpreter); urgent when it has risk words or a red flag in any language. One open item per conversation,
+ * raised to urgent by a later message that needs it.
+ */
+export async function recordLanguageItem(
+  db: Queryable,
+  clock: Clock,
+  input: Requester & { entry: TranscriptEntry; language: { code: string; name: string }; urgent: boolean },
+): Promise<QueueItem> {
+  return recordMarkedItem(db, clock, {
+    ...input, mark: 'language', priority: input.urgent ? 'urgent' : 'soon',
+    details: { language: input.language.code, languageName: input.language.name, interpreterNeeded: true },
+    summary: `Language: wrote in ${input.language.name}; call back with an interpreter`,
+  });
+}
+
+/** One open item per conversation carrying `mark` in its details: the message joins it, or raises it. */
+async function recordMarkedItem(
+  db: Queryable,
+  clock: Clock,
+  input: Requester & { entry: TranscriptEntry; mark: string; priority: 'urgent' | 'soon'; details: Record<string, unknown>; summary: string },
+): Promise<QueueItem> {
   const now = clock.now();
-  const details = { uncertainRisk: true, ...(input.score !== undefined ? { classifierScore: Math.round(input.score * 10) / 10 } : {}) };
   return withFreshReference(async (reference) => {
     const { rows } = await db.query<ConcernRow>(
       `with open_item as (
-         update concerns set transcript = transcript || $6::jsonb, updated_at = $8
-         where conversation_id = $3 and status <> 'resolved' and details->>'uncertainRisk' = 'true'
+         update concerns set transcript = transcript || $6::jsonb, updated_at = $8,
+           priority = case when $10 = 'urgent' and priority in ('soon', 'routine') then 'urgent' else priority end
+         where conversation_id = $3 and status <> 'resolved' and details ? $9
          returning ${COLUMNS}
        ), inserted as (
          insert into concerns (reference, priority, channel, conversation_id, requester_key, details, transcript, summary, created_at, updated_at)
-         select $1, 'urgent', $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $8
+         select $1, $10, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $8
          where not exists (select 1 from open_item)
          returning ${COLUMNS}
        ), raised as (
          insert into concern_events (concern_id, kind, data, created_at)
-         select id, 'raised', jsonb_build_object('priority', priority, 'uncertainRisk', true), created_at from inserted
+         select id, 'raised', jsonb_build_object('priority', priority, $9::text, true), created_at from inserted
        )
        select * from open_item union all select * from inserted`,
-      [reference, input.channel, input.conversationId, input.requesterKey, storableJson(details), storableJson([input.entry]),
-        'Uncertain risk: a message with symptom or risk words that the screen could not decide; the check question was asked', now],
+      [reference, input.channel, input.conversationId, input.requesterKey, storableJson(input.details), storableJson([input.entry]),
+        input.summary, now, input.mark, input.priority],
     );
     return toItem(rows[0]!);
   });

@@ -21,7 +21,10 @@ export function smsTextOf(activity: Partial<Activity>): string {
     choices = actions.map((a) => String(a.title ?? a.value ?? '')).filter((t) => t !== '');
   }
   if (choices && choices.length > 0) text = withNumberedChoices(text, choices);
-  return toGsm7(stripMarkdown(text)).replace(/[ ]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  // A line written in the person's own language and script goes as written (UCS-2): in GSM-7 it would be lost.
+  const ownScript = (activity.channelData as { carepoint?: { ownScript?: boolean } } | undefined)?.carepoint?.ownScript === true;
+  const plain = stripMarkdown(text);
+  return (ownScript ? plain : toGsm7(plain)).replace(/[ ]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
 /**
