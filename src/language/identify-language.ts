@@ -26,13 +26,27 @@ export function identifyLanguage(text: string, candidates: readonly string[]): s
   // letters English does not use (ł, ș, ñ, ã, è, ı, ŵ...) are evidence enough with a smaller lead.
   const english = ranked.find(([code]) => code === 'eng')?.[1] ?? 0;
   const limit = /[^\p{ASCII}]/u.test(words) ? ENGLISH_BEHIND_WITH_ACCENTS : ENGLISH_BEHIND;
-  return english < limit ? best[0] : undefined;
+  if (english >= limit) return undefined;
+  // Trigrams confuse close neighbours (Polish read as Spanish); a letter only one of them writes settles it.
+  const lettered = Object.entries(OWN_LETTERS).filter(([code, letters]) => candidates.includes(code) && letters.test(words));
+  return lettered.length === 1 ? lettered[0]![0] : best[0];
 }
+
+/** Letters that, among the languages Carepoint answers, only one writes. */
+const OWN_LETTERS: Record<string, RegExp> = {
+  pol: /[łąęźżćńś]/iu,
+  ron: /[ășț]/iu,
+  lit: /[ėųįū]/iu,
+  tur: /[ğı]/u,
+  cym: /[ŵŷ]/iu,
+  por: /[ãõ]/iu,
+  spa: /[ñ¿¡]/iu,
+};
 
 const MIN_LATIN_LETTERS = 12;
 const MIN_LATIN_WORDS = 3;
 /** How far behind the best language English must score (relative scores) for a message not to be English. */
-const ENGLISH_BEHIND = 0.6;
+const ENGLISH_BEHIND = 0.65;
 const ENGLISH_BEHIND_WITH_ACCENTS = 0.95;
 
 /**

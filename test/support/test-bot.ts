@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { buildBot } from '../../src/bot/build-bot.js';
+import { loadLanguageLines } from '../../src/language/language-lines.js';
 import { TRUSTED_IDENTITY, type TrustedIdentity } from '../../src/bot/turn-keys.js';
 import { ManualClock } from '../../src/clock.js';
 import type { Database } from '../../src/db/database.js';
@@ -34,7 +35,8 @@ export async function openTestBot(options: { classifier?: RiskClassifier } = {})
   const logger = createLogger({ level: 'silent' });
   const knowledge = await openKnowledgeService({ dir: KNOWLEDGE_DIR, clock, logger });
   const screen = createEmergencyScreen(() => (options.classifier ? { ...knowledge.redFlags(), classifier: options.classifier } : knowledge.redFlags()));
-  const { bot, middleware } = buildBot({ db, clock, knowledge, screen, logger, hashId: createIdHasher('test') });
+  const languages = await loadLanguageLines(KNOWLEDGE_DIR);
+  const { bot, middleware } = buildBot({ db, clock, knowledge, screen, logger, hashId: createIdHasher('test'), languages });
   return {
     db,
     clock,
