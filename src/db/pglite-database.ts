@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWorker } from '../threads/start-worker.js';
-import { answers, type Database, type Queryable } from './database.js';
-import type { Reply, Request, SerialisedError, Startup } from './pglite-thread.js';
+import { answers, ChannelListeners, type Database, type Queryable } from './database.js';
+import type { Notification, Reply, Request, SerialisedError, Startup } from './pglite-thread.js';
 import { storableParams } from './storable.js';
 
 type Pending = { resolve: (reply: Reply) => void; reject: (error: Error) => void };
@@ -39,7 +39,8 @@ async function openOnThread(dataDir: string, options: { onConnectionLost?: (erro
     // Settles nothing once ready; before that, a thread that ends without a word must not leave start-up waiting.
     worker.once('exit', (code) => reject(new Error(`the embedded database thread ended while starting (exit code ${code})`)));
   });
-  worker.on('message', (reply: Reply) => {
+  worker.on('message', (reply: Reply | Notification) => {
+    if ('notify' in reply) return listeners.deliver(reply.notify, reply.payload);
     const waiting = pending.get(reply.id);
     if (!waiting) return;
     pending.delete(reply.id);
@@ -77,6 +78,10 @@ async function openOnThread(dataDir: string, options: { onConnectionLost?: (erro
     },
   });
   const db = queryable();
+  const listeners = new ChannelListeners({
+    listen: async (channel) => void (await send({ op: 'listen', channel })),
+    unlisten: async (channel) => void (await send({ op: 'unlisten', channel })),
+  });
 
   return {
     kind: 'pglite',
@@ -93,6 +98,7 @@ async function openOnThread(dataDir: string, options: { onConnectionLost?: (erro
       await send({ op: 'commit', tx });
       return result;
     },
+    listen: (channel, onNotify) => listeners.add(channel, onNotify),
     ping: () => answers(db),
     async close() {
       if (stopped) return;

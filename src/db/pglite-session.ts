@@ -68,6 +68,11 @@ export class PgliteSession {
     if (command === 'commit' && rolledBack) throw new TransactionAbortedError();
   }
 
+  /** A statement with nothing to prepare or return (LISTEN, UNLISTEN), by the simple protocol. */
+  async command(sql: string): Promise<void> {
+    await this.db.execProtocolStream(protocol.serialize.query(sql));
+  }
+
   private async run<Row>(statement: Prepared, params: unknown[]): Promise<Results<Row>> {
     const values = params.map((param, i) => {
       if (param === null || param === undefined) return null;

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { assertChannel } from './database.js';
 import { PgliteSession } from './pglite-session.js';
 
 /**
@@ -10,6 +11,7 @@ export type Request =
   | { id: number; op: 'query'; sql: string; params: unknown[]; tx?: number }
   | { id: number; op: 'begin' }
   | { id: number; op: 'commit' | 'rollback'; tx: number }
+  | { id: number; op: 'listen' | 'unlisten'; channel: string }
   | { id: number; op: 'close' };
 
 export type Reply =
@@ -20,6 +22,9 @@ export type Reply =
 /** An error's message and its PostgreSQL fields (code, constraint...): what callers branch on. */
 export type SerialisedError = { message: string } & Record<string, string | number | undefined>;
 
+/** A notification the session heard (PROVISIONAL listen, see database.ts), posted unasked. */
+export type Notification = { notify: string; payload: string };
+
 export type Startup = { ready: true } | { ready: false; error: SerialisedError };
 
 async function serve(dataDir: string): Promise<void> {
@@ -29,6 +34,8 @@ async function serve(dataDir: string): Promise<void> {
   try {
     db = await PGlite.create(dataDir);
     session = new PgliteSession(db);
+    // PGlite hands every notification its session hears to these callbacks, after the statement that delivered it.
+    db.onNotification((channel, payload) => parentPort!.postMessage({ notify: channel, payload } satisfies Notification));
   } catch (err) {
     port.postMessage({ ready: false, error: serialise(err) } satisfies Startup);
     return;
@@ -58,6 +65,11 @@ async function serve(dataDir: string): Promise<void> {
         // The transaction is over whatever COMMIT says: PostgreSQL ends it either way.
         open = undefined;
         await session.control(request.op);
+        return { id: request.id, rows: [] };
+      case 'listen':
+      case 'unlisten':
+        assertChannel(request.channel);
+        await session.command(`${request.op} ${request.channel}`);
         return { id: request.id, rows: [] };
       case 'close':
         await db.close();

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { answers, DEFAULT_DATABASE_TIMEOUTS, type Database, type DatabaseTimeouts, type Queryable } from './database.js';
+import { answers, ChannelListeners, DEFAULT_DATABASE_TIMEOUTS, type Database, type DatabaseTimeouts, type Queryable } from './database.js';
 import { storableParams } from './storable.js';
 
 /** A PostgreSQL server through a pg connection pool. */
@@ -28,6 +28,23 @@ export async function openPostgresDatabase(
       return { rows: result.rows as Row[] };
     },
   });
+  // PROVISIONAL listen (see database.ts): notifications need a session of their own, outside the pool, made on
+  // first use. It does not reconnect: a dropped listener is reported, and listeners' own polling carries on.
+  let listener: Promise<pg.Client> | undefined;
+  const listenerClient = () => (listener ??= (async () => {
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeouts.connectMs, query_timeout: timeouts.queryMs });
+    client.on('error', (error) => options.onConnectionLost?.(error));
+    client.on('notification', (message) => listeners.deliver(message.channel, message.payload ?? ''));
+    await client.connect();
+    return client;
+  })().catch((error: unknown) => {
+    listener = undefined;
+    throw error;
+  }));
+  const listeners = new ChannelListeners({
+    listen: async (channel) => void (await (await listenerClient()).query(`listen ${channel}`)),
+    unlisten: async (channel) => void (await (await listenerClient()).query(`unlisten ${channel}`)),
+  });
   return {
     kind: 'postgres',
     ...asQueryable(pool),
@@ -48,7 +65,13 @@ export async function openPostgresDatabase(
         client.release(failed);
       }
     },
+    listen: (channel, onNotify) => listeners.add(channel, onNotify),
     ping: () => answers(pool, timeouts.pingMs),
-    close: () => pool.end(),
+    async close() {
+      const client = listener && (await listener.catch(() => undefined));
+      listener = undefined;
+      await client?.end().catch(() => undefined);
+      await pool.end();
+    },
   };
 }
