@@ -66,8 +66,9 @@ export function registerConsoleAuthRoutes(server: Server, deps: ConsoleAuthDeps)
   server.get('/console', page(async (req, res) => {
     const session = await deps.sessions.current(req);
     if (!session) return redirect(res, '/console/sign-in');
-    if (session.roles.length === 0) return sendPage(res, 403, 'You have no Carepoint role', MISSING_ANY_ROLE(session.name, session.csrfSecret), formOrigins);
-    sendPage(res, 200, 'Carepoint console', landingBody(session, session.csrfSecret), formOrigins);
+    const viewer = { name: session.name, roles: session.roles, csrfToken: session.csrfSecret };
+    if (session.roles.length === 0) return sendPage(res, 403, 'You have no Carepoint role', MISSING_ANY_ROLE(session.name, session.csrfSecret), formOrigins, { viewer });
+    sendPage(res, 200, 'Carepoint console', landingBody(session, session.csrfSecret), formOrigins, { viewer, current: { section: 'home', exact: true } });
   }));
 
   server.get('/console/sign-in', page(async (req, res) => {
