@@ -66,7 +66,7 @@ export function registerAuditPage(server: Server, deps: { access: ConsoleAccess;
       view.references = await referencesOf(deps.db, page.lines.flatMap((l) => (l.concernId ? [l.concernId] : [])));
     }
     access.send(res, {
-      status: view.problem ? 400 : 200, title: 'Audit log', body: auditPageBody(view), viewer: who.viewer, current: { section: 'audit', exact: true },
+      status: view.problem ? 400 : 200, title: 'Audit log', body: auditPageBody(view), viewer: who.viewer, current: { section: 'audit', exact: true }, wide: true,
     });
   }));
 }

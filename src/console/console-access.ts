@@ -5,6 +5,7 @@ import { Forbidden, NotFound, Unauthorized } from '../http/errors.js';
 import type { LoggedRequest } from '../http/server.js';
 import { missingRoleBody } from './auth/console-pages.js';
 import { checkCsrf } from './auth/csrf.js';
+import { isConsoleReturnPath } from './auth/return-to.js';
 import type { ConsoleSessions } from './auth/session-authenticator.js';
 import type { ConsoleSession } from './auth/session-store.js';
 import { escapeHtml } from './pages/html.js';
@@ -42,7 +43,7 @@ export class ConsoleAccess {
     const session = options.background ? await sessions.peek(req) : await sessions.current(req);
     if (!session) {
       if (options.background) return void res.sendRaw(401, 'signed out', { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-      return void res.sendRaw(302, '', { location: signInFor(req.path()), 'cache-control': 'no-store' });
+      return void res.sendRaw(302, '', { location: signInFor(req.getUrl().path ?? req.path()), 'cache-control': 'no-store' });
     }
     return this.withRole(req, res, session, role, options.background);
   }
@@ -98,5 +99,5 @@ export class ConsoleAccess {
 
 /** The sign-in page, coming back here afterwards (console paths only: sign-in refuses anything else). */
 function signInFor(path: string): string {
-  return /^\/console(\/[\w\-/]*)?$/.test(path) ? `/console/sign-in?returnTo=${encodeURIComponent(path)}` : '/console/sign-in';
+  return isConsoleReturnPath(path) ? `/console/sign-in?returnTo=${encodeURIComponent(path)}` : '/console/sign-in';
 }

@@ -93,7 +93,7 @@ export function registerConsoleRoutes(server: Server, deps: ConsoleRouteDeps): v
       if (error instanceof Invalid) return badFilters(res, who, error);
       throw error;
     }
-    access.send(res, { status: 200, title: 'Queue', body: queuePageBody(view), viewer: who.viewer, current: { section: 'queue', exact: true }, script: true });
+    access.send(res, { status: 200, title: 'Queue', body: queuePageBody(view), viewer: who.viewer, current: { section: 'queue', exact: true }, script: true, wide: true });
   }));
 
   server.get('/console/queue/rows', access.handle(async (req, res) => {

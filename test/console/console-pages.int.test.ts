@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { appendAudit } from '../../src/concerns/audit/append-audit.js';
 import { listAudit } from '../../src/concerns/audit/list-audit.js';
+import { TestBrowser } from '../support/fake-entra.js';
 import { DEV_TOKEN } from '../support/start-carepoint.js';
 import { raiseConcern, raiseEmergency, signIn, useConsole } from './support/console-setup.js';
 
@@ -19,8 +20,18 @@ describe('the console pages', () => {
     const response = await fetch(`${env.base}/console/queue`, { redirect: 'manual' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('/console/sign-in?returnTo=%2Fconsole%2Fqueue');
+    const filtered = await fetch(`${env.base}/console/audit?action=claim&concern=CP-7F3K2Q`, { redirect: 'manual' });
+    expect(filtered.headers.get('location')).toBe(`/console/sign-in?returnTo=${encodeURIComponent('/console/audit?action=claim&concern=CP-7F3K2Q')}`);
     expect((await fetch(`${env.base}/console/queue/rows`)).status).toBe(401);
     expect((await fetch(`${env.base}/console/events`)).status).toBe(401);
+  });
+
+  it('comes back after sign-in to the page asked for, filters and all, and never to another site', async () => {
+    const ada = await new TestBrowser(env.entra).signIn(env.base, 'ada', '/console/audit?action=claim&from=2026-01-01');
+    expect(ada.url).toBe(`${env.base}/console/audit?action=claim&from=2026-01-01`);
+    for (const elsewhere of ['//evil.example/console', 'https://evil.example/', '/console/../../x', '/console/queue?x=<script>']) {
+      expect((await new TestBrowser(env.entra).signIn(env.base, 'ada', elsewhere)).url).toBe(`${env.base}/console`);
+    }
   });
 
   it('lists the queue most pressing first: priority tags, waiting against the target (overdue in words), returned claims highlighted', async () => {
@@ -48,7 +59,7 @@ describe('the console pages', () => {
     expect(row(emergency.id)).toMatch(/Waited (under 1 min|\d+ min), target 15 minutes/);
     expect(row(routine.id)).toMatch(/Routine .* of working time, target 3 working days Diabetes Test results Chat/);
     expect(row(returned.id)).toMatch(/Returned to the queue a claim ran out unattended/);
-    expect(page.html).toContain(`<a href="/console/queue/${urgent.id}">${urgent.reference}</a>`);
+    expect(page.html).toContain(`<a class="carepoint-reference" href="/console/queue/${urgent.id}">${urgent.reference}</a>`);
     // Live updates: the page loads its script from this origin; nothing inline is allowed.
     expect(page.html).toContain('<script type="module" src="/assets/console.js"></script>');
     expect(page.html).toMatch(/data-live-url="\/console\/queue\/rows"/);

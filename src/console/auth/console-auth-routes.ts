@@ -7,6 +7,7 @@ import { appendAudit } from '../../concerns/audit/append-audit.js';
 import { escapeHtml, landingBody, MISSING_ANY_ROLE, sendPage } from './console-pages.js';
 import { readCookie, setCookie } from './cookies.js';
 import { redeemDevSignInToken } from './dev-sign-in.js';
+import { isConsoleReturnPath } from './return-to.js';
 import type { EntraSignIn } from './entra-sign-in.js';
 import { SIGN_IN_SECONDS } from './entra-sign-in.js';
 import { equalSecrets, signValue, verifySignedValue } from './secrets.js';
@@ -132,7 +133,6 @@ Use the one-time sign-in link that <code>npm start</code> printed; it works once
   }));
 }
 
-/** Only a path inside the console: never another site (an open redirect), never `//host`. */
 function safeReturnTo(value: unknown): string {
-  return typeof value === 'string' && /^\/console(\/[\w\-/]*)?$/.test(value) ? value : '/console';
+  return typeof value === 'string' && isConsoleReturnPath(value) ? value : '/console';
 }

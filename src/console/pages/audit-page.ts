@@ -62,7 +62,7 @@ ${input('to', 'To', f.to, 'date', 'On or before this day', view.problem)}
 function concernCell(line: AuditLine, references: Map<string, string>): string {
   if (!line.concernId) return '';
   const reference = references.get(line.concernId);
-  return `<a href="/console/queue/${escapeHtml(line.concernId)}">${escapeHtml(reference ?? line.concernId)}</a>`;
+  return `<a class="carepoint-reference" href="/console/queue/${escapeHtml(line.concernId)}">${escapeHtml(reference ?? line.concernId)}</a>`;
 }
 
 export function auditPageBody(view: AuditView): string {
@@ -72,7 +72,7 @@ export function auditPageBody(view: AuditView): string {
 <td class="nhsuk-table__cell">${escapeHtml(l.action)}</td>
 <td class="nhsuk-table__cell">${concernCell(l, view.references)}</td>
 <td class="nhsuk-table__cell">${escapeHtml(l.source ?? '')}</td>
-<td class="nhsuk-table__cell carepoint-text">${dataLine(l.detail)}</td>
+<td class="nhsuk-table__cell carepoint-text">${dataLine(l.detail, view.timeZone)}</td>
 </tr>`).join('\n');
   const paging = [
     ...(view.filters.before ? [`<a class="nhsuk-link" href="/console/audit${query(view.filters, { before: '' })}">Newest entries</a>`] : []),

@@ -71,7 +71,7 @@ function earlier(view: ConcernView): string {
   const list = view.detail.earlierConcerns;
   if (!list.length) return '<h2 class="nhsuk-heading-m">Earlier concerns</h2><p class="nhsuk-body">None from this person.</p>';
   const rows = list.map((c) => `<tr class="nhsuk-table__row">
-<th class="nhsuk-table__header" scope="row"><a href="/console/queue/${escapeHtml(c.id)}">${escapeHtml(c.reference)}</a></th>
+<th class="nhsuk-table__header" scope="row"><a class="carepoint-reference" href="/console/queue/${escapeHtml(c.id)}">${escapeHtml(c.reference)}</a></th>
 <td class="nhsuk-table__cell">${when(c.createdAt, view.hours.timeZone)}</td>
 <td class="nhsuk-table__cell">${CHANNEL_LABEL[c.channel]}</td>
 <td class="nhsuk-table__cell">${escapeHtml(PRIORITY_LABEL[c.priority as keyof typeof PRIORITY_LABEL] ?? c.priority)}</td>
@@ -93,7 +93,7 @@ function history(view: ConcernView): string {
 <td class="nhsuk-table__cell">${when(e.at, view.hours.timeZone)}</td>
 <td class="nhsuk-table__cell">${escapeHtml(EVENT_LABEL[e.kind] ?? e.kind)}</td>
 <td class="nhsuk-table__cell">${e.actor ? escapeHtml(e.actor.name) : 'Carepoint'}</td>
-<td class="nhsuk-table__cell carepoint-text">${dataLine(e.data, ['messageId', 'status', 'from', 'to', 'redFlagAdvice'])}</td>
+<td class="nhsuk-table__cell carepoint-text">${dataLine(e.data, view.hours.timeZone, ['messageId', 'status', 'from', 'to', 'redFlagAdvice'])}</td>
 </tr>`).join('\n');
   return `<h2 class="nhsuk-heading-m">History</h2>
 <div class="nhsuk-scroll"><div class="nhsuk-scroll__content" role="region" aria-labelledby="history-caption" tabindex="0">

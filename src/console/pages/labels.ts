@@ -1,6 +1,6 @@
 import type { Channel, Outcome } from '../../concerns/concern-queue.js';
 import type { Priority } from '../../concerns/priority.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml, when } from './html.js';
 
 /** How the console names things: in words, never only in colour. */
 export const PRIORITY_LABEL: Record<Priority, string> = { emergency: 'Emergency', urgent: 'Urgent', soon: 'Soon', routine: 'Routine' };
@@ -51,13 +51,16 @@ export function redFlagName(id: string): string {
   return id.replace(/-/g, ' ');
 }
 
-/** A short line of an event's or audit line's own data: "outcome: Advice given; text: ...". */
-export function dataLine(data: Record<string, unknown>, skip: string[] = []): string {
+/** A short line of an event's or audit line's own data: "outcome: Advice given; until: Wed 3 Dec 2026, 14:05". */
+export function dataLine(data: Record<string, unknown>, timeZone: string, skip: string[] = []): string {
   return Object.entries(data)
     .filter(([key, value]) => !skip.includes(key) && value !== null && value !== undefined && value !== '')
     .map(([key, value]) => {
+      if (typeof value === 'string' && ISO_INSTANT.test(value)) return `${escapeHtml(key)}: ${when(new Date(value).toISOString(), timeZone)}`;
       const shown = key === 'outcome' ? outcomeLabel(String(value)) : Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value);
       return `${escapeHtml(key)}: ${escapeHtml(shown)}`;
     })
     .join('; ');
 }
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

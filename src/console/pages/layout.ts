@@ -23,6 +23,8 @@ export interface ConsolePage {
   formOrigins?: string[];
   /** Loads /assets/console.js (live updates); only then does the policy allow a script, and only from here. */
   script?: boolean;
+  /** The full width of the window, for wide tables (the queue, the audit log). */
+  wide?: boolean;
 }
 
 const SECTIONS: { section: Section; label: string; href: string; role?: Role }[] = [
@@ -35,6 +37,7 @@ const NHS_LOGO = `<svg class="nhsuk-header__logo" xmlns="http://www.w3.org/2000/
 
 function header(page: ConsolePage): string {
   const viewer = page.viewer;
+  const width = page.wide ? 'nhsuk-width-container-fluid' : 'nhsuk-width-container';
   const account = viewer ? `<nav class="nhsuk-header__account" aria-label="Account"><ul class="nhsuk-header__account-list">
 <li class="nhsuk-header__account-item">Signed in as ${escapeHtml(viewer.name)}</li>
 <li class="nhsuk-header__account-item"><form class="nhsuk-header__account-form" method="post" action="/console/sign-out">
@@ -47,9 +50,9 @@ function header(page: ConsolePage): string {
       return `<li class="nhsuk-header__navigation-item${current ? ' nhsuk-header__navigation-item--current' : ''}"><a class="nhsuk-header__navigation-link" href="${s.href}"${aria}>${s.label}</a></li>`;
     }).join('\n')
     : '';
-  const navigation = links ? `<nav class="nhsuk-header__navigation" aria-label="Console sections"><div class="nhsuk-header__navigation-container nhsuk-width-container">
+  const navigation = links ? `<nav class="nhsuk-header__navigation" aria-label="Console sections"><div class="nhsuk-header__navigation-container ${width}">
 <ul class="nhsuk-header__navigation-list">${links}</ul></div></nav>` : '';
-  return `<header class="nhsuk-header" role="banner"><div class="nhsuk-header__container nhsuk-width-container">
+  return `<header class="nhsuk-header" role="banner"><div class="nhsuk-header__container ${width}">
 <div class="nhsuk-header__service"><a class="nhsuk-header__service-logo" href="/console" aria-label="Carepoint console home">${NHS_LOGO}
 <span class="nhsuk-header__service-name">Carepoint console</span></a></div>
 ${account}</div>
@@ -70,7 +73,7 @@ ${page.script ? '<script type="module" src="/assets/console.js"></script>\n' : '
 <body>
 <a class="nhsuk-skip-link" href="#maincontent">Skip to main content</a>
 ${header(page)}
-<div class="nhsuk-width-container"><main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
+<div class="${page.wide ? 'nhsuk-width-container-fluid' : 'nhsuk-width-container'}"><main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
 <h1>${escapeHtml(page.title)}</h1>
 ${page.body}
 </main></div>

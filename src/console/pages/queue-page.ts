@@ -91,7 +91,7 @@ function row(item: QueueItem, view: QueueView): string {
     ...(item.leaseExpired && item.status === 'open' ? ['carepoint-row--returned'] : [])];
   const pathway = typeof item.details.pathway === 'string' ? labelOf(item.details.pathway) : 'Not given';
   return `<tr class="${classes.join(' ')}" data-id="${escapeHtml(item.id)}" data-version="${escapeHtml(`${item.updatedAt}|${item.status}|${item.claimedBy?.id ?? ''}`)}">
-<th class="nhsuk-table__header" scope="row"><a href="/console/queue/${escapeHtml(item.id)}">${escapeHtml(item.reference)}</a></th>
+<th class="nhsuk-table__header" scope="row"><a class="carepoint-reference" href="/console/queue/${escapeHtml(item.id)}">${escapeHtml(item.reference)}</a></th>
 ${cell(priorityTag(item.priority))}
 ${cell(waiting.html)}
 ${cell(escapeHtml(pathway))}

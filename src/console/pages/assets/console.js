@@ -82,8 +82,10 @@ if (region && status && 'EventSource' in window) {
   const events = new EventSource('/console/events');
   let connected = false;
   events.addEventListener('open', () => {
-    // After a reconnection something may have changed unheard: look again.
-    if (connected) schedule();
+    // After a reconnection something may have changed unheard: look again. The queue also looks once on first
+    // connecting (a change between the page being made and now); a concern page does not, as each look at a
+    // concern is an audited view.
+    if (connected || !concernId) schedule();
     connected = true;
     say('This page updates itself when concerns change.');
   });
