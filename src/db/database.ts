@@ -59,7 +59,12 @@ export class ChannelListeners {
     if (!set) {
       set = new Set();
       this.byChannel.set(channel, set);
-      await this.session.listen(channel);
+      try {
+        await this.session.listen(channel);
+      } catch (error) {
+        this.byChannel.delete(channel); // the next listener tries again
+        throw error;
+      }
     }
     // A fresh function per call, so the same callback added twice is removed once per unlisten.
     const entry = (payload: string) => onNotify(payload);
