@@ -49,7 +49,8 @@ export class ConcernFeed {
     this.listening = undefined;
     this.listeners.clear();
     const unlisten = await listening?.catch(() => undefined);
-    await unlisten?.();
+    // The database may be gone already (it failed): there is nothing left to stop listening to.
+    await unlisten?.().catch((err: unknown) => this.logger?.warn({ err, event: 'concern-feed-unlisten-failed' }, 'could not stop listening for concern changes'));
   }
 
   private deliver(payload: string): void {

@@ -41,8 +41,8 @@ const FRIENDLY: Record<string, string> = {
 };
 
 /** The form's fields through the same schema the JSON API uses (empty fields count as not given). */
-function fields<T>(action: FormAction, schema: z.ZodType<T>, body: Record<string, string>): T {
-  const given = Object.fromEntries(Object.entries(body).filter(([key, value]) => key !== '_csrf' && value.trim() !== ''));
+function fields<T>(action: FormAction, schema: z.ZodType<T>, body: Record<string, unknown>): T {
+  const given = Object.fromEntries(Object.entries(body).filter(([key, value]) => key !== '_csrf' && !(typeof value === 'string' && value.trim() === '')));
   const result = schema.safeParse(given);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -50,7 +50,7 @@ function fields<T>(action: FormAction, schema: z.ZodType<T>, body: Record<string
   throw new FieldProblem(FIELD_IDS[key] ?? '', issue.code === 'too_big' ? issue.message : FRIENDLY[key] ?? issue.message);
 }
 
-type Run = (by: ActedBy, id: string, body: Record<string, string>) => Promise<unknown>;
+type Run = (by: ActedBy, id: string, body: Record<string, unknown>) => Promise<unknown>;
 
 /** The queue page, a concern's page, the forms on it, and the live feed behind both pages. */
 export function registerConsoleRoutes(server: Server, deps: ConsoleRouteDeps): void {
@@ -141,7 +141,7 @@ export function registerConsoleRoutes(server: Server, deps: ConsoleRouteDeps): v
     const who = await access.form(req, res, 'Coordinator');
     if (!who) return;
     const id = concernIdOf(req);
-    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>;
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     try {
       await run[action](who.by, id, body);
     } catch (error) {
@@ -149,7 +149,8 @@ export function registerConsoleRoutes(server: Server, deps: ConsoleRouteDeps): v
       // Refused: the page again, as it is now, saying why, with what was typed still there.
       const problem: FormProblem = {
         action, kind: error instanceof Conflict ? 'conflict' : 'invalid', message: error.message,
-        field: error instanceof FieldProblem ? error.field || undefined : undefined, values: body,
+        field: error instanceof FieldProblem ? error.field || undefined : undefined,
+        values: Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string')),
       };
       const detail = await actions.view(who.by, id).catch(notFound);
       return sendConcern(res, who, error.status, concernView(who, detail, { problem }));

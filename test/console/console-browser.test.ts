@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotClient } from '../../src/tools/bot-client.js';
 import { CONCERN_ANSWERS } from '../support/concern-answers.js';
 import { DEV_TOKEN } from '../support/start-carepoint.js';
-import { hasChromium, launchChromium, screenshot } from '../webchat/support/browser.js';
+import { hasChromium, launchChromium, screenshot, scrollsSideways } from '../webchat/support/browser.js';
 import { openConsole, seriousViolations, type ConsoleTab } from './support/console-browser.js';
 import { startEntraTlsFront } from './support/entra-tls-front.js';
 import { raiseConcern, useConsole } from './support/console-setup.js';
@@ -142,6 +142,12 @@ describe.skipIf(!hasChromium)('the console in a browser', () => {
       results['concern with an error'] = await seriousViolations(page);
       await page.goto(`${env.base}/console/audit`);
       results.audit = await seriousViolations(page);
+      // Reflow (WCAG 1.4.10): at 320 CSS pixels nothing but the data tables' own scroll areas goes sideways.
+      await page.setViewportSize({ width: 320, height: 800 });
+      for (const path of ['/console/queue', `/console/queue/${item.id}`, '/console/audit']) {
+        await page.goto(env.base + path);
+        expect(await scrollsSideways(page), path).toBe(false);
+      }
     }, { bypassCSP: true });
     await inTab('bob', '/console/audit', async ({ page }) => {
       expect(await page.locator('h1').innerText()).toBe('You need the Admin role');

@@ -75,8 +75,8 @@ export function auditPageBody(view: AuditView): string {
 <td class="nhsuk-table__cell carepoint-text">${dataLine(l.detail, view.timeZone)}</td>
 </tr>`).join('\n');
   const paging = [
-    ...(view.filters.before ? [`<a class="nhsuk-link" href="/console/audit${query(view.filters, { before: '' })}">Newest entries</a>`] : []),
-    ...(view.next ? [`<a class="nhsuk-link" href="/console/audit${query(view.filters, { before: view.next })}">Older entries</a>`] : []),
+    ...(view.filters.before ? [`<a class="nhsuk-link" href="/console/audit${escapeHtml(query(view.filters, { before: '' }))}">Newest entries</a>`] : []),
+    ...(view.next ? [`<a class="nhsuk-link" href="/console/audit${escapeHtml(query(view.filters, { before: view.next }))}">Older entries</a>`] : []),
   ];
   const problem = view.problem
     ? `<div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1">

@@ -56,7 +56,7 @@ export function dataLine(data: Record<string, unknown>, timeZone: string, skip: 
   return Object.entries(data)
     .filter(([key, value]) => !skip.includes(key) && value !== null && value !== undefined && value !== '')
     .map(([key, value]) => {
-      if (typeof value === 'string' && ISO_INSTANT.test(value)) return `${escapeHtml(key)}: ${when(new Date(value).toISOString(), timeZone)}`;
+      if (typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value))) return `${escapeHtml(key)}: ${when(new Date(value).toISOString(), timeZone)}`;
       const shown = key === 'outcome' ? outcomeLabel(String(value)) : Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value);
       return `${escapeHtml(key)}: ${escapeHtml(shown)}`;
     })

@@ -113,8 +113,8 @@ export function queueRows(view: QueueView): string {
     ? view.items.map((item) => row(item, view)).join('\n')
     : '<tr class="nhsuk-table__row"><td class="nhsuk-table__cell" colspan="8">No concerns match these filters.</td></tr>';
   const paging = [
-    ...(view.filters.cursor ? [`<a class="nhsuk-link" href="/console/queue${filterQuery(view.filters, { cursor: '' })}">Back to the top of the queue</a>`] : []),
-    ...(view.nextCursor ? [`<a class="nhsuk-link" href="/console/queue${filterQuery(view.filters, { cursor: view.nextCursor })}">Next page of the queue</a>`] : []),
+    ...(view.filters.cursor ? [`<a class="nhsuk-link" href="/console/queue${escapeHtml(filterQuery(view.filters, { cursor: '' }))}">Back to the top of the queue</a>`] : []),
+    ...(view.nextCursor ? [`<a class="nhsuk-link" href="/console/queue${escapeHtml(filterQuery(view.filters, { cursor: view.nextCursor }))}">Next page of the queue</a>`] : []),
   ];
   return `${countsLine(view.counts)}
 <div class="nhsuk-scroll"><div class="nhsuk-scroll__content" role="region" aria-labelledby="queue-caption" tabindex="0">
