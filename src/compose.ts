@@ -22,6 +22,12 @@ import { buildConsoleAuth } from './console/auth/console-auth.js';
 import type { EntraFetch } from './console/auth/entra-directory.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { registerConcernRoutes } from './concerns/routes.js';
+import { ConcernActions } from './concerns/actions.js';
+import { ConcernFeed } from './concerns/feed.js';
+import { ConsoleAccess } from './console/console-access.js';
+import { registerConsoleRoutes } from './console/console-routes.js';
+import { registerAuditPage } from './console/audit-page-route.js';
+import { LiveEvents } from './console/live-events.js';
 import { registerAuditRoutes } from './concerns/audit/routes.js';
 import { createHttpServer } from './http/server.js';
 import { openKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js';
@@ -52,6 +58,8 @@ export interface Overrides {
   coordinators?: CoordinatorAuthenticator;
   /** Job runner timings (polling, retry back-off) so tests run fast. */
   jobs?: Omit<JobRunnerOptions, 'db' | 'logger'>;
+  /** How often the console's live event streams send a heartbeat (and check the session). */
+  liveHeartbeatMs?: number;
 }
 
 /** Something that runs in the background: started in order once the server listens, stopped in reverse. */
@@ -155,8 +163,18 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     fetch: overrides.entraFetch, addressOf: sources.addressOf,
   });
   const auth: CoordinatorAuthenticator = new CompositeAuthenticator([...consoleAuth.authenticators, overrides.coordinators ?? devTokens]);
-  registerConcernRoutes(http.server, { db, auth, leaseMinutes: config.CLAIM_LEASE_MINUTES, addressOf: sources.addressOf });
+  // One set of concern actions behind both the JSON API and the console's forms.
+  const actions = new ConcernActions(db, config.CLAIM_LEASE_MINUTES);
+  registerConcernRoutes(http.server, { db, auth, leaseMinutes: config.CLAIM_LEASE_MINUTES, addressOf: sources.addressOf, actions });
   registerAuditRoutes(http.server, { db, auth });
+  // The console's pages. Live updates ride on the database's notifications (LISTEN/NOTIFY on both engines).
+  const feed = new ConcernFeed(db.listen.bind(db), logger);
+  const live = new LiveEvents(feed, { heartbeatMs: overrides.liveHeartbeatMs });
+  // Event streams never end by themselves: the server's drain ends them rather than waiting for them.
+  http.onDrain(() => live.close());
+  const access = new ConsoleAccess({ sessions: consoleAuth.sessions, formOrigins: consoleAuth.formOrigins, addressOf: sources.addressOf });
+  registerConsoleRoutes(http.server, { access, actions, clock, hours: config.WORKING_HOURS, leaseMinutes: config.CLAIM_LEASE_MINUTES, live });
+  registerAuditPage(http.server, { access, db, timeZone: config.WORKING_HOURS.timeZone });
 
   // Web chat in the browser: the page, tokens, and (without Azure) the local Direct Line transport.
   const webChatAdapter = joinBot(new DirectLineAdapter({ db, clock }));
@@ -196,6 +214,10 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
           listeningUrl = url;
           logger.info({ url, storage: db.kind, articles: knowledge.articleCount(), chatModel: Boolean(chatModel), embeddings: Boolean(embeddings) }, 'Carepoint listening');
           workers = [
+            ...(feed ? [{
+              start: () => void feed.start().catch((err: unknown) => logger.error({ err, event: 'concern-feed-failed' }, 'live console updates could not start')),
+              stop: () => feed.stop(),
+            }] : []),
             spool,
             // the outbox worker, once Twilio can call us back
             { start: () => sms.start(config.PUBLIC_BASE_URL ?? url), stop: () => sms.stop() },

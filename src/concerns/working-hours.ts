@@ -93,3 +93,63 @@ export function nextOpening(hours: WorkingHours, at: Date): string {
   }
   return 'in working hours';
 }
+
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The weekday (1-7) and minutes after midnight, to the second, on the team's wall clock. */
+function wallClock(at: number, timeZone: string): { day: number; minutes: number } {
+  let format = clockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    clockFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const weekday = parts.find((p) => p.type === 'weekday')?.value ?? '';
+  return { day: DAY_NAMES.indexOf(weekday) + 1, minutes: part('hour') * 60 + part('minute') + part('second') / 60 + (at % 1000) / 60_000 };
+}
+
+/** How long the team's working day is, in minutes (what "one working day" means for a target). */
+export function workingDayMinutes(hours: WorkingHours): number {
+  return hours.end - hours.start;
+}
+
+/**
+ * Minutes of the team's working time between two instants (0 when `to` is not after `from`): time in working
+ * hours on working days, read on the team's wall clock. Steps a working stretch or a gap at a time; stops
+ * counting after about four years, long past any target.
+ */
+export function workingMinutesBetween(hours: WorkingHours, from: Date, to: Date): number {
+  const end = to.getTime();
+  let at = from.getTime();
+  let total = 0;
+  for (let steps = 0; at < end && steps < 5000; steps++) {
+    const { day, minutes } = wallClock(at, hours.timeZone);
+    const workingDay = hours.days.includes(day);
+    if (workingDay && minutes >= hours.start && minutes < hours.end) {
+      const stop = Math.min(end, at + (hours.end - minutes) * 60_000);
+      total += (stop - at) / 60_000;
+      at = stop;
+    } else if (workingDay && minutes < hours.start) {
+      at += (hours.start - minutes) * 60_000;
+    } else {
+      at += (24 * 60 - minutes) * 60_000; // to the next midnight (a clock change is put right on the next step)
+    }
+  }
+  return total;
+}
+
+/** The instant a calendar day ("2026-12-03") begins on the team's wall clock. */
+export function startOfLocalDay(isoDate: string, timeZone: string): Date {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  const midnightUtc = Date.UTC(y, m - 1, d);
+  // The zone's offset there, read off its wall clock; twice, in case midnight is across a clock change.
+  const offsetAt = (at: number) => {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    }).formatToParts(at).map((p) => [p.type, p.value]));
+    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - at;
+  };
+  const guess = midnightUtc - offsetAt(midnightUtc);
+  return new Date(midnightUtc - offsetAt(guess));
+}

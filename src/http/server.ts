@@ -7,6 +7,11 @@ export interface HttpServer {
   server: Server;
   /** Stops taking requests, waits for those in flight (up to `graceMs`), then resolves. */
   drain(graceMs?: number): Promise<void>;
+  /**
+   * Responses that never finish by themselves (server-sent event streams) end with `close` once drain starts,
+   * so that the wait for requests in flight is not a wait for them.
+   */
+  onDrain(close: () => void): void;
 }
 
 export type LoggedRequest = Request & { carepointLog: Logger };
@@ -20,6 +25,7 @@ export function createHttpServer(logger: Logger): HttpServer {
   const server = restify.createServer({ name: 'carepoint', handleUncaughtExceptions: false, log: silent });
   let inFlight = 0;
   let idle: (() => void) | undefined;
+  const onDrain: (() => void)[] = [];
 
   server.pre((req, res, next) => {
     inFlight++;
@@ -55,8 +61,10 @@ export function createHttpServer(logger: Logger): HttpServer {
 
   return {
     server,
+    onDrain: (close) => void onDrain.push(close),
     async drain(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
+      for (const close of onDrain) close();
       server.server.closeIdleConnections();
       if (inFlight > 0) {
         await Promise.race([

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { requireRole, type CoordinatorAuthenticator } from '../../http/coordinator-auth.js';
 import { route } from '../../http/route.js';
-import { parse } from '../routes.js';
+import { parse } from '../inputs.js';
 import { AUDIT_ACTIONS } from './append-audit.js';
 import { AUDIT_PAGE_MAX, listAudit } from './list-audit.js';
 

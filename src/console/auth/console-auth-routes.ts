@@ -7,6 +7,7 @@ import { appendAudit } from '../../concerns/audit/append-audit.js';
 import { escapeHtml, landingBody, MISSING_ANY_ROLE, sendPage } from './console-pages.js';
 import { readCookie, setCookie } from './cookies.js';
 import { redeemDevSignInToken } from './dev-sign-in.js';
+import { isConsoleReturnPath } from './return-to.js';
 import type { EntraSignIn } from './entra-sign-in.js';
 import { SIGN_IN_SECONDS } from './entra-sign-in.js';
 import { equalSecrets, signValue, verifySignedValue } from './secrets.js';
@@ -66,8 +67,9 @@ export function registerConsoleAuthRoutes(server: Server, deps: ConsoleAuthDeps)
   server.get('/console', page(async (req, res) => {
     const session = await deps.sessions.current(req);
     if (!session) return redirect(res, '/console/sign-in');
-    if (session.roles.length === 0) return sendPage(res, 403, 'You have no Carepoint role', MISSING_ANY_ROLE(session.name, session.csrfSecret), formOrigins);
-    sendPage(res, 200, 'Carepoint console', landingBody(session, session.csrfSecret), formOrigins);
+    const viewer = { name: session.name, roles: session.roles, csrfToken: session.csrfSecret };
+    if (session.roles.length === 0) return sendPage(res, 403, 'You have no Carepoint role', MISSING_ANY_ROLE(session.name, session.csrfSecret), formOrigins, { viewer });
+    sendPage(res, 200, 'Carepoint console', landingBody(session, session.csrfSecret), formOrigins, { viewer, current: { section: 'home', exact: true } });
   }));
 
   server.get('/console/sign-in', page(async (req, res) => {
@@ -131,7 +133,6 @@ Use the one-time sign-in link that <code>npm start</code> printed; it works once
   }));
 }
 
-/** Only a path inside the console: never another site (an open redirect), never `//host`. */
 function safeReturnTo(value: unknown): string {
-  return typeof value === 'string' && /^\/console(\/[\w\-/]*)?$/.test(value) ? value : '/console';
+  return typeof value === 'string' && isConsoleReturnPath(value) ? value : '/console';
 }

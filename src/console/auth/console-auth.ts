@@ -17,6 +17,10 @@ export interface ConsoleAuth {
   authenticators: CoordinatorAuthenticator[];
   /** Only in development sign-in mode: a fresh one-time link. */
   devSignInLink?: (listeningUrl: string) => Promise<string>;
+  /** The console's sessions, for its pages; none when the console is off (no way to sign in). */
+  sessions?: ConsoleSessions;
+  /** Where the console's forms may post besides this origin (Entra ID, for sign-out). */
+  formOrigins: string[];
 }
 
 /**
@@ -38,19 +42,22 @@ export function buildConsoleAuth(
     const authority = config.ENTRA_AUTHORITY ?? `https://login.microsoftonline.com/${config.ENTRA_TENANT_ID}/v2.0`;
     const directory = new EntraDirectory(authority.replace(/\/$/, ''), deps.fetch);
     const signIn = new EntraSignIn(db, directory, { clientId: config.ENTRA_CLIENT_ID, credential: entraCredential(config) });
-    routes({ kind: 'entra', signIn, origin: new URL(authority).origin });
-    return { authenticators: [sessions, new EntraBearerAuthenticator(directory, config.ENTRA_CLIENT_ID)] };
+    const origin = new URL(authority).origin;
+    routes({ kind: 'entra', signIn, origin });
+    return { authenticators: [sessions, new EntraBearerAuthenticator(directory, config.ENTRA_CLIENT_ID)], sessions, formOrigins: [origin] };
   }
   if (config.NODE_ENV !== 'production' && isLoopbackHost(config.HOST)) {
     routes({ kind: 'dev' });
     return {
       authenticators: [sessions],
+      sessions,
+      formOrigins: [],
       devSignInLink: async (listeningUrl) => `${listeningUrl}/console/dev-sign-in?token=${await issueDevSignInToken(db)}`,
     };
   }
   logger.warn({ event: 'console-off' }, 'ENTRA_CLIENT_ID is not set: the console and the queue API refuse every request');
   routes({ kind: 'off' });
-  return { authenticators: [] };
+  return { authenticators: [], formOrigins: [] };
 }
 
 function entraCredential(config: Config): EntraClientSettings['credential'] {

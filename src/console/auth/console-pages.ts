@@ -1,5 +1,7 @@
 import type { Response } from 'restify';
 import type { Role } from '../../http/coordinator-auth.js';
+import { escapeHtml } from '../pages/html.js';
+import { sendConsolePage, type ConsolePage, type Viewer } from '../pages/layout.js';
 
 /** What each role opens, for the pages that explain a 403. */
 const ROLE_PURPOSE: Record<Role, string> = {
@@ -8,38 +10,14 @@ const ROLE_PURPOSE: Record<Role, string> = {
   Admin: 'the audit log',
 };
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml };
 
-/** Server-rendered pages: no script, styles from this origin only, never framed. */
-export function sendPage(res: Response, status: number, title: string, body: string, formOrigins: string[] = []): void {
-  const html = `<!doctype html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} - Carepoint console</title>
-<link rel="stylesheet" href="/assets/nhsuk-frontend.min.css">
-</head>
-<body>
-<header class="nhsuk-header" role="banner"><div class="nhsuk-header__container nhsuk-width-container">
-<a class="nhsuk-header__service-name" href="/console">Carepoint console</a></div></header>
-<div class="nhsuk-width-container"><main class="nhsuk-main-wrapper" id="maincontent">
-<h1>${escapeHtml(title)}</h1>
-${body}
-</main></div>
-</body>
-</html>`;
-  res.sendRaw(status, html, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    // form-action: sign-out posts here and is redirected on to Entra ID's own sign-out.
-    'content-security-policy': ["default-src 'self'", "script-src 'none'", "img-src 'self' data:", "object-src 'none'",
-      "base-uri 'none'", `form-action 'self'${formOrigins.map((o) => ` ${o}`).join('')}`, "frame-ancestors 'none'"].join('; '),
-  });
+/** Server-rendered pages in the console's layout: no script, styles from this origin only, never framed. */
+export function sendPage(
+  res: Response, status: number, title: string, body: string, formOrigins: string[] = [],
+  extra: { viewer?: Viewer; current?: ConsolePage['current'] } = {},
+): void {
+  sendConsolePage(res, { status, title, body, formOrigins, ...extra });
 }
 
 export function signOutForm(csrfToken: string): string {
@@ -49,8 +27,15 @@ export function signOutForm(csrfToken: string): string {
 </form>`;
 }
 
+/** Where each role's page is, for the landing page's links. */
+const ROLE_PAGE: Partial<Record<Role, string>> = { Coordinator: '/console/queue', Admin: '/console/audit' };
+
 export function landingBody(person: { name: string; roles: Role[] }, csrfToken: string): string {
-  const roles = person.roles.map((r) => `<li><strong>${r}</strong>: ${escapeHtml(ROLE_PURPOSE[r])}</li>`).join('');
+  const roles = person.roles.map((r) => {
+    const page = ROLE_PAGE[r];
+    const purpose = escapeHtml(ROLE_PURPOSE[r]);
+    return `<li><strong>${r}</strong>: ${page ? `<a href="${page}">${purpose}</a>` : purpose}</li>`;
+  }).join('');
   return `<p>Signed in as <strong>${escapeHtml(person.name)}</strong>.</p>
 <h2 class="nhsuk-heading-s">Your roles</h2>
 <ul class="nhsuk-list nhsuk-list--bullet">${roles}</ul>

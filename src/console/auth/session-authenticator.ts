@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.js';
 import type { Coordinator, CoordinatorAuthenticator } from '../../http/coordinator-auth.js';
 import { readCookie, setCookie } from './cookies.js';
 import { changesState, checkCsrf } from './csrf.js';
-import { endSession, touchSession, type ConsoleSession } from './session-store.js';
+import { endSession, peekSession, touchSession, type ConsoleSession } from './session-store.js';
 import { signValue, verifySignedValue } from './secrets.js';
 
 export const SESSION_COOKIE = 'carepoint_console';
@@ -31,6 +31,12 @@ export class ConsoleSessions implements CoordinatorAuthenticator {
   async current(req: Request): Promise<ConsoleSession | undefined> {
     const id = this.sessionIdOf(req);
     return id ? touchSession(this.db, id) : undefined;
+  }
+
+  /** The live session, its idle clock left alone: for requests a page makes by itself (live updates). */
+  async peek(req: Request): Promise<ConsoleSession | undefined> {
+    const id = this.sessionIdOf(req);
+    return id ? peekSession(this.db, id) : undefined;
   }
 
   /** For the JSON API and forms: a state-changing request must carry the session's CSRF token (Forbidden otherwise). */

@@ -59,6 +59,22 @@ export async function touchSession(db: Queryable, id: string): Promise<ConsoleSe
   return { userId: row.user_id, name: row.name, roles: row.roles, csrfSecret: row.csrf_secret, signedInWith: row.signed_in_with };
 }
 
+/**
+ * The live session with this id, without restarting its idle clock: for requests a page makes by itself (live
+ * updates), which are not the person's activity, so an unattended console still signs itself out.
+ */
+export async function peekSession(db: Queryable, id: string): Promise<ConsoleSession | undefined> {
+  const { rows } = await db.query<SessionRow>(
+    `select user_id, name, roles, csrf_secret, signed_in_with from console_sessions
+      where id_hash = $1
+        and last_seen_at >= now() - make_interval(secs => $2)
+        and created_at >= now() - make_interval(secs => $3)`,
+    [sha256(id), SESSION_IDLE_SECONDS, SESSION_ABSOLUTE_SECONDS],
+  );
+  const row = rows[0];
+  return row && { userId: row.user_id, name: row.name, roles: row.roles, csrfSecret: row.csrf_secret, signedInWith: row.signed_in_with };
+}
+
 /** Ends the session on every instance at once (its row is gone). */
 export async function endSession(db: Queryable, id: string): Promise<ConsoleSession | undefined> {
   const { rows } = await db.query<SessionRow>(

@@ -12,11 +12,12 @@ if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM_PATH} is missing
 
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../../../test-artifacts/webchat/', import.meta.url));
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches (the console tests map the fake tenant's name with --host-resolver-rules). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 
@@ -85,10 +86,10 @@ export async function choose(page: Page, label: string): Promise<void> {
     .waitFor({ state: 'visible' });
 }
 
-/** Keeps a picture of this step of the journey as a test artifact. */
-export async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const path = `${ARTIFACTS_DIR}${name}.png`;
+/** Keeps a picture of this step of the journey as a test artifact (in `dir`, by default the web chat's). */
+export async function screenshot(page: Page, name: string, dir = ARTIFACTS_DIR): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const path = `${dir}${name}.png`;
   // Let Web Chat finish scrolling to the newest message.
   await page.waitForTimeout(400);
   await page.screenshot({ path, fullPage: true });

@@ -1,0 +1,66 @@
+import type { Channel, Outcome } from '../../concerns/concern-queue.js';
+import type { Priority } from '../../concerns/priority.js';
+import { escapeHtml, when } from './html.js';
+
+/** How the console names things: in words, never only in colour. */
+export const PRIORITY_LABEL: Record<Priority, string> = { emergency: 'Emergency', urgent: 'Urgent', soon: 'Soon', routine: 'Routine' };
+const PRIORITY_COLOUR: Record<Priority, string> = { emergency: 'red', urgent: 'orange', soon: 'yellow', routine: 'grey' };
+
+export const OUTCOME_LABEL: Record<Outcome, string> = {
+  'advice-given': 'Advice given',
+  'referral-chased': 'Referral chased',
+  'appointment-arranged': 'Appointment arranged',
+  'passed-to-gp': 'Passed to GP',
+  'passed-to-specialist-team': 'Passed to specialist team',
+  other: 'Other',
+};
+
+export const CHANNEL_LABEL: Record<Channel, string> = { chat: 'Chat', sms: 'SMS' };
+/** How a reply reaches the person on each channel, for "will be sent ...". */
+export const CHANNEL_ROUTE: Record<Channel, string> = { chat: 'in their chat', sms: 'by text message' };
+
+export const STATUS_LABEL: Record<string, string> = { open: 'Open', claimed: 'Claimed', resolved: 'Resolved' };
+
+export const EVENT_LABEL: Record<string, string> = {
+  raised: 'Raised',
+  escalated: 'Another red flag',
+  claimed: 'Claimed',
+  released: 'Released',
+  'lease-expired': 'Claim ran out: returned to the queue',
+  note: 'Note',
+  reply: 'Reply recorded, will be sent',
+  resolved: 'Resolved',
+  reopened: 'Reopened',
+  'not-an-emergency': 'Marked not an emergency',
+  linked: 'Linked to a patient record',
+  'contact-problem': 'Problem reaching the person',
+  'dead-letter': 'A message could not be delivered',
+  'person-said-not-emergency': 'The person said it is not an emergency',
+};
+
+export function priorityTag(priority: Priority): string {
+  return `<strong class="nhsuk-tag nhsuk-tag--${PRIORITY_COLOUR[priority]}">${PRIORITY_LABEL[priority]}</strong>`;
+}
+
+export function outcomeLabel(outcome: string | null | undefined): string {
+  return outcome ? (OUTCOME_LABEL[outcome as Outcome] ?? outcome) : '';
+}
+
+/** A red flag's id as words: "chest-pain" is "chest pain". */
+export function redFlagName(id: string): string {
+  return id.replace(/-/g, ' ');
+}
+
+/** A short line of an event's or audit line's own data: "outcome: Advice given; until: Wed 3 Dec 2026, 14:05". */
+export function dataLine(data: Record<string, unknown>, timeZone: string, skip: string[] = []): string {
+  return Object.entries(data)
+    .filter(([key, value]) => !skip.includes(key) && value !== null && value !== undefined && value !== '')
+    .map(([key, value]) => {
+      if (typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value))) return `${escapeHtml(key)}: ${when(new Date(value).toISOString(), timeZone)}`;
+      const shown = key === 'outcome' ? outcomeLabel(String(value)) : Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+      return `${escapeHtml(key)}: ${escapeHtml(shown)}`;
+    })
+    .join('; ');
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -1,0 +1,50 @@
+import type { Channel } from '../../concerns/concern-queue.js';
+import type { ConcernDetail } from '../../concerns/sql/detail.js';
+import { escapeHtml, when } from './html.js';
+import { CHANNEL_LABEL } from './labels.js';
+
+type Speaker = 'person' | 'carepoint' | 'coordinator';
+
+interface Line {
+  speaker: Speaker;
+  who: string;
+  channel: Channel;
+  text: string;
+  at: string;
+  note?: string;
+}
+
+/**
+ * The whole story, oldest first, on every channel: what the person wrote, what Carepoint answered, and what a
+ * co-ordinator replied (recorded on the concern; delivery comes with the delivery port, so it says so).
+ */
+export function transcriptLines(detail: ConcernDetail): Line[] {
+  const d = detail.concern.details;
+  const person = d.subject === 'someone-else' ? `Carer${typeof d.relationship === 'string' ? ` (${d.relationship})` : ''}` : 'Patient';
+  const messages = detail.transcript.length
+    ? detail.transcript
+    // Items raised before messages were logged keep their own copy of the story.
+    : detail.concern.transcript.map((t) => ({ ...t, channel: detail.concern.channel }));
+  const lines: Line[] = messages.map((m) => ({
+    speaker: m.direction === 'in' ? 'person' : 'carepoint', who: m.direction === 'in' ? person : 'Carepoint',
+    channel: m.channel, text: m.text, at: m.at,
+  }));
+  for (const e of detail.events) {
+    if (e.kind !== 'reply' || typeof e.data.text !== 'string') continue;
+    lines.push({
+      speaker: 'coordinator', who: `Co-ordinator${e.actor ? ` ${e.actor.name}` : ''}`, channel: detail.concern.channel, text: e.data.text, at: e.at,
+      note: e.data.status === 'pending delivery' ? 'recorded, will be sent' : typeof e.data.status === 'string' ? e.data.status : undefined,
+    });
+  }
+  // ISO instants compare as text; the sort is stable, so messages at the same instant keep their order.
+  return lines.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+export function transcriptSection(detail: ConcernDetail, timeZone: string): string {
+  const lines = transcriptLines(detail);
+  const items = lines.map((l) => `<li class="carepoint-message carepoint-message--${l.speaker}">
+<p class="carepoint-message__meta"><strong>${escapeHtml(l.who)}</strong> by ${CHANNEL_LABEL[l.channel].toLowerCase()}, ${when(l.at, timeZone)}${l.note ? ` <span class="carepoint-message__note">(${escapeHtml(l.note)})</span>` : ''}</p>
+<p class="carepoint-message__text">${escapeHtml(l.text)}</p></li>`);
+  return `<h2 class="nhsuk-heading-m">Transcript</h2>
+${items.length ? `<ol class="carepoint-transcript" aria-label="Messages, oldest first">${items.join('\n')}</ol>` : '<p class="nhsuk-body">No messages are recorded.</p>'}`;
+}

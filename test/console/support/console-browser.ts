@@ -1,0 +1,73 @@
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ConsoleEnv, ACCOUNTS } from './console-setup.js';
+
+const require = createRequire(import.meta.url);
+
+export interface ConsoleTab {
+  context: BrowserContext;
+  page: Page;
+  /** Content-Security-Policy violations and uncaught script errors seen so far. */
+  problems: () => string[];
+  close: () => Promise<void>;
+}
+
+/**
+ * A fresh Chromium context. The fake tenant is reached over https through its TLS front (the browser was launched
+ * with login.carepoint.test mapped to it, and the test certificate is self-signed); nothing off this machine is
+ * fetched (the provider's login page asks for a web font).
+ */
+async function contextFor(browser: Browser, env: ConsoleEnv, options: { bypassCSP?: boolean }): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 }, locale: 'en-GB', ignoreHTTPSErrors: true, bypassCSP: options.bypassCSP,
+  });
+  await context.route((url) => !url.toString().startsWith(env.base) && !url.toString().startsWith(env.entra.issuer), (route) => route.abort());
+  return context;
+}
+
+/** Opens `path` in Chromium and signs in as `login` at the fake tenant's own login and consent pages. */
+export async function openConsole(
+  browser: Browser, env: ConsoleEnv, login: keyof typeof ACCOUNTS, path: string, options: { bypassCSP?: boolean } = {},
+): Promise<ConsoleTab> {
+  const context = await contextFor(browser, env, options);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`script error: ${error.message}`));
+  await page.exposeFunction('reportCspViolation', (text: string) => problems.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as unknown as { reportCspViolation: (t: string) => void }).reportCspViolation(`CSP ${e.violatedDirective} blocked ${e.blockedURI}`);
+    });
+  });
+  await page.goto(env.base + path);
+  for (let forms = 0; forms < 4 && page.url().startsWith(env.entra.issuer); forms++) {
+    const loginBox = page.locator('input[name="login"]');
+    if (await loginBox.count()) {
+      await loginBox.fill(login);
+      await page.locator('input[name="password"]').fill('any');
+    }
+    const before = page.url();
+    await Promise.all([page.waitForURL((url) => url.toString() !== before), page.locator('button[type="submit"]').first().click()]);
+  }
+  await page.waitForURL((url) => url.toString().startsWith(env.base));
+  return { context, page, problems: () => [...problems], close: () => context.close() };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's serious and critical findings for the page as it is now (WCAG 2.2 AA rules and best practice). */
+export async function seriousViolations(page: Page): Promise<{ id: string; impact: string | null; help: string; targets: string[] }[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: require.resolve('axe-core') });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document)).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}
