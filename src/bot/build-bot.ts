@@ -15,6 +15,7 @@ import { InboundMiddleware } from './inbound-middleware.js';
 import { TurnLeases, type LastTurn } from './turn-leases.js';
 import type { EmergencySpool } from '../safety/emergency-spool.js';
 import { NamespacedConversationState } from './namespaced-conversation-state.js';
+import { HandoffMiddleware } from '../handoff/handoff-middleware.js';
 
 export interface BotDeps {
   db: Database;
@@ -49,7 +50,9 @@ export function buildBot(botDeps: BotDeps): { bot: CarepointBot; middleware: Mid
   const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory, gaps, workingHours: deps.workingHours });
   const leases = new TurnLeases(deps.db, conversationState.createProperty<LastTurn>('lastTurn'), deps.turnLeaseMs ?? 30_000);
   const bot = new CarepointBot(dialog, conversationState, dialogState, memory, leases);
-  // A place in line first (no waiting), then emergency screening, then one turn at a time per conversation.
+  // A place in line first (no waiting), then emergency screening, then one turn at a time per conversation,
+  // then who answers: the assistant, or the co-ordinator holding a live handoff (src/handoff).
   const turns = new ConversationOrder(deps.logger);
-  return { bot, middleware: [turns.reserve, new InboundMiddleware({ ...deps, leases }), turns.gate], turns };
+  const handoff = new HandoffMiddleware({ db: deps.db, clock: deps.clock, logger: deps.logger, workingHours: deps.workingHours });
+  return { bot, middleware: [turns.reserve, new InboundMiddleware({ ...deps, leases }), turns.gate, handoff], turns };
 }

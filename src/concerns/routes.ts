@@ -17,11 +17,12 @@ import { concernDetail } from './sql/detail.js';
 import { expireLeases } from './sql/expire-leases.js';
 import { linkPatient } from './sql/link-patient.js';
 import { markNotEmergency } from './sql/mark-not-emergency.js';
-import { recordReply } from './sql/record-reply.js';
 import { releaseConcern } from './sql/release.js';
 import { reopenConcern } from './sql/reopen.js';
 import { resolveConcern } from './sql/resolve.js';
 import { touchClaim } from './sql/touch-claim.js';
+import { endHandoff, handBack, replyToPerson } from '../handoff/handoff.js';
+import { handoffView } from '../handoff/view.js';
 
 export interface ConcernRouteDeps {
   db: Database;
@@ -88,7 +89,7 @@ export function registerConcernRoutes(server: Server, deps: ConcernRouteDeps): v
     const detail = await audited(req, who, 'view', id, async (tx) => {
       const found = await concernDetail(tx, id);
       await touchClaim(tx, id, who.id, deps.leaseMinutes);
-      return found;
+      return { ...found, ...(await handoffView(tx, id)) };
     });
     return { status: 200, body: detail };
   }));
@@ -103,7 +104,11 @@ export function registerConcernRoutes(server: Server, deps: ConcernRouteDeps): v
   server.post('/api/queue/:id/release', route(async (req) => {
     const who = await requireRole(deps.auth, req, 'Coordinator');
     const id = idOf(req);
-    return { status: 200, body: await audited(req, who, 'release', id, (tx) => releaseConcern(tx, id, who)) };
+    return { status: 200, body: await audited(req, who, 'release', id, async (tx) => {
+      const released = await releaseConcern(tx, id, who);
+      await endHandoff(tx, id, 'released', who);
+      return released;
+    }) };
   }));
 
   server.post('/api/queue/:id/note', route(async (req) => {
@@ -123,7 +128,8 @@ export function registerConcernRoutes(server: Server, deps: ConcernRouteDeps): v
     const id = idOf(req);
     const body = parse(textBody, req.body);
     const reply = await audited(req, who, 'reply', id, async (tx) => {
-      const recorded = await recordReply(tx, id, who, body.text);
+      // The first reply starts the live handoff (src/handoff); a delivery job takes it to the person.
+      const recorded = await replyToPerson(tx, id, who, body.text, deps.leaseMinutes);
       await touchClaim(tx, id, who.id, deps.leaseMinutes);
       return recorded;
     });
@@ -134,7 +140,11 @@ export function registerConcernRoutes(server: Server, deps: ConcernRouteDeps): v
     const who = await requireRole(deps.auth, req, 'Coordinator');
     const id = idOf(req);
     const body = parse(resolveBody, req.body);
-    return { status: 200, body: await audited(req, who, 'resolve', id, (tx) => resolveConcern(tx, id, who, body), { outcome: body.outcome }) };
+    return { status: 200, body: await audited(req, who, 'resolve', id, async (tx) => {
+      const resolved = await resolveConcern(tx, id, who, body);
+      await endHandoff(tx, id, 'resolved', who);
+      return resolved;
+    }, { outcome: body.outcome }) };
   }));
 
   server.post('/api/queue/:id/reopen', route(async (req) => {
@@ -156,5 +166,12 @@ export function registerConcernRoutes(server: Server, deps: ConcernRouteDeps): v
     const body = parse(linkBody, req.body);
     await audited(req, who, 'link', id, (tx) => linkPatient(tx, id, who, body.patientId), { patientId: body.patientId });
     return { status: 200, body: await concernDetail(db, id) };
+  }));
+
+  // POST /api/queue/:id/hand-back: the live conversation goes back to the assistant (src/handoff).
+  server.post('/api/queue/:id/hand-back', route(async (req) => {
+    const who = await requireRole(deps.auth, req, 'Coordinator');
+    const id = idOf(req);
+    return { status: 200, body: await audited(req, who, 'hand-back', id, (tx) => handBack(tx, id, who)) };
   }));
 }
