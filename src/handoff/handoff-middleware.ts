@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import { requesterOf } from '../bot/channel.js';
+import { smsKeywordOf } from '../channels/sms/keywords.js';
 import { EMERGENCY_HANDLED } from '../bot/turn-keys.js';
 import { currentLogger } from '../http/request-context.js';
 import { recentTranscript } from '../queue/conversation-log.js';
@@ -38,6 +39,8 @@ export class HandoffMiddleware implements Middleware {
     const requester = requesterOf(context);
     const text = context.activity.text ?? '';
     const emergency = context.turnState.get(EMERGENCY_HANDLED) !== undefined;
+    // Carrier keywords (STOP, START, HELP) are the SMS channel's and must work in every state, handoff too.
+    if (requester.channel === 'sms' && smsKeywordOf(text)) return next();
     const routed = await db.transaction(async (tx) => {
       const holder = await lockHolder(tx, requester.conversationId);
       if (holder.heldBy !== 'coordinator' || !holder.concernId) return undefined;
