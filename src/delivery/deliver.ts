@@ -138,9 +138,12 @@ async function deliverProactively(
     if (earlier) return resultOf(earlier);
   }
   try {
+    // The send's own failure is caught here: left to the adapter, onTurnError would swallow it (and apologise).
+    let refused: unknown;
     await deps.botFramework.continueConversation(reference, async (context) => {
-      await context.sendActivity({ type: ActivityTypes.Message, text, textFormat: 'plain' });
+      await context.sendActivity({ type: ActivityTypes.Message, text, textFormat: 'plain' }).catch((error: unknown) => (refused = error ?? new Error('send failed')));
     });
+    if (refused) throw refused;
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 403 || status === 404) {

@@ -86,19 +86,17 @@ export async function startLocalConnector() {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
-      if (req.method !== 'POST' || !match) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NotFound"}}');
-        return;
-      }
+      const answer = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method !== 'POST' || !match) return answer(404, { error: { code: 'NotFound' } });
       const conversationId = decodeURIComponent(match[1]!);
       const status = refuse.get(conversationId);
-      if (status) {
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: status === 403 ? 'BotNotInConversationRoster' : 'ConversationNotFound', message: 'refused' } }));
-        return;
-      }
+      if (status) return answer(status, { error: { code: status === 403 ? 'BotNotInConversationRoster' : 'ConversationNotFound', message: 'refused' } });
       const activity = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
       received.push({ path: req.url!, conversationId, activity });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `activity-${received.length}` }));
+      answer(200, { id: `activity-${received.length}` });
     });
   });
   return {
