@@ -25,5 +25,5 @@ export function wantsAPersonReply(reference: string, now: Date, hours: WorkingHo
   if (isWorkingTime(hours, now)) {
     return `I have asked a care co-ordinator to join this conversation (reference ${reference}). The team is working now, but I cannot promise how soon someone is free: they will write here when they are. ${emergency}`;
   }
-  return `I have asked a care co-ordinator to contact you (reference ${reference}). The team works ${describeWorkingHours(hours)}, so nobody can join before ${nextOpening(hours, now)}. If it cannot wait, call NHS 111. ${emergency}`;
+  return `I have asked a care co-ordinator to contact you (reference ${reference}). The team works ${describeWorkingHours(hours)}, so the earliest anyone can join is ${nextOpening(hours, now)}. If it cannot wait, call NHS 111. ${emergency}`;
 }
