@@ -4,7 +4,8 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import { requesterOf } from '../bot/channel.js';
 import { smsKeywordOf } from '../channels/sms/keywords.js';
-import { EMERGENCY_HANDLED } from '../bot/turn-keys.js';
+import { EMERGENCY_DEADLINE, EMERGENCY_HANDLED } from '../bot/turn-keys.js';
+import { remainingMs, within } from '../deadline.js';
 import { currentLogger } from '../http/request-context.js';
 import { recentTranscript } from '../queue/conversation-log.js';
 import type { WorkingHours } from '../concerns/working-hours.js';
@@ -41,7 +42,7 @@ export class HandoffMiddleware implements Middleware {
     const emergency = context.turnState.get(EMERGENCY_HANDLED) !== undefined;
     // Carrier keywords (STOP, START, HELP) are the SMS channel's and must work in every state, handoff too.
     if (requester.channel === 'sms' && smsKeywordOf(text)) return next();
-    const routed = await db.transaction(async (tx) => {
+    const routing = db.transaction(async (tx) => {
       const holder = await lockHolder(tx, requester.conversationId);
       if (holder.heldBy !== 'coordinator' || !holder.concernId) return undefined;
       const { rows } = await tx.query<{ held: boolean }>(
@@ -60,7 +61,19 @@ export class HandoffMiddleware implements Middleware {
       await concernChanged(tx, holder.concernId);
       return holder;
     });
+    routing.catch(() => undefined); // a late failure after the deadline below has nobody waiting for it
     const log = currentLogger(logger);
+    // An emergency turn waits on storage no longer than its deadline: the 999 instruction has gone already,
+    // and with storage down nobody can be told who holds the conversation anyway.
+    const deadline = context.turnState.get(EMERGENCY_DEADLINE) as number | undefined;
+    let routed: Awaited<typeof routing>;
+    try {
+      routed = await (deadline === undefined ? routing : within(routing, remainingMs(deadline), 'handoff routing'));
+    } catch (err) {
+      if (!emergency) throw err;
+      log.error({ err, event: 'handoff-routing-failed' }, 'could not tell who holds the conversation; the emergency was answered');
+      return;
+    }
     if (routed) {
       log.info({ event: 'handoff-message', concernId: routed.concernId, emergency }, 'message passed to the co-ordinator');
       return;
