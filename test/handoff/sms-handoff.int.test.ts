@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASE_URL, createTestDatabase } from '../support/postgres.js';
 import { isGsm7 } from '../../src/knowledge/gsm7.js';
 import { FakeTwilio } from '../support/fake-twilio.js';
 import { SmsPhone } from '../support/sms-phone.js';
@@ -11,14 +12,8 @@ let numbers = 0;
 const newPhone = () => new SmsPhone(app.url, twilio, `+4479111${String(23000 + numbers++).padStart(5, '0')}`);
 const textsTo = (number: string) => twilio.messages.filter((m) => m.to === number).map((m) => m.body);
 
-beforeAll(async () => {
-  twilio = await new FakeTwilio().start();
-  app = await startCarepoint({ env: twilio.env(), overrides: { ...FAST, coordinators } });
-});
-afterAll(async () => {
-  await app?.stop();
-  await twilio?.stop();
-});
+// On the embedded database and on a PostgreSQL server, where the holder row's lock separates real connections.
+const ENGINES = [{ name: 'PGlite', postgres: false }, ...(TEST_DATABASE_URL ? [{ name: 'PostgreSQL', postgres: true }] : [])];
 
 /** A patient who asked for a person, and Sam holding the concern in a live handoff. */
 async function inHandoff() {
@@ -34,7 +29,20 @@ async function inHandoff() {
   return { phone, sam, concernId: concern.id };
 }
 
-describe('a live handoff over SMS', () => {
+describe.each(ENGINES)('a live handoff over SMS ($name)', ({ postgres }) => {
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    twilio = await new FakeTwilio().start();
+    const database = postgres ? await createTestDatabase() : undefined;
+    drop = database?.drop;
+    app = await startCarepoint({ env: { ...twilio.env(), ...(database ? { DATABASE_URL: database.url } : {}) }, overrides: { ...FAST, coordinators } });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await twilio?.stop();
+    await drop?.();
+  });
+
   it('claim, reply reaches the phone, the answer reaches the co-ordinator, hand-back, and the assistant answers again', async () => {
     const live = await hearConcernChanges(app.carepoint.db);
     const { phone, sam, concernId } = await inHandoff();
@@ -97,6 +105,23 @@ describe('a live handoff over SMS', () => {
       const { rows } = await app.carepoint.db.query(`select 1 from messages where conversation_id = $1 and direction = 'in' and text = $2`, [`sms:${phone.number}`, text]);
       expect(rows).toHaveLength(1);
     }
+  });
+
+  it('shows a reply Twilio refuses for an opt-out it knows of (21610) as failed with the reason', async () => {
+    const { phone, sam, concernId } = await inHandoff();
+    twilio.optedOut.add(phone.number);
+    expect((await sam.reply(concernId, 'Can you hear me?')).status).toBe(202);
+    const failed = await eventually(async () => (await sam.detail(concernId)).replies.find((r: { text: string; status: string }) => r.text === 'Can you hear me?' && r.status === 'failed'), 10_000, 'failed reply');
+    expect(failed.failureReason).toMatch(/^opted-out/);
+  });
+
+  it('shows a reply the outbox gave up on (a dead letter) as failed with the reason', async () => {
+    const { sam, concernId } = await inHandoff();
+    twilio.failNext(50);
+    expect((await sam.reply(concernId, 'Twilio is down for this one')).status).toBe(202);
+    const failed = await eventually(async () => (await sam.detail(concernId)).replies.find((r: { text: string; status: string }) => r.text === 'Twilio is down for this one' && r.status === 'failed'), 20_000, 'failed reply');
+    expect(failed.failureReason).toMatch(/^send-failed/);
+    twilio.failNext(0);
   });
 
   it('shows an opted-out number as failed with the reason, and sends nothing', async () => {
