@@ -41,6 +41,15 @@ describe('how a live handoff ends', () => {
     expect(await phone.say('how do I order a repeat prescription')).toMatch(/prescription/i);
     // Sam no longer holds it, so cannot reply into the conversation.
     expect((await sam.reply(concernId, 'Still there?')).status).toBe(409);
+    // A colleague picks it up: a new handoff, with its own notice.
+    const alex = queueApi(app.url, 'alex');
+    expect((await alex.claim(concernId)).status).toBe(200);
+    expect((await alex.reply(concernId, 'Hello, Alex here.')).status).toBe(202);
+    await eventually(() => texts().includes('Hello, Alex here.'), 10_000, "Alex's reply");
+    expect(texts().filter((t) => t.startsWith('You are now talking to'))).toEqual([
+      'You are now talking to Sam, a care co-ordinator. If this becomes an emergency, call 999.',
+      'You are now talking to Alex, a care co-ordinator. If this becomes an emergency, call 999.',
+    ]);
   });
 
   it('ends when the concern is resolved', async () => {

@@ -42,8 +42,9 @@ export async function handoffOfConcern(q: Queryable, concernId: string): Promise
 }
 
 /**
- * Gives the conversation to a co-ordinator for a concern. True when this started the handoff; false when
- * that co-ordinator already held it for this concern. Another holder is left alone (false, `holder` says who).
+ * Gives the conversation to a co-ordinator for a concern. True when this started the handoff (or passed it to
+ * this co-ordinator from a colleague on the same concern); false when they already held it. A handoff on another
+ * concern is left alone (false, `holder` says whose).
  */
 export async function takeConversation(
   tx: Queryable,
@@ -52,7 +53,10 @@ export async function takeConversation(
   // Created unheld first, so that the row exists to lock (an inbound turn may be routing this conversation now).
   await tx.query('insert into conversation_holders (conversation_id) values ($1) on conflict (conversation_id) do nothing', [input.conversationId]);
   const holder = await lockHolder(tx, input.conversationId);
-  if (holder.heldBy === 'coordinator') return { started: false, holder };
+  // The same co-ordinator again, or someone else's handoff on another concern: nothing changes.
+  const sameConcern = holder.concernId === input.concernId;
+  if (holder.heldBy === 'coordinator' && (!sameConcern || holder.coordinatorId === input.coordinatorId)) return { started: false, holder };
+  // Otherwise a new start: a first reply, or a colleague who claimed the concern after the last holder's lease ran out.
   await tx.query(
     `update conversation_holders set held_by = 'coordinator', coordinator_id = $2, coordinator_name = $3, concern_id = $4,
        started_at = now(), ended_at = null, end_reason = null, updated_at = now()
