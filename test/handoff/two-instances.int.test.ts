@@ -14,6 +14,7 @@ describe.skipIf(!TEST_DATABASE_URL)('a live handoff across two server processes 
   let db: Database;
   let drop: () => Promise<void>;
   let twilio: FakeTwilio;
+  let env: Record<string, string>;
   const servers: ServerProcess[] = [];
 
   beforeAll(async () => {
@@ -22,7 +23,7 @@ describe.skipIf(!TEST_DATABASE_URL)('a live handoff across two server processes 
     db = await openDatabase({ databaseUrl: created.url, dataDir: 'unused' });
     await migrate(db);
     twilio = await new FakeTwilio().start();
-    const env = {
+    env = {
       ...twilio.env(), DATABASE_URL: created.url, COORDINATOR_DEV_TOKEN: DEV_TOKEN, LOG_HASH_SECRET: 'test-secret-0123456789abcdef',
       KNOWLEDGE_DIR: new URL('../../knowledge', import.meta.url).pathname, DATA_DIR: '/tmp/unused',
     };
@@ -68,5 +69,26 @@ describe.skipIf(!TEST_DATABASE_URL)('a live handoff across two server processes 
     // Each message went out once, whichever instance's worker sent it.
     expect(new Set(texts()).size).toBe(texts().length);
     await live.stop();
+  }, 120_000);
+
+  it('carries on after the patient\'s instance is killed mid-handoff and started again', async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const phone = () => new SmsPhone(servers[0]!.url, twilio, '+447911555456');
+    const coordinator = queueApi(b.url, DEV_TOKEN);
+    const texts = () => twilio.messages.filter((m) => m.to === '+447911555456').map((m) => m.body);
+    expect(await phone().say('speak to a human')).toMatch(/asked a care co-ordinator/);
+    const { id: concernId } = await concernOf(db, 'sms:+447911555456');
+    await coordinator.claim(concernId);
+    await coordinator.reply(concernId, 'Hello again.');
+    await eventually(() => texts().length >= 2, 20_000, 'the handoff messages');
+
+    a.child.kill('SIGKILL');
+    await a.exited;
+    servers[0] = await startServerProcess({ ...env, PORT: new URL(a.url).port });
+    expect((await phone().text('Sorry, my phone died')).messages).toEqual([]);
+    expect((await coordinator.detail(concernId)).events.some((e: { kind: string; data: { text?: string } }) => e.data.text === 'Sorry, my phone died')).toBe(true);
+    await coordinator.reply(concernId, 'No problem, I am still here.');
+    await eventually(() => texts().includes('No problem, I am still here.'), 20_000, 'the reply after the restart');
+    expect(texts().filter((t) => t === 'Hello again.')).toHaveLength(1);
   }, 120_000);
 });
