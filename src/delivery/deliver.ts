@@ -6,6 +6,7 @@ import { enqueueSms } from '../channels/sms/outbox.js';
 import { phoneOfConversation } from '../channels/sms/sms-contacts.js';
 import { appendWebChatActivity } from '../channels/webchat/activity-log.js';
 import { LOCAL_WEBCHAT_SERVICE_URL, WEBCHAT_BOT } from '../channels/webchat/direct-line-adapter.js';
+import { raiseDeadLetter } from './dead-letters.js';
 import { finishDeliveryAttempt, releaseDeliveryKey, takeDeliveryKey, type DeliveryRoute } from './delivery-attempts.js';
 
 export interface DeliveryResult {
@@ -67,7 +68,7 @@ export function createDelivery(deps: DeliveryDeps): DeliveryPort {
       const route = routeOf(conversationId, stored);
       const log = logger.child({ event: 'delivery', route });
       const key = options.key;
-      if (route === 'bot-framework') return deliverProactively(deps, conversationId, stored.reference, text, key, log);
+      if (route === 'bot-framework') return deliverProactively(deps, conversationId, stored.reference, text, { key, concernId: options.concernId }, log);
       // SMS and the local web chat write to a table: the key, the channel's row and the transcript commit together.
       return db.transaction(async (tx) => {
         if (key) {
@@ -128,7 +129,7 @@ async function deliverProactively(
   conversationId: string,
   reference: Partial<ConversationReference> | null,
   text: string,
-  key: string | undefined,
+  { key, concernId }: DeliverOptions,
   log: Logger,
 ): Promise<DeliveryResult> {
   const { db } = deps;
@@ -152,6 +153,11 @@ async function deliverProactively(
         : 'bot-framework-404: the conversation no longer exists on the channel';
       if (key) await finishDeliveryAttempt(db, key, 'failed', reason);
       log.warn({ statusCode: status }, 'proactive message refused');
+      // Given up on, like an SMS after its last retry: a dead letter on the concern, and an alert line.
+      await raiseDeadLetter(db, deps.clock, log, {
+        channel: 'bot-framework', purpose: 'coordinator-message', sourceId: key ?? `${conversationId}:${Date.now()}`,
+        concernId: concernId ?? null, conversationId, reason, code: status, attempts: 1,
+      });
       return { status: 'failed', reason };
     }
     // Not taken by the connector (an outage, a timeout before an answer is treated alike): try again later.

@@ -68,6 +68,7 @@ describe('a live handoff on a Bot Framework channel', () => {
       expect((await sam.reply(concernId, 'Are you still there?')).status).toBe(202);
       const failed = await eventually(async () => (await sam.detail(concernId)).replies.find((r: { text: string; status: string }) => r.text === 'Are you still there?' && r.status === 'failed'), 10_000, 'failed reply');
       expect(failed.failureReason).toMatch(new RegExp(`^bot-framework-${status}`));
+      expect((await sam.detail(concernId)).events.some((e: { kind: string; data: { channel?: string } }) => e.kind === 'dead-letter' && e.data.channel === 'bot-framework')).toBe(true);
       await app.carepoint.jobs.runDue({ asIfSecondsLater: 120 });
       expect((await sam.detail(concernId)).replies.find((r: { text: string }) => r.text === 'Are you still there?').attempts).toBe(1);
     }
