@@ -45,3 +45,9 @@ export interface ChannelKeys {
   conversationKey: string;
   requesterKey: string;
 }
+
+/**
+ * Set on the assistant's first turn after a live handoff ended (src/handoff): the person was greeted again, so a
+ * question asked before the co-ordinator joined is no longer pending and the dialogs start afresh.
+ */
+export const START_AFRESH = Symbol('carepoint.startAfresh');

@@ -4,14 +4,14 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import { requesterOf } from '../bot/channel.js';
 import { smsKeywordOf } from '../channels/sms/keywords.js';
-import { EMERGENCY_DEADLINE, EMERGENCY_HANDLED } from '../bot/turn-keys.js';
+import { EMERGENCY_DEADLINE, EMERGENCY_HANDLED, START_AFRESH } from '../bot/turn-keys.js';
 import { remainingMs, within } from '../deadline.js';
 import { currentLogger } from '../http/request-context.js';
 import { recentTranscript } from '../queue/conversation-log.js';
 import type { WorkingHours } from '../concerns/working-hours.js';
 import { endHandoff } from './handoff.js';
 import { concernChanged } from './live-events.js';
-import { lockHolder } from './sql/holder.js';
+import { lockHolder, takeFreshStart } from './sql/holder.js';
 import { flagWantsAPerson, openConcernOf } from './sql/wants-a-person.js';
 import { wantsAPerson, wantsAPersonReply } from './wants-a-person.js';
 
@@ -44,7 +44,11 @@ export class HandoffMiddleware implements Middleware {
     if (requester.channel === 'sms' && smsKeywordOf(text)) return next();
     const routing = db.transaction(async (tx) => {
       const holder = await lockHolder(tx, requester.conversationId);
-      if (holder.heldBy !== 'coordinator' || !holder.concernId) return undefined;
+      if (holder.heldBy !== 'coordinator' || !holder.concernId) {
+        // Back from a handoff: the dialogs start afresh, as after the greeting the person was given.
+        if (await takeFreshStart(tx, requester.conversationId)) context.turnState.set(START_AFRESH, true);
+        return undefined;
+      }
       const { rows } = await tx.query<{ held: boolean }>(
         `select (status = 'claimed' and claimed_until >= now() and claimed_by = $2) as held from concerns where id = $1`,
         [holder.concernId, holder.coordinatorId],

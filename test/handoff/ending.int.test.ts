@@ -52,6 +52,20 @@ describe('how a live handoff ends', () => {
     ]);
   });
 
+  it('starts the dialogs afresh after a hand-back: a question from before the handoff is no longer pending', async () => {
+    const phone = new SmsPhone(app.url, twilio, '+447911188888');
+    const sam = queueApi(app.url, 'sam');
+    await phone.say('speak to a human');
+    expect(await phone.say("I'm worried about my mum")).toMatch(/what is your own name/);
+    const { id } = await concernOf(app.carepoint.db, `sms:${phone.number}`);
+    await sam.claim(id);
+    await sam.reply(id, 'Hello, Sam here.');
+    expect((await sam.handBack(id)).status).toBe(200);
+    const texts = () => twilio.messages.filter((m) => m.to === phone.number).map((m) => m.body);
+    await eventually(() => texts().length >= 3, 10_000, 'the hand-back notice');
+    expect(await phone.say('how do I order a repeat prescription')).toMatch(/prescription/i);
+  });
+
   it('ends when the concern is resolved', async () => {
     const { sam, concernId, texts } = await inHandoff();
     expect((await sam.resolve(concernId)).status).toBe(200);

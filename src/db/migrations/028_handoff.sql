@@ -12,6 +12,8 @@ create table conversation_holders (
   started_at timestamptz,
   ended_at timestamptz,
   end_reason text,
+  -- Set when a handoff ends: the assistant's next turn starts afresh (no question from before the handoff pending).
+  resume_fresh boolean not null default false,
   updated_at timestamptz not null default now(),
   constraint conversation_holders_named check ((held_by = 'coordinator') = (coordinator_id is not null and concern_id is not null))
 );

@@ -41,6 +41,15 @@ export async function handoffOfConcern(q: Queryable, concernId: string): Promise
   return row ? { ...toHolder(row), conversationId: row.conversation_id, startedAt: new Date(row.started_at).toISOString() } : undefined;
 }
 
+/** The assistant's first turn after a handoff: true once, and the mark is cleared (under the caller's lock). */
+export async function takeFreshStart(tx: Queryable, conversationId: string): Promise<boolean> {
+  const { rows } = await tx.query(
+    `update conversation_holders set resume_fresh = false where conversation_id = $1 and held_by = 'assistant' and resume_fresh returning 1`,
+    [conversationId],
+  );
+  return rows.length > 0;
+}
+
 /**
  * Gives the conversation to a co-ordinator for a concern. True when this started the handoff (or passed it to
  * this co-ordinator from a colleague on the same concern); false when they already held it. A handoff on another
@@ -81,7 +90,7 @@ export async function giveBackConversation(tx: Queryable, concernId: string, rea
   if (holder.heldBy !== 'coordinator' || holder.concernId !== concernId) return undefined;
   await tx.query(
     `update conversation_holders set held_by = 'assistant', coordinator_id = null, coordinator_name = null, concern_id = null,
-       ended_at = now(), end_reason = $2, updated_at = now()
+       ended_at = now(), end_reason = $2, resume_fresh = true, updated_at = now()
      where conversation_id = $1`,
     [conversationId, reason],
   );
