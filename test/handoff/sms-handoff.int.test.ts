@@ -75,6 +75,8 @@ describe.each(ENGINES)('a live handoff over SMS ($name)', ({ postgres }) => {
     expect((await sam.detail(concernId)).handoff).toBeNull();
     expect(await phone.say('how do I order a repeat prescription')).toMatch(/prescription/i);
     await live.stop();
+    // Nothing identifying in the logs: no number, no message text, no patient id.
+    for (const secret of [phone.number, phone.number.slice(1), 'A bit better thanks', 'How are you feeling now']) expect(app.logText()).not.toContain(secret);
   });
 
   it('answers an emergency during a handoff with 999 at once, and the held concern becomes the emergency', async () => {
