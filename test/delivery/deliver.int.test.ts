@@ -12,6 +12,7 @@ let app: RunningCarepoint;
 
 beforeAll(async () => {
   [twilio, connector] = await Promise.all([new FakeTwilio().start(), startLocalConnector()]);
+  twilio.callbackDelayMs = 300; // as Twilio: delivery reports come after its answer
   app = await startCarepoint({ env: twilio.env(), overrides: { ...FAST, coordinators } });
 });
 afterAll(async () => {

@@ -10,6 +10,7 @@ let numbers = 0;
 
 beforeAll(async () => {
   twilio = await new FakeTwilio().start();
+  twilio.callbackDelayMs = 300; // as Twilio: delivery reports come after its answer
   // A three-second claim lease, so that running out is quick to see.
   app = await startCarepoint({ env: { ...twilio.env(), CLAIM_LEASE_MINUTES: String(3 / 60) }, overrides: { ...FAST, coordinators } });
 });

@@ -33,6 +33,7 @@ describe.each(ENGINES)('a live handoff over SMS ($name)', ({ postgres }) => {
   let drop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     twilio = await new FakeTwilio().start();
+    twilio.callbackDelayMs = 300; // as Twilio: delivery reports come after its answer
     const database = postgres ? await createTestDatabase() : undefined;
     drop = database?.drop;
     app = await startCarepoint({ env: { ...twilio.env(), ...(database ? { DATABASE_URL: database.url } : {}) }, overrides: { ...FAST, coordinators } });

@@ -23,6 +23,7 @@ describe.skipIf(!TEST_DATABASE_URL)('a live handoff across two server processes 
     db = await openDatabase({ databaseUrl: created.url, dataDir: 'unused' });
     await migrate(db);
     twilio = await new FakeTwilio().start();
+    twilio.callbackDelayMs = 300; // as Twilio: delivery reports come after its answer
     env = {
       ...twilio.env(), DATABASE_URL: created.url, COORDINATOR_DEV_TOKEN: DEV_TOKEN, LOG_HASH_SECRET: 'test-secret-0123456789abcdef',
       KNOWLEDGE_DIR: new URL('../../knowledge', import.meta.url).pathname, DATA_DIR: '/tmp/unused',
