@@ -11,7 +11,7 @@ import { recentTranscript } from '../queue/conversation-log.js';
 import type { WorkingHours } from '../concerns/working-hours.js';
 import { endHandoff } from './handoff.js';
 import { concernChanged } from './live-events.js';
-import { lockHolder, takeFreshStart } from './sql/holder.js';
+import { hasHolderRow, lockHolder, takeFreshStart, type Holder } from './sql/holder.js';
 import { flagWantsAPerson, openConcernOf } from './sql/wants-a-person.js';
 import { wantsAPerson, wantsAPersonReply } from './wants-a-person.js';
 
@@ -42,11 +42,42 @@ export class HandoffMiddleware implements Middleware {
     const emergency = context.turnState.get(EMERGENCY_HANDLED) !== undefined;
     // Carrier keywords (STOP, START, HELP) are the SMS channel's and must work in every state, handoff too.
     if (requester.channel === 'sms' && smsKeywordOf(text)) return next();
-    const routing = db.transaction(async (tx) => {
-      const holder = await lockHolder(tx, requester.conversationId);
+    const routing = this.route(context, requester.conversationId, text, emergency);
+    routing.catch(() => undefined); // a late failure after the deadline below has nobody waiting for it
+    const log = currentLogger(logger);
+    // An emergency turn waits on storage no longer than its deadline: the 999 instruction has gone already,
+    // and with storage down nobody can be told who holds the conversation anyway.
+    const deadline = context.turnState.get(EMERGENCY_DEADLINE) as number | undefined;
+    let routed: Awaited<typeof routing>;
+    try {
+      routed = await (deadline === undefined ? routing : within(routing, remainingMs(deadline), 'handoff routing'));
+    } catch (err) {
+      if (!emergency) throw err;
+      log.error({ err, event: 'handoff-routing-failed' }, 'could not tell who holds the conversation; the emergency was answered');
+      return;
+    }
+    if (routed) {
+      log.info({ event: 'handoff-message', concernId: routed.concernId, emergency }, 'message passed to the co-ordinator');
+      return;
+    }
+    // The cheap test first: only a message that could be a request looks up whether a concern is open.
+    if (!emergency && wantsAPerson(text, true) && wantsAPerson(text, (await openConcernOf(db, requester.conversationId)) !== undefined)) {
+      await this.askForAPerson(context, log);
+      return;
+    }
+    await next();
+  }
+
+  /** Who answers: the co-ordinator holding the conversation (returned), or the assistant (undefined). */
+  private async route(context: TurnContext, conversationId: string, text: string, emergency: boolean): Promise<Holder | undefined> {
+    const { db } = this.deps;
+    // Most conversations were never handed over: no row, nothing to lock, the assistant's.
+    if (!(await hasHolderRow(db, conversationId))) return undefined;
+    return db.transaction(async (tx) => {
+      const holder = await lockHolder(tx, conversationId);
       if (holder.heldBy !== 'coordinator' || !holder.concernId) {
         // Back from a handoff: the dialogs start afresh, as after the greeting the person was given.
-        if (await takeFreshStart(tx, requester.conversationId)) context.turnState.set(START_AFRESH, true);
+        if (await takeFreshStart(tx, conversationId)) context.turnState.set(START_AFRESH, true);
         return undefined;
       }
       const { rows } = await tx.query<{ held: boolean }>(
@@ -65,28 +96,6 @@ export class HandoffMiddleware implements Middleware {
       await concernChanged(tx, holder.concernId);
       return holder;
     });
-    routing.catch(() => undefined); // a late failure after the deadline below has nobody waiting for it
-    const log = currentLogger(logger);
-    // An emergency turn waits on storage no longer than its deadline: the 999 instruction has gone already,
-    // and with storage down nobody can be told who holds the conversation anyway.
-    const deadline = context.turnState.get(EMERGENCY_DEADLINE) as number | undefined;
-    let routed: Awaited<typeof routing>;
-    try {
-      routed = await (deadline === undefined ? routing : within(routing, remainingMs(deadline), 'handoff routing'));
-    } catch (err) {
-      if (!emergency) throw err;
-      log.error({ err, event: 'handoff-routing-failed' }, 'could not tell who holds the conversation; the emergency was answered');
-      return;
-    }
-    if (routed) {
-      log.info({ event: 'handoff-message', concernId: routed.concernId, emergency }, 'message passed to the co-ordinator');
-      return;
-    }
-    if (!emergency && wantsAPerson(text, (await openConcernOf(db, requester.conversationId)) !== undefined)) {
-      await this.askForAPerson(context, log);
-      return;
-    }
-    await next();
   }
 
   private async askForAPerson(context: TurnContext, log: Logger): Promise<void> {

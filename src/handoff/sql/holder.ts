@@ -30,6 +30,12 @@ export async function lockHolder(tx: Queryable, conversationId: string): Promise
   return rows[0] ? toHolder(rows[0]) : ASSISTANT;
 }
 
+/** Whether the conversation was ever handed over (a cheap read before taking the lock). */
+export async function hasHolderRow(q: Queryable, conversationId: string): Promise<boolean> {
+  const { rows } = await q.query('select 1 from conversation_holders where conversation_id = $1', [conversationId]);
+  return rows.length > 0;
+}
+
 /** The handoff in progress on a concern, if any. */
 export async function handoffOfConcern(q: Queryable, concernId: string): Promise<(Holder & { conversationId: string; startedAt: string }) | undefined> {
   const { rows } = await q.query<HolderRow & { conversation_id: string; started_at: Date | string }>(
