@@ -38,6 +38,9 @@ import { EmergencySpool, spoolPathFor } from './safety/emergency-spool.js';
 import { createLanguageModels } from './ai/language-models.js';
 import { loadLanguageLines } from './language/language-lines.js';
 import { openRotaFile, rotaPath, type RotaSource } from './oncall/rota-file.js';
+import { createDelivery, type DeliveryPort } from './delivery/deliver.js';
+import { registerOutboundDelivery } from './handoff/delivery-job.js';
+import { registerHandoffLeaseCheck } from './handoff/lease-job.js';
 
 /** What tests (and only tests) may replace; everything else comes from configuration. */
 export interface Overrides {
@@ -77,6 +80,8 @@ export interface Carepoint {
   logger: Logger;
   /** Every timer's runner (on-call pages, reminders): features register their handlers before listen(). */
   jobs: JobRunner;
+  /** The one way to reach a person outside a turn: the channel is picked from the stored conversation. */
+  delivery: DeliveryPort;
   /** Listens on HOST:PORT (PORT 0 picks a free port); resolves with the base URL. */
   listen(): Promise<string>;
   /** Outside production with no Entra ID on loopback: a new one-time console sign-in link (after listen). */
@@ -195,6 +200,13 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const sms = createSmsChannel({ config, db, clock, logger, hashId, overrides: overrides.sms });
   joinBot(sms.adapter);
   sms.register(http.server, bot);
+  // Co-ordinator replies and handoff notices reach the person on their own channel, through jobs (src/handoff).
+  const delivery = createDelivery({
+    db, clock, logger,
+    botFramework: { continueConversation: (reference, logic) => cloudAdapter.continueConversationAsync(config.MicrosoftAppId ?? '', reference, logic) },
+  });
+  registerOutboundDelivery(jobs, { db, delivery, logger });
+  registerHandoffLeaseCheck(jobs, { db, logger });
   let workers: Worker[] = [];
 
   return {
@@ -204,6 +216,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     rota,
     logger,
     jobs,
+    delivery,
     listen: () =>
       new Promise((resolve, reject) => {
         http.server.once('error', reject);

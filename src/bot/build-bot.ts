@@ -17,6 +17,7 @@ import type { LanguageLines } from '../language/language-lines.js';
 import { TurnLeases, type LastTurn } from './turn-leases.js';
 import type { EmergencySpool } from '../safety/emergency-spool.js';
 import { NamespacedConversationState } from './namespaced-conversation-state.js';
+import { HandoffMiddleware } from '../handoff/handoff-middleware.js';
 
 export interface BotDeps {
   db: Database;
@@ -53,9 +54,12 @@ export function buildBot(botDeps: BotDeps): { bot: CarepointBot; middleware: Mid
   const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory, gaps, workingHours: deps.workingHours });
   const leases = new TurnLeases(deps.db, conversationState.createProperty<LastTurn>('lastTurn'), deps.turnLeaseMs ?? 30_000);
   const bot = new CarepointBot(dialog, conversationState, dialogState, memory, leases);
-  // A place in line first (no waiting), then emergency screening, then one turn at a time per conversation.
+  // A place in line first (no waiting), then emergency screening, then one turn at a time per conversation,
+  // then who answers: the assistant, or the co-ordinator holding a live handoff (src/handoff).
   const turns = new ConversationOrder(deps.logger);
-  // Screening first; a message in another language is answered after it, in turn order, instead of the dialogs.
+  const handoff = new HandoffMiddleware({ db: deps.db, clock: deps.clock, logger: deps.logger, workingHours: deps.workingHours });
+  // Screening first; while a co-ordinator holds the conversation they read it; otherwise a message in another
+  // language is answered, in turn order, instead of by the dialogs.
   const language = deps.languages ? [new LanguageMiddleware({ ...deps, lines: deps.languages })] : [];
-  return { bot, middleware: [turns.reserve, new InboundMiddleware({ ...deps, leases }), turns.gate, ...language], turns };
+  return { bot, middleware: [turns.reserve, new InboundMiddleware({ ...deps, leases }), turns.gate, handoff, ...language], turns };
 }

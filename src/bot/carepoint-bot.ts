@@ -3,6 +3,7 @@ import type { MainDialog } from '../../dialogs/main-dialog.js';
 import { greeting } from '../conversation/replies.js';
 import { channelOf } from './channel.js';
 import type { TurnLeases } from './turn-leases.js';
+import { START_AFRESH } from './turn-keys.js';
 
 /** Thin on purpose: runs the root dialog and saves state. Nothing clinical lives here. */
 export class CarepointBot extends ActivityHandler {
@@ -16,6 +17,7 @@ export class CarepointBot extends ActivityHandler {
     super();
     this.onMessage(async (context, next) => {
       await leases?.noteTurn(context);
+      if (context.turnState.get(START_AFRESH) === true) await dialogState.delete(context);
       await dialog.run(context, dialogState);
       await next();
     });

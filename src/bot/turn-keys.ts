@@ -54,3 +54,9 @@ export const SCREENED = Symbol('carepoint.screened');
  * in their language): the inbound middleware's safety-net line is then not said twice.
  */
 export const SAFETY_NET_GIVEN = Symbol('carepoint.safetyNetGiven');
+
+/**
+ * Set on the assistant's first turn after a live handoff ended (src/handoff): the person was greeted again, so a
+ * question asked before the co-ordinator joined is no longer pending and the dialogs start afresh.
+ */
+export const START_AFRESH = Symbol('carepoint.startAfresh');

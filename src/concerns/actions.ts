@@ -11,11 +11,12 @@ import { concernDetail, type ConcernDetail } from './sql/detail.js';
 import { expireLeases } from './sql/expire-leases.js';
 import { linkPatient } from './sql/link-patient.js';
 import { markNotEmergency } from './sql/mark-not-emergency.js';
-import { recordReply, type RecordedReply } from './sql/record-reply.js';
 import { releaseConcern } from './sql/release.js';
 import { reopenConcern } from './sql/reopen.js';
 import { resolveConcern } from './sql/resolve.js';
 import { touchClaim } from './sql/touch-claim.js';
+import { endHandoff, handBack, replyToPerson } from '../handoff/handoff.js';
+import { handoffView, type HandoffView } from '../handoff/view.js';
 
 /** Who is acting and from where (the client's address), for the audit log. */
 export interface ActedBy {
@@ -45,11 +46,12 @@ export class ConcernActions {
    * One concern in full, audited as a view. The holder's view renews the claim; a `live` refresh (the console
    * page updating itself) is audited too, but is not the co-ordinator's activity, so it renews nothing.
    */
-  view(by: ActedBy, id: string, options: { live?: boolean } = {}): Promise<ConcernDetail> {
+  view(by: ActedBy, id: string, options: { live?: boolean } = {}): Promise<ConcernDetail & HandoffView> {
     return this.audited(by, 'view', id, async (tx) => {
       const found = await concernDetail(tx, id);
       if (!options.live) await touchClaim(tx, id, by.actor.id, this.leaseMinutes);
-      return found;
+      // Who holds the live conversation, and each reply with its delivery status (src/handoff).
+      return { ...found, ...(await handoffView(tx, id)) };
     }, options.live ? { live: true } : undefined);
   }
 
@@ -58,8 +60,13 @@ export class ConcernActions {
     return this.audited(by, 'claim', id, (tx) => claimConcern(tx, id, by.actor, this.leaseMinutes));
   }
 
+  /** Giving up the claim also hands a live conversation back to the assistant. */
   release(by: ActedBy, id: string): Promise<QueueItem> {
-    return this.audited(by, 'release', id, (tx) => releaseConcern(tx, id, by.actor));
+    return this.audited(by, 'release', id, async (tx) => {
+      const released = await releaseConcern(tx, id, by.actor);
+      await endHandoff(tx, id, 'released', by.actor);
+      return released;
+    });
   }
 
   note(by: ActedBy, id: string, text: string): Promise<{ eventId: string }> {
@@ -70,17 +77,27 @@ export class ConcernActions {
     });
   }
 
-  /** Recorded as pending delivery: the delivery port (next issue) sends it. */
-  reply(by: ActedBy, id: string, text: string): Promise<RecordedReply> {
+  /** The first reply starts the live handoff (src/handoff); a delivery job takes each reply to the person. */
+  reply(by: ActedBy, id: string, text: string): Promise<Awaited<ReturnType<typeof replyToPerson>>> {
     return this.audited(by, 'reply', id, async (tx) => {
-      const recorded = await recordReply(tx, id, by.actor, text);
+      const recorded = await replyToPerson(tx, id, by.actor, text, this.leaseMinutes);
       await touchClaim(tx, id, by.actor.id, this.leaseMinutes);
       return recorded;
     });
   }
 
+  /** Resolving ends a live conversation: the assistant greets the person again. */
   resolve(by: ActedBy, id: string, input: { outcome: Outcome; text?: string }): Promise<QueueItem> {
-    return this.audited(by, 'resolve', id, (tx) => resolveConcern(tx, id, by.actor, input), { outcome: input.outcome });
+    return this.audited(by, 'resolve', id, async (tx) => {
+      const resolved = await resolveConcern(tx, id, by.actor, input);
+      await endHandoff(tx, id, 'resolved', by.actor);
+      return resolved;
+    }, { outcome: input.outcome });
+  }
+
+  /** The live conversation goes back to the assistant; the claim stays. */
+  handBack(by: ActedBy, id: string): Promise<{ handedBack: true }> {
+    return this.audited(by, 'hand-back', id, (tx) => handBack(tx, id, by.actor));
   }
 
   reopen(by: ActedBy, id: string): Promise<QueueItem> {

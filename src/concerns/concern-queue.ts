@@ -5,6 +5,7 @@ import type { ConcernDetails } from './model.js';
 import type { Priority } from './priority.js';
 import { newReference } from './reference.js';
 import { HELD_BACK_SQL, SOURCE_SHARE } from './source-share.js';
+import { promoteHeldConcernForEmergency } from '../handoff/sql/promote-for-emergency.js';
 
 export type Channel = 'chat' | 'sms';
 export type ConcernStatus = 'open' | 'claimed' | 'resolved';
@@ -301,6 +302,8 @@ export async function recordEmergencyOnce(
       if (!rows[0]) throw new Error('emergency record claimed without an item');
       return { item: toItem(rows[0]), created: false, already: true };
     }
+    // In a live handoff the held concern becomes the emergency (src/handoff), so the red flag joins it.
+    await promoteHeldConcernForEmergency(tx, input.conversationId);
     const { item, created } = await recordEmergency(tx, clock, input);
     await tx.query('update emergency_records set concern_id = $2 where id = $1', [input.recordId, item.id]);
     return { item, created, already: false };

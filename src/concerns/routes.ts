@@ -95,4 +95,10 @@ export function registerConcernRoutes(server: Server, deps: ConcernRouteDeps): v
     const body = parse(linkBody, req.body);
     return { status: 200, body: await actions.link(by, id, body.patientId) };
   }));
+
+  // POST /api/queue/:id/hand-back: the live conversation goes back to the assistant (src/handoff).
+  server.post('/api/queue/:id/hand-back', route(async (req) => {
+    const by = await actedBy(req);
+    return { status: 200, body: await actions.handBack(by, idOf(req)) };
+  }));
 }

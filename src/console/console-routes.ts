@@ -60,6 +60,7 @@ export function registerConsoleRoutes(server: Server, deps: ConsoleRouteDeps): v
     release: (by, id) => actions.release(by, id),
     note: (by, id, body) => actions.note(by, id, fields('note', textBody, body).text),
     reply: (by, id, body) => actions.reply(by, id, fields('reply', textBody, body).text),
+    'hand-back': (by, id) => actions.handBack(by, id),
     resolve: (by, id, body) => actions.resolve(by, id, fields('resolve', resolveBody, body)),
     reopen: (by, id) => actions.reopen(by, id),
     'not-an-emergency': (by, id, body) => actions.notAnEmergency(by, id, fields('not-an-emergency', reasonBody, body).reason),

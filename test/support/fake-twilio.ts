@@ -35,6 +35,11 @@ export class FakeTwilio {
   readonly requests: { path: string; status: number }[] = [];
   readonly optedOut = new Set<string>();
   sendStatusCallbacks = true;
+  /**
+   * How long after accepting a message its callbacks start. Real Twilio reports well after its answer; at 0 a
+   * callback can overtake the sender's own record of the sid (then it names a message not yet known).
+   */
+  callbackDelayMs = 0;
   private failures = 0;
   private server: Server | undefined;
   private pendingCallbacks = new Set<Promise<void>>();
@@ -105,7 +110,9 @@ export class FakeTwilio {
       uri: `/2010-04-01/Accounts/${this.accountSid}/Messages/${sid}.json`, subresource_uris: {},
     });
     if (statusCallback && this.sendStatusCallbacks) {
-      const work = this.callBack(statusCallback, { sid, to, from }).finally(() => this.pendingCallbacks.delete(work));
+      const work = new Promise((r) => setTimeout(r, this.callbackDelayMs))
+        .then(() => this.callBack(statusCallback, { sid, to, from }))
+        .finally(() => this.pendingCallbacks.delete(work));
       this.pendingCallbacks.add(work);
     }
   }

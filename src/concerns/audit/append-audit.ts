@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/database.js';
 import type { Actor } from '../actor.js';
 
 export const AUDIT_ACTIONS = [
-  'view', 'claim', 'release', 'note', 'reply', 'resolve', 'reopen', 'not-an-emergency', 'link', 'sign-in', 'sign-out',
+  'view', 'claim', 'release', 'note', 'reply', 'resolve', 'reopen', 'not-an-emergency', 'link', 'sign-in', 'sign-out', 'hand-back',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -4,7 +4,7 @@ import { CHANNEL_ROUTE, OUTCOME_LABEL } from './labels.js';
 import type { ConcernView } from './concern-page.js';
 
 /** The console's form actions on a concern (POST /console/queue/:id/<action>). */
-export const FORM_ACTIONS = ['claim', 'release', 'note', 'reply', 'resolve', 'reopen', 'not-an-emergency'] as const;
+export const FORM_ACTIONS = ['claim', 'release', 'note', 'reply', 'hand-back', 'resolve', 'reopen', 'not-an-emergency'] as const;
 export type FormAction = (typeof FORM_ACTIONS)[number];
 
 /** A refused form: what was wrong (a field left empty, or the concern's state), with what had been entered. */
@@ -40,7 +40,8 @@ export function doneBanner(done: string, view: ConcernView): string {
     claim: `You have claimed this concern. The claim lasts ${view.leaseMinutes} minutes and is renewed while you work on it.`,
     release: 'You have released this concern. It is back in the queue.',
     note: 'Note added.',
-    reply: `Reply recorded, will be sent to the person ${CHANNEL_ROUTE[concern.channel]}. It has not been sent yet.`,
+    'hand-back': 'The conversation is back with Carepoint, which has told the person. You still hold the claim.',
+    reply: `Reply recorded and being sent to the person ${CHANNEL_ROUTE[concern.channel]}. Its delivery shows in the transcript.`,
     resolve: `Concern resolved${concern.outcome ? `: ${OUTCOME_LABEL[concern.outcome]}` : ''}.`,
     reopen: 'Concern reopened. It is back in the queue.',
     'not-an-emergency': 'Marked as not an emergency. It stays in the queue as urgent.',
@@ -102,6 +103,11 @@ export function actionsPanel(view: ConcernView): string {
     parts.push(form(view, 'reply', `${textarea(view, 'reply', 'text', 'Reply to the person',
       `Recorded on the concern, then sent to them ${CHANNEL_ROUTE[concern.channel]}.`)}
 <button class="nhsuk-button nhsuk-button--secondary" type="submit">Record reply</button>`));
+  }
+  // While you are talking with the person live, Carepoint is silent; handing back lets it answer again.
+  if (mine && view.detail.handoff) {
+    parts.push(`<p class="nhsuk-body">You are talking with the person live: Carepoint does not answer them until you hand back.</p>`);
+    parts.push(form(view, 'hand-back', '<button class="nhsuk-button nhsuk-button--secondary" type="submit">Hand back to Carepoint</button>'));
   }
   parts.push(form(view, 'note', `${textarea(view, 'note', 'text', 'Add a note', 'For the team only: the person does not see notes.')}
 <button class="nhsuk-button nhsuk-button--secondary" type="submit">Add note</button>`));

@@ -1,3 +1,4 @@
+import type { HandoffView } from '../../handoff/view.js';
 import type { ConcernDetail } from '../../concerns/sql/detail.js';
 import { labelOf, ukDate } from '../../concerns/model.js';
 import type { WorkingHours } from '../../concerns/working-hours.js';
@@ -8,7 +9,8 @@ import { waitingText } from './queue-page.js';
 import { transcriptSection } from './transcript.js';
 
 export interface ConcernView {
-  detail: ConcernDetail;
+  /** The concern in full, with who holds its live conversation and each reply's delivery (src/handoff). */
+  detail: ConcernDetail & HandoffView;
   viewer: { id: string; csrfToken: string };
   now: Date;
   hours: WorkingHours;

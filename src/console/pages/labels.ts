@@ -28,7 +28,7 @@ export const EVENT_LABEL: Record<string, string> = {
   released: 'Released',
   'lease-expired': 'Claim ran out: returned to the queue',
   note: 'Note',
-  reply: 'Reply recorded, will be sent',
+  reply: 'Reply to the person',
   resolved: 'Resolved',
   reopened: 'Reopened',
   'not-an-emergency': 'Marked not an emergency',

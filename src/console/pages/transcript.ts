@@ -1,3 +1,4 @@
+import type { HandoffView } from '../../handoff/view.js';
 import type { Channel } from '../../concerns/concern-queue.js';
 import type { ConcernDetail } from '../../concerns/sql/detail.js';
 import { escapeHtml, when } from './html.js';
@@ -18,7 +19,7 @@ interface Line {
  * The whole story, oldest first, on every channel: what the person wrote, what Carepoint answered, and what a
  * co-ordinator replied (recorded on the concern; delivery comes with the delivery port, so it says so).
  */
-export function transcriptLines(detail: ConcernDetail): Line[] {
+export function transcriptLines(detail: ConcernDetail & Partial<HandoffView>): Line[] {
   const d = detail.concern.details;
   const person = d.subject === 'someone-else' ? `Carer${typeof d.relationship === 'string' ? ` (${d.relationship})` : ''}` : 'Patient';
   const messages = detail.transcript.length
@@ -29,22 +30,31 @@ export function transcriptLines(detail: ConcernDetail): Line[] {
     speaker: m.direction === 'in' ? 'person' : 'carepoint', who: m.direction === 'in' ? person : 'Carepoint',
     channel: m.channel, text: m.text, at: m.at,
   }));
+  // Each reply with its delivery status now (src/handoff: sending, sent, delivered, or failed and why).
+  const delivery = new Map((detail.replies ?? []).map((r) => [r.id, r]));
   for (const e of detail.events) {
     if (e.kind !== 'reply' || typeof e.data.text !== 'string') continue;
+    const sent = delivery.get(String(e.data.messageId));
     lines.push({
       speaker: 'coordinator', who: `Co-ordinator${e.actor ? ` ${e.actor.name}` : ''}`, channel: detail.concern.channel, text: e.data.text, at: e.at,
-      note: e.data.status === 'pending delivery' ? 'recorded, will be sent' : typeof e.data.status === 'string' ? e.data.status : undefined,
+      note: deliveryNote(sent?.status ?? (typeof e.data.status === 'string' ? e.data.status : undefined), sent?.failureReason ?? null),
     });
   }
   // ISO instants compare as text; the sort is stable, so messages at the same instant keep their order.
   return lines.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 
-export function transcriptSection(detail: ConcernDetail, timeZone: string): string {
+export function transcriptSection(detail: ConcernDetail & Partial<HandoffView>, timeZone: string): string {
   const lines = transcriptLines(detail);
   const items = lines.map((l) => `<li class="carepoint-message carepoint-message--${l.speaker}">
 <p class="carepoint-message__meta"><strong>${escapeHtml(l.who)}</strong> by ${CHANNEL_LABEL[l.channel].toLowerCase()}, ${when(l.at, timeZone)}${l.note ? ` <span class="carepoint-message__note">(${escapeHtml(l.note)})</span>` : ''}</p>
 <p class="carepoint-message__text">${escapeHtml(l.text)}</p></li>`);
   return `<h2 class="nhsuk-heading-m">Transcript</h2>
 ${items.length ? `<ol class="carepoint-transcript" aria-label="Messages, oldest first">${items.join('\n')}</ol>` : '<p class="nhsuk-body">No messages are recorded.</p>'}`;
+}
+
+function deliveryNote(status: string | undefined, reason: string | null): string | undefined {
+  if (status === 'pending delivery' || status === 'sending') return 'being sent';
+  if (status === 'failed') return `not delivered${reason ? `: ${reason}` : ''}`;
+  return status;
 }
