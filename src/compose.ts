@@ -31,6 +31,8 @@ import { ModelUrgencyCheck } from './safety/model-urgency-check.js';
 import { EmergencySpool, spoolPathFor } from './safety/emergency-spool.js';
 import { createLanguageModels } from './ai/language-models.js';
 import { openRotaFile, rotaPath, type RotaSource } from './oncall/rota-file.js';
+import { createPaging } from './oncall/paging/paging.js';
+import type { StaffPager } from './oncall/paging/staff-pager.js';
 
 /** What tests (and only tests) may replace; everything else comes from configuration. */
 export interface Overrides {
@@ -51,6 +53,8 @@ export interface Overrides {
   coordinators?: CoordinatorAuthenticator;
   /** Job runner timings (polling, retry back-off) so tests run fast. */
   jobs?: Omit<JobRunnerOptions, 'db' | 'logger'>;
+  /** Staff pages go here instead of Twilio. */
+  pager?: StaffPager;
 }
 
 /** Something that runs in the background: started in order once the server listens, stopped in reverse. */
@@ -104,8 +108,11 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const knowledge = overrides.knowledge ??
     (await openKnowledgeService({ dir: config.KNOWLEDGE_DIR, clock, logger, watch: true, queryRewriter: chatModel, embeddings }));
   const screen = createEmergencyScreen(() => knowledge.redFlags());
-  // Who is on call; nothing pages from it yet (paging and escalation come next).
+  // Who is on call, and the pages and escalations that follow from it (handlers on the one job runner).
   const rota = await openRotaFile({ path: rotaPath(config), logger, watch: true });
+  let listeningUrl = '';
+  const baseUrl = () => config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? listeningUrl;
+  const paging = createPaging({ config, db, rota, clock, jobs, logger, baseUrl, pager: overrides.pager });
   // The chat model's second opinion on urgency: it may raise a turn to an emergency, never lower one.
   const urgencyCheck = chatModel
     ? new ModelUrgencyCheck(chatModel, { timeoutMs: config.OPENAI_URGENCY_TIMEOUT_MS, logger })
@@ -144,14 +151,14 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     sourceOf: sources.keyOf,
   });
   // The console's sign-in; its authenticators come first: session cookie, then an Entra ID access token, then the dev token.
-  let listeningUrl = '';
   const consoleAuth = buildConsoleAuth(http.server, {
-    config, db, logger, baseUrl: () => config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? listeningUrl,
+    config, db, logger, baseUrl,
     fetch: overrides.entraFetch, addressOf: sources.addressOf,
   });
   const auth: CoordinatorAuthenticator = new CompositeAuthenticator([...consoleAuth.authenticators, overrides.coordinators ?? devTokens]);
   registerConcernRoutes(http.server, { db, auth, leaseMinutes: config.CLAIM_LEASE_MINUTES, addressOf: sources.addressOf });
   registerAuditRoutes(http.server, { db, auth });
+  paging.register(http.server, auth);
 
   // Web chat in the browser: the page, tokens, and (without Azure) the local Direct Line transport.
   const webChatAdapter = joinBot(new DirectLineAdapter({ db, clock }));
@@ -171,7 +178,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   // SMS through Twilio: webhook, status callbacks, outbox worker, development simulator.
   const sms = createSmsChannel({ config, db, clock, logger, hashId, overrides: overrides.sms });
   joinBot(sms.adapter);
-  sms.register(http.server, bot);
+  sms.register(http.server, bot, paging.staffText);
   let workers: Worker[] = [];
 
   return {
@@ -194,6 +201,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
             spool,
             // the outbox worker, once Twilio can call us back
             { start: () => sms.start(config.PUBLIC_BASE_URL ?? url), stop: () => sms.stop() },
+            paging,
             // last, so it stops first: a job's handler may still write to the outbox
             jobs,
           ];
