@@ -60,7 +60,7 @@ export function pageStepHandler(deps: PageStepDeps) {
       // No rota, so no one to page: said on the concern, and tried again (a rota may be put in place).
       await db.transaction(async (tx) => {
         await addConcernEvent(tx, { concernId: concern.id, kind: 'page-failed', data: { round: payload.round, step: payload.step, reason: 'no-rota' } });
-        await scheduleStep(tx, payload, FAILED_PAGE_NEXT_SECONDS);
+        await scheduleStep(tx, payload, job.aheadSeconds + FAILED_PAGE_NEXT_SECONDS);
         await job.complete(tx);
       });
       log.error({ event: 'page-no-rota' }, 'no rota in force: nobody can be paged');
@@ -97,7 +97,7 @@ export function pageStepHandler(deps: PageStepDeps) {
       }
     }
     await db.transaction(async (tx) => {
-      await scheduleStep(tx, next, sent ? ackSeconds : FAILED_PAGE_NEXT_SECONDS);
+      await scheduleStep(tx, next, job.aheadSeconds + (sent ? ackSeconds : FAILED_PAGE_NEXT_SECONDS));
       // Throws (rolling the next step back) if a claim cancelled this chain meanwhile.
       await job.complete(tx);
     });

@@ -68,7 +68,7 @@ export function watchdogHandler(deps: WatchdogDeps) {
     else await clearAlert(db, 'paging-stalled', 'jobs');
 
     await db.transaction(async (tx) => {
-      await schedule(tx, { name: WATCHDOG_JOB, singletonKey: WATCHDOG_KEY, inSeconds: WATCHDOG_EVERY_SECONDS, maxAttempts: 1_000 });
+      await schedule(tx, { name: WATCHDOG_JOB, singletonKey: WATCHDOG_KEY, inSeconds: job.aheadSeconds + WATCHDOG_EVERY_SECONDS, maxAttempts: 1_000 });
       await job.complete(tx);
     });
   };
