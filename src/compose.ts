@@ -120,6 +120,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
 
   const { bot, middleware, turns } = buildBot({
     db, clock, knowledge, screen, logger, hashId, urgencyCheck, spool, turnLeaseMs: config.TURN_LEASE_MS, workingHours: config.WORKING_HOURS, emergencyWaitMs: overrides.emergencyWaitMs,
+    expectation: paging.expectation,
   });
   // Every channel's adapter runs the same middleware (emergency screening first) and fails the same safe way.
   const joinBot = <A extends BotAdapter>(adapter: A): A => {

@@ -7,7 +7,10 @@ import type { CoordinatorAuthenticator } from '../../http/coordinator-auth.js';
 import type { JobRunner } from '../../jobs/job-runner.js';
 import type { Logger } from '../../logging.js';
 import type { RotaSource } from '../rota-file.js';
+import type { Priority } from '../../concerns/priority.js';
+import { contactPromise } from '../contact-promise.js';
 import { pageStepHandler } from './page-step.js';
+import { oldestUnclaimed } from './sql/paging-health.js';
 import { acknowledgeByText, ackReferenceOf, rotaPersonByPhone } from './staff-ack.js';
 import { smsStaffPager, type StaffPager } from './staff-pager.js';
 import { PAGE_STEP_JOB } from './start-paging.js';
@@ -15,7 +18,8 @@ import { registerOncallStatusRoute } from './status-route.js';
 import { startWatchdog, WATCHDOG_JOB, watchdogHandler } from './watchdog.js';
 
 export type PagingConfig = Pick<Config, 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_PHONE_NUMBER' | 'TWILIO_API_BASE_URL' |
-  'PAGING_FROM_NUMBER' | 'PAGE_ACK_EMERGENCY_MINUTES' | 'PAGE_ACK_URGENT_MINUTES' | 'PAGE_WATCHDOG_MINUTES' | 'CLAIM_LEASE_MINUTES'>;
+  'PAGING_FROM_NUMBER' | 'PAGE_ACK_EMERGENCY_MINUTES' | 'PAGE_ACK_URGENT_MINUTES' | 'PAGE_WATCHDOG_MINUTES' | 'CLAIM_LEASE_MINUTES' |
+  'ONCALL_CONTACT_MINUTES' | 'WORKING_HOURS'>;
 
 export interface PagingDeps {
   config: PagingConfig;
@@ -33,6 +37,8 @@ export interface PagingDeps {
 export interface Paging {
   /** For the SMS webhook: the reply to a rota phone's "ACK CP-XXXXXX", else undefined (a patient's message). */
   staffText(phone: string, body: string): Promise<string | undefined>;
+  /** What a new concern's reply promises, from the rota, the queue and the priority (contact-promise.ts). */
+  expectation(priority: Priority): Promise<string>;
   register(server: Server, auth: CoordinatorAuthenticator): void;
   /** Once listening: the watchdog's first run (one job whatever the number of instances). */
   start(): void;
@@ -58,6 +64,13 @@ export function createPaging(deps: PagingDeps): Paging {
       const reference = person ? ackReferenceOf(body) : undefined;
       if (!person || !reference) return undefined;
       return acknowledgeByText(db, { person, reference, leaseMinutes: config.CLAIM_LEASE_MINUTES });
+    },
+    async expectation(priority) {
+      const oldest = await oldestUnclaimed(db);
+      return contactPromise({
+        priority, now: clock.now(), hours: config.WORKING_HOURS, rota: rota.current(), oldestWaiting: oldest?.createdAt,
+        contactMinutes: config.ONCALL_CONTACT_MINUTES,
+      });
     },
     register: (server, auth) => registerOncallStatusRoute(server, { db, rota, clock, auth }),
     start() {

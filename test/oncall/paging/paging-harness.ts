@@ -5,6 +5,7 @@ import { ManualClock } from '../../../src/clock.js';
 import { submitConcern } from '../../../src/concerns/concern-queue.js';
 import type { ConcernDetails } from '../../../src/concerns/model.js';
 import type { Priority } from '../../../src/concerns/priority.js';
+import { defaultWorkingHours } from '../../../src/concerns/working-hours.js';
 import type { Database } from '../../../src/db/database.js';
 import { JobRunner } from '../../../src/jobs/job-runner.js';
 import { createLogger } from '../../../src/logging.js';
@@ -29,7 +30,7 @@ export const details: ConcernDetails = {
 } as ConcernDetails;
 
 export const SETTINGS = {
-  PAGE_ACK_EMERGENCY_MINUTES: 5, PAGE_ACK_URGENT_MINUTES: 15, PAGE_WATCHDOG_MINUTES: 30, CLAIM_LEASE_MINUTES: 15,
+  PAGE_ACK_EMERGENCY_MINUTES: 5, PAGE_ACK_URGENT_MINUTES: 15, PAGE_WATCHDOG_MINUTES: 30, CLAIM_LEASE_MINUTES: 15, ONCALL_CONTACT_MINUTES: 120,
 };
 
 export const fixedRota = (rota: Rota | undefined): RotaSource => ({ current: () => rota, onChange: () => () => undefined });
@@ -42,7 +43,7 @@ export function pagingOn(db: Database, twilio: FakeTwilio, rota: Rota | undefine
   const jobs = new JobRunner({ db, logger, retryBaseSeconds: 10 });
   const sender = new TwilioSmsSender({ accountSid: twilio.accountSid, authToken: twilio.authToken, from: '+447700900001', apiBaseUrl: twilio.url });
   const paging: Paging = createPaging({
-    config: { ...SETTINGS, TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined, TWILIO_PHONE_NUMBER: undefined, TWILIO_API_BASE_URL: undefined, PAGING_FROM_NUMBER: undefined },
+    config: { ...SETTINGS, TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined, TWILIO_PHONE_NUMBER: undefined, TWILIO_API_BASE_URL: undefined, PAGING_FROM_NUMBER: undefined, WORKING_HOURS: defaultWorkingHours() },
     db, rota: fixedRota(rota), clock, jobs, logger, baseUrl: () => 'https://carepoint.example.nhs.uk',
     pager: smsStaffPager(sender, () => 'http://127.0.0.1:9/api/sms/status'),
   });
