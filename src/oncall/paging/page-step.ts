@@ -57,13 +57,13 @@ export function pageStepHandler(deps: PageStepDeps) {
     const rota = deps.rota.current();
     const chain = rota ? pagingChain(onCallAt(rota, deps.clock.now())) : [];
     if (chain.length === 0) {
-      // No rota, so no one to page: said on the concern, and tried again (a rota may be put in place).
+      // No rota is the documented "no one is on call" (README; /api/oncall/status says so): no event every minute
+      // on every concern, but the chain waits, so that a rota put in place pages at once.
       await db.transaction(async (tx) => {
-        await addConcernEvent(tx, { concernId: concern.id, kind: 'page-failed', data: { round: payload.round, step: payload.step, reason: 'no-rota' } });
         await scheduleStep(tx, payload, job.aheadSeconds + FAILED_PAGE_NEXT_SECONDS);
         await job.complete(tx);
       });
-      log.error({ event: 'page-no-rota' }, 'no rota in force: nobody can be paged');
+      log.warn({ event: 'page-no-rota' }, 'no rota in force: nobody can be paged');
       return;
     }
     // The chain may have grown shorter since the last step (a rota edit, a gap starting): past its end is a new round.

@@ -31,7 +31,8 @@ export function registerOncallStatusRoute(server: Server, deps: { db: Database; 
     return {
       status: 200,
       body: {
-        status: alerts.length > 0 || watchdogLate ? 'alert' : 'ok',
+        // No rota: nobody can be paged, which is as much an alert as a failing Twilio.
+        status: alerts.length > 0 || watchdogLate || !rota ? 'alert' : 'ok',
         alerts,
         watchdog: { lastRunSecondsAgo: age === null ? null : Math.round(age), late: watchdogLate },
         onCall: cover === undefined
