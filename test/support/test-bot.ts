@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { TestAdapter, type Activity } from 'botbuilder';
-import { buildBot } from '../../src/bot/build-bot.js';
+import { buildBot, type BotDeps } from '../../src/bot/build-bot.js';
 import { TRUSTED_IDENTITY, type TrustedIdentity } from '../../src/bot/turn-keys.js';
 import { ManualClock } from '../../src/clock.js';
 import type { Database } from '../../src/db/database.js';
@@ -28,13 +28,15 @@ export interface TestBot {
  * The real bot, dialogs, middleware, knowledge and PGlite storage, driven by TestAdapter. `classifier`
  * replaces the screen's statistical detector (tests that need a message in a given band).
  */
-export async function openTestBot(options: { classifier?: RiskClassifier } = {}): Promise<TestBot> {
+export async function openTestBot(
+  options: { classifier?: RiskClassifier; expectation?: (parts: { db: Database; clock: ManualClock }) => BotDeps['expectation'] } = {},
+): Promise<TestBot> {
   const db = await openPgliteDatabase(join(await freshDataDir(), 'pg'));
   const clock = new ManualClock(new Date('2026-11-24T10:00:00Z'));
   const logger = createLogger({ level: 'silent' });
   const knowledge = await openKnowledgeService({ dir: KNOWLEDGE_DIR, clock, logger });
   const screen = createEmergencyScreen(() => (options.classifier ? { ...knowledge.redFlags(), classifier: options.classifier } : knowledge.redFlags()));
-  const { bot, middleware } = buildBot({ db, clock, knowledge, screen, logger, hashId: createIdHasher('test') });
+  const { bot, middleware } = buildBot({ db, clock, knowledge, screen, logger, hashId: createIdHasher('test'), expectation: options.expectation?.({ db, clock }) });
   return {
     db,
     clock,
