@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ManualClock } from '../../../src/clock.js';
 import { claimConcern } from '../../../src/concerns/sql/claim.js';
 import type { Database } from '../../../src/db/database.js';
+import { cancel } from '../../../src/jobs/schedule.js';
 import { openAlerts } from '../../../src/oncall/paging/sql/alerts.js';
 import { engines, type OpenedEngine } from '../../support/engines.js';
 import { FakeTwilio } from '../../support/fake-twilio.js';
@@ -58,6 +59,21 @@ for (const engine of engines) {
       await claimConcern(db, item.id, { id: 'co-1', name: 'Co-ordinator 1' }, 15);
       await after(60);
       expect(await openAlerts(db)).toEqual([]);
+    });
+
+    it('starts a chain that a crash between raising the concern and scheduling its page lost', async () => {
+      const clock = new ManualClock(WEDNESDAY_10AM);
+      const { after, paging } = pagingOn(db, twilio, rota, clock);
+      const item = await raise(db, clock, 'urgent');
+      await cancel(db, `paging:${item.id}`); // as if the process died before the page was scheduled
+      await after(0);
+      expect(twilio.messages).toEqual([]);
+      paging.start();
+      await paging.stop();
+      await after(0);
+      await after(0);
+      expect(twilio.messages.map((m) => m.to)).toEqual(['+447700900101']);
+      await claimConcern(db, item.id, { id: 'co-1', name: 'Co-ordinator 1' }, 15);
     });
 
     it('raises one alert while Twilio keeps failing, and pages the final contact once it can', async () => {

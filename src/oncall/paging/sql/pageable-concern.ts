@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../db/database.js';
 import { EFFECTIVE_STATUS_SQL } from '../../../concerns/concern-queue.js';
+import { PAGED_PRIORITIES } from '../start-paging.js';
 
 export interface PageableConcern {
   id: string;
@@ -17,7 +18,7 @@ export async function pageableConcern(q: Queryable, id: string): Promise<Pageabl
   );
   const row = rows[0];
   if (!row) return undefined;
-  return { id: row.id, reference: row.reference, priority: row.priority, needsPaging: row.status === 'open' && ['emergency', 'urgent'].includes(row.priority) };
+  return { id: row.id, reference: row.reference, priority: row.priority, needsPaging: row.status === 'open' && PAGED_PRIORITIES.includes(row.priority) };
 }
 
 /** The concern with this reference, for an ACK by text. */

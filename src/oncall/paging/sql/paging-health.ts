@@ -16,9 +16,9 @@ export async function oldestUnclaimed(q: Queryable): Promise<{ id: string; refer
 /** Unclaimed emergency and urgent concerns with no paging chain (a crash between raising and scheduling, a lease that ran out). */
 export async function unpagedConcerns(q: Queryable): Promise<{ id: string; priority: string }[]> {
   const { rows } = await q.query<{ id: string; priority: string }>(
-    `select c.id, c.priority from concerns c where ${UNCLAIMED.replaceAll('priority', 'c.priority')}
-       and not exists (select 1 from jobs j where j.singleton_key = 'paging:' || c.id::text and j.state in ('pending', 'running'))
-     order by c.created_at limit 100`,
+    `select id, priority from concerns where ${UNCLAIMED}
+       and not exists (select 1 from jobs j where j.singleton_key = 'paging:' || concerns.id::text and j.state in ('pending', 'running'))
+     order by created_at limit 100`,
   );
   return rows;
 }
