@@ -16,7 +16,7 @@ import {
   CONCERN_KINDS, CONTACT_METHODS, CONTACT_TIMES, PATHWAYS, SUBJECTS, concernDetailsSchema, concernFields,
   describeConcern, labelOf, parseDateOfBirth, queueSummary, synonymsOf, toE164, type ConcernDetails,
 } from '../src/concerns/model.js';
-import { URGENCIES, expectationFor, priorityFor } from '../src/concerns/priority.js';
+import { URGENCIES, expectationFor, priorityFor, type Priority } from '../src/concerns/priority.js';
 import type { WorkingHours } from '../src/concerns/working-hours.js';
 
 export const CONCERN_DIALOG = 'concernDialog';
@@ -55,6 +55,8 @@ export interface ConcernDialogDeps {
   db: Database;
   clock: Clock;
   workingHours: WorkingHours;
+  /** What the person is told to expect, from the rota and the queue (src/oncall/contact-promise.ts); unset: working hours alone. */
+  expectation?: (priority: Priority) => Promise<string>;
 }
 
 /** The concern so far: every field checked as it is given, none required yet. */
@@ -228,7 +230,7 @@ export class ConcernDialog extends ComponentDialog {
     });
     await step.context.sendActivity(
       `Thank you. I have passed this to the care co-ordination team. Your reference is ${item.reference}. ` +
-        expectationFor(priority, this.deps.clock.now(), this.deps.workingHours),
+        (this.deps.expectation ? await this.deps.expectation(priority) : expectationFor(priority, this.deps.clock.now(), this.deps.workingHours)),
     );
     return step.endDialog(item.reference);
   };

@@ -18,7 +18,7 @@ import { recordPersonSaidNotEmergency } from '../src/concerns/sql/person-said-no
 import type { WorkingHours } from '../src/concerns/working-hours.js';
 import { replyWithAnswer } from './answer-reply.js';
 import { ARTICLE_CHOICE_DIALOG, ArticleChoiceDialog, type ArticleChoiceResult } from './article-choice-dialog.js';
-import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogOptions } from './concern-dialog.js';
+import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogDeps, type ConcernDialogOptions } from './concern-dialog.js';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'route';
@@ -45,6 +45,8 @@ export interface MainDialogDeps {
   /** Counts declines and choices offered, by the question's digest: what to write next. */
   gaps: Pick<KnowledgeGapCounter, 'count'>;
   workingHours: WorkingHours;
+  /** What a concern's reply promises (see ConcernDialogDeps). */
+  expectation?: ConcernDialogDeps['expectation'];
 }
 
 /**

@@ -41,6 +41,8 @@ import { openRotaFile, rotaPath, type RotaSource } from './oncall/rota-file.js';
 import { createDelivery, type DeliveryPort } from './delivery/deliver.js';
 import { registerOutboundDelivery } from './handoff/delivery-job.js';
 import { registerHandoffLeaseCheck } from './handoff/lease-job.js';
+import { createPaging } from './oncall/paging/paging.js';
+import type { StaffPager } from './oncall/paging/staff-pager.js';
 
 /** What tests (and only tests) may replace; everything else comes from configuration. */
 export interface Overrides {
@@ -63,6 +65,8 @@ export interface Overrides {
   jobs?: Omit<JobRunnerOptions, 'db' | 'logger'>;
   /** How often the console's live event streams send a heartbeat (and check the session). */
   liveHeartbeatMs?: number;
+  /** Staff pages go here instead of Twilio. */
+  pager?: StaffPager;
 }
 
 /** Something that runs in the background: started in order once the server listens, stopped in reverse. */
@@ -118,8 +122,11 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const knowledge = overrides.knowledge ??
     (await openKnowledgeService({ dir: config.KNOWLEDGE_DIR, clock, logger, watch: true, queryRewriter: chatModel, embeddings }));
   const screen = createEmergencyScreen(() => knowledge.redFlags());
-  // Who is on call; nothing pages from it yet (paging and escalation come next).
+  // Who is on call, and the pages and escalations that follow from it (handlers on the one job runner).
   const rota = await openRotaFile({ path: rotaPath(config), logger, watch: true });
+  let listeningUrl = '';
+  const baseUrl = () => config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? listeningUrl;
+  const paging = createPaging({ config, db, rota, clock, jobs, logger, baseUrl, pager: overrides.pager });
   // The chat model's second opinion on urgency: it may raise a turn to an emergency, never lower one.
   const urgencyCheck = chatModel
     ? new ModelUrgencyCheck(chatModel, { timeoutMs: config.OPENAI_URGENCY_TIMEOUT_MS, logger })
@@ -131,6 +138,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const { bot, middleware, turns } = buildBot({
     db, clock, knowledge, screen, logger, hashId, urgencyCheck, spool, turnLeaseMs: config.TURN_LEASE_MS, workingHours: config.WORKING_HOURS, emergencyWaitMs: overrides.emergencyWaitMs,
     languages,
+    expectation: paging.expectation,
   });
   // Every channel's adapter runs the same middleware (emergency screening first) and fails the same safe way.
   const joinBot = <A extends BotAdapter>(adapter: A): A => {
@@ -162,9 +170,8 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     sourceOf: sources.keyOf,
   });
   // The console's sign-in; its authenticators come first: session cookie, then an Entra ID access token, then the dev token.
-  let listeningUrl = '';
   const consoleAuth = buildConsoleAuth(http.server, {
-    config, db, logger, baseUrl: () => config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? listeningUrl,
+    config, db, logger, baseUrl,
     fetch: overrides.entraFetch, addressOf: sources.addressOf,
   });
   const auth: CoordinatorAuthenticator = new CompositeAuthenticator([...consoleAuth.authenticators, overrides.coordinators ?? devTokens]);
@@ -180,6 +187,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const access = new ConsoleAccess({ sessions: consoleAuth.sessions, formOrigins: consoleAuth.formOrigins, addressOf: sources.addressOf });
   registerConsoleRoutes(http.server, { access, actions, clock, hours: config.WORKING_HOURS, leaseMinutes: config.CLAIM_LEASE_MINUTES, live });
   registerAuditPage(http.server, { access, db, timeZone: config.WORKING_HOURS.timeZone });
+  paging.register(http.server, auth);
 
   // Web chat in the browser: the page, tokens, and (without Azure) the local Direct Line transport.
   const webChatAdapter = joinBot(new DirectLineAdapter({ db, clock }));
@@ -199,7 +207,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   // SMS through Twilio: webhook, status callbacks, outbox worker, development simulator.
   const sms = createSmsChannel({ config, db, clock, logger, hashId, overrides: overrides.sms });
   joinBot(sms.adapter);
-  sms.register(http.server, bot);
+  sms.register(http.server, bot, paging.staffText);
   // Co-ordinator replies and handoff notices reach the person on their own channel, through jobs (src/handoff).
   const delivery = createDelivery({
     db, clock, logger,
@@ -234,6 +242,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
             spool,
             // the outbox worker, once Twilio can call us back
             { start: () => sms.start(config.PUBLIC_BASE_URL ?? url), stop: () => sms.stop() },
+            paging,
             // last, so it stops first: a job's handler may still write to the outbox
             jobs,
           ];

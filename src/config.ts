@@ -108,6 +108,17 @@ export const configSchema = z
     TWILIO_AUTH_TOKEN: optionalText,
     TWILIO_PHONE_NUMBER: optionalText,
     TWILIO_API_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    // --- staff paging (src/oncall/paging) ---
+    /** The number pages are sent from; unset: TWILIO_PHONE_NUMBER (the same Twilio account either way). */
+    PAGING_FROM_NUMBER: optionalText,
+    /** Minutes an emergency (urgent) page waits for a claim or an ACK before the next person in the chain is paged. */
+    PAGE_ACK_EMERGENCY_MINUTES: z.coerce.number().positive().max(120).default(5),
+    PAGE_ACK_URGENT_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+    /** The watchdog alerts (and pages the final contact) when an emergency or urgent concern is unclaimed this long. */
+    PAGE_WATCHDOG_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
+    /** What an urgent concern is promised while someone is on call: contact within this many minutes. */
+    ONCALL_CONTACT_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(120),
+    // --- end staff paging ---
     /** The development SMS simulator (GET /dev/sms): only when asked for, never in production. */
     SMS_SIMULATOR: flag,
     DIRECT_LINE_SECRET: optionalText,

@@ -1,5 +1,5 @@
 import type { Middleware } from 'botbuilder';
-import { MainDialog, type ConversationMemory } from '../../dialogs/main-dialog.js';
+import { MainDialog, type ConversationMemory, type MainDialogDeps } from '../../dialogs/main-dialog.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { KnowledgeGapCounter } from '../knowledge/knowledge-gaps.js';
@@ -38,6 +38,8 @@ export interface BotDeps {
   workingHours?: WorkingHours;
   /** The 999/111 line in other languages (knowledge/languages.yaml); without it every message is taken as English. */
   languages?: LanguageLines;
+  /** What a concern's reply promises, from the rota and the queue; unset: the working hours alone. */
+  expectation?: MainDialogDeps['expectation'];
 }
 
 /**
@@ -51,7 +53,7 @@ export function buildBot(botDeps: BotDeps): { bot: CarepointBot; middleware: Mid
   const dialogState = conversationState.createProperty('dialogState');
   const memory = conversationState.createProperty<ConversationMemory>('memory');
   const gaps = new KnowledgeGapCounter({ db: deps.db, clock: deps.clock, logger: deps.logger });
-  const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory, gaps, workingHours: deps.workingHours });
+  const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory, gaps, workingHours: deps.workingHours, expectation: deps.expectation });
   const leases = new TurnLeases(deps.db, conversationState.createProperty<LastTurn>('lastTurn'), deps.turnLeaseMs ?? 30_000);
   const bot = new CarepointBot(dialog, conversationState, dialogState, memory, leases);
   // A place in line first (no waiting), then emergency screening, then one turn at a time per conversation,

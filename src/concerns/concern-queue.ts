@@ -3,6 +3,7 @@ import { storableJson } from '../db/storable.js';
 import type { Clock } from '../clock.js';
 import type { ConcernDetails } from './model.js';
 import type { Priority } from './priority.js';
+import { startPaging } from '../oncall/paging/start-paging.js';
 import { newReference } from './reference.js';
 import { HELD_BACK_SQL, SOURCE_SHARE } from './source-share.js';
 import { promoteHeldConcernForEmergency } from '../handoff/sql/promote-for-emergency.js';
@@ -167,7 +168,12 @@ export async function submitConcern(
         storableJson(input.details), storableJson(input.transcript), input.summary, now,
         input.sourceKey ?? null, SOURCE_SHARE.windowSeconds, SOURCE_SHARE.items],
     );
-    if (rows[0]) return toItem(rows[0]);
+    if (rows[0]) {
+      const item = toItem(rows[0]);
+      // Emergency and urgent concerns page the person on call at once (the watchdog starts any a crash missed).
+      await startPaging(db, item);
+      return item;
+    }
     // A concurrent twin committed while this statement waited; its row is outside this statement's
     // snapshot, so read it afresh.
     const again = await db.query<ConcernRow>(`select ${COLUMNS} from concerns where submission_id = $1`, [input.submissionId]);
@@ -210,7 +216,10 @@ export async function recordEmergency(
         storableJson(input.flags), input.advice],
     );
     const row = rows[0]!;
-    return { item: toItem(row), created: row.created };
+    const item = toItem(row);
+    // A red flag joining an item nobody has claimed pages too, unless its chain is already under way.
+    if (!item.claimedBy && item.status === 'open') await startPaging(db, item);
+    return { item, created: row.created };
   });
 }
 
@@ -274,7 +283,9 @@ async function recordMarkedItem(
       [reference, input.channel, input.conversationId, input.requesterKey, storableJson(input.details), storableJson([input.entry]),
         input.summary, now, input.mark, input.priority],
     );
-    return toItem(rows[0]!);
+    const item = toItem(rows[0]!);
+    if (item.status === 'open') await startPaging(db, item);
+    return item;
   });
 }
 

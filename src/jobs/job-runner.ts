@@ -17,6 +17,12 @@ export interface JobContext {
   /** Aborted shortly before the lease ends: past it another runner may start the job again. */
   signal: AbortSignal;
   /**
+   * How far ahead of the database's now() this run is (runDue's asIfSecondsLater; 0 in production). A handler
+   * that schedules its own next step adds it to inSeconds, so that under a test's shifted time the chain keeps
+   * its spacing instead of falling due again in the same runDue.
+   */
+  aheadSeconds: number;
+  /**
    * Marks the job done inside the handler's own transaction, so its writes and "done" commit together and
    * a crash can never make it run them twice. Throws JobLeaseLost (rolling that transaction back) when this
    * run no longer holds the job. Optional: a handler that returns without it is marked done just after.
@@ -162,6 +168,7 @@ export class JobRunner {
     let completed = false;
     const context: JobContext = {
       id: job.id, name: job.name, payload: job.payload, attempt: job.attempts, maxAttempts: job.maxAttempts, signal: lease.signal,
+      aheadSeconds,
       async complete(tx) {
         if (!(await completeJob(tx, claim))) throw new JobLeaseLost(job.id);
         completed = true;

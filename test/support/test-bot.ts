@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { TestAdapter, type Activity } from 'botbuilder';
-import { buildBot } from '../../src/bot/build-bot.js';
+import { buildBot, type BotDeps } from '../../src/bot/build-bot.js';
 import { loadLanguageLines } from '../../src/language/language-lines.js';
 import { TRUSTED_IDENTITY, type TrustedIdentity } from '../../src/bot/turn-keys.js';
 import { ManualClock } from '../../src/clock.js';
@@ -29,14 +29,18 @@ export interface TestBot {
  * The real bot, dialogs, middleware, knowledge and PGlite storage, driven by TestAdapter. `classifier`
  * replaces the screen's statistical detector (tests that need a message in a given band).
  */
-export async function openTestBot(options: { classifier?: RiskClassifier } = {}): Promise<TestBot> {
+export async function openTestBot(
+  options: { classifier?: RiskClassifier; expectation?: (parts: { db: Database; clock: ManualClock }) => BotDeps['expectation'] } = {},
+): Promise<TestBot> {
   const db = await openPgliteDatabase(join(await freshDataDir(), 'pg'));
   const clock = new ManualClock(new Date('2026-11-24T10:00:00Z'));
   const logger = createLogger({ level: 'silent' });
   const knowledge = await openKnowledgeService({ dir: KNOWLEDGE_DIR, clock, logger });
   const screen = createEmergencyScreen(() => (options.classifier ? { ...knowledge.redFlags(), classifier: options.classifier } : knowledge.redFlags()));
   const languages = await loadLanguageLines(KNOWLEDGE_DIR);
-  const { bot, middleware } = buildBot({ db, clock, knowledge, screen, logger, hashId: createIdHasher('test'), languages });
+  const { bot, middleware } = buildBot({
+    db, clock, knowledge, screen, logger, hashId: createIdHasher('test'), languages, expectation: options.expectation?.({ db, clock }),
+  });
   return {
     db,
     clock,

@@ -7,7 +7,7 @@ import type { Logger } from '../../logging.js';
 import { registerSmsSimulator } from './dev-sms-simulator.js';
 import { DEFAULT_OUTBOX_TIMING, OutboxWorker, type OutboxTiming } from './outbox-worker.js';
 import { SmsAdapter } from './sms-adapter.js';
-import { registerSmsRoutes } from './sms-routes.js';
+import { registerSmsRoutes, type SmsRouteDeps } from './sms-routes.js';
 import { TwilioSmsSender, type SmsSender } from './sms-sender.js';
 
 /** What tests may tune (through the composition root's Overrides). */
@@ -39,7 +39,7 @@ export interface SmsChannel {
   /** Use the shared inbound middleware on it and set onTurnError, as for every adapter. */
   adapter: SmsAdapter;
   /** POST /api/sms, POST /api/sms/status, and with SMS_SIMULATOR on a loopback HOST the simulator at /dev/sms. */
-  register(server: Server, bot: ActivityHandler): void;
+  register(server: Server, bot: ActivityHandler, staffText?: SmsRouteDeps['staffText']): void;
   /** Starts the outbox worker once the server listens; `publicBaseUrl` is where Twilio reaches us. */
   start(publicBaseUrl: string): void;
   /** Stops the outbox worker (before storage closes). */
@@ -66,10 +66,10 @@ export function createSmsChannel(deps: SmsChannelDeps): SmsChannel {
 
   return {
     adapter,
-    register(server, bot) {
+    register(server, bot, staffText) {
       registerSmsRoutes(server, {
         db, clock, adapter, bot, hashId, authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl, duplicateWaitMs: 12_000,
-        inboundLeaseMs: overrides.inboundLeaseMs ?? 20_000, replyDeadlineMs,
+        inboundLeaseMs: overrides.inboundLeaseMs ?? 20_000, replyDeadlineMs, staffText,
       });
       // Only when asked for (configuration refuses it in production), and only on a loopback HOST.
       if (config.SMS_SIMULATOR && isLoopbackHost(config.HOST)) {

@@ -31,6 +31,11 @@ export interface SmsRouteDeps {
   inboundLeaseMs: number;
   /** Twilio is answered within this from the request's arrival, whatever storage does (it waits 15 s). */
   replyDeadlineMs: number;
+  /**
+   * Staff texts (an on-call "ACK CP-XXXXXX" from a rota phone): the reply when this is one, else undefined and the
+   * message is a patient's, screened and handled as every other. Never called for anything but a staff number's.
+   */
+  staffText?: (phone: string, body: string) => Promise<string | undefined>;
 }
 
 // What the webhook waits for before the turn, at most, when storage is slow: it then goes on without them.
@@ -79,6 +84,17 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
     if (!phone) {
       log.warn({ event: 'sms-unknown-sender' }, 'SMS from a sender that is not a phone number; not answered');
       return sendTwiml(res, toTwiml([]));
+    }
+    if (deps.staffText) {
+      // A staff number's ACK is not a patient message: answered here, never stored as a conversation.
+      const reply = await deps.staffText(phone, body).catch((err: unknown) => {
+        log.error({ err, event: 'staff-text-failed' }, 'staff text could not be handled; treated as a patient message');
+        return undefined;
+      });
+      if (reply !== undefined) {
+        log.info({ event: 'staff-text' }, 'staff text handled');
+        return sendTwiml(res, toTwiml([reply]));
+      }
     }
     const conversationId = smsConversationId(phone);
     const turnLog = log.child({ channel: 'sms', conversation: deps.hashId(conversationId) });

@@ -2,7 +2,9 @@ import { storableJson } from '../../db/storable.js';
 import type { Queryable } from '../../db/database.js';
 
 /** Kinds of change another module may note on a concern (its own lifecycle changes are the feature's). */
-export type ExternalEventKind = 'dead-letter' | 'contact-problem';
+export type ExternalEventKind = 'dead-letter' | 'contact-problem'
+  // staff paging (src/oncall/paging)
+  | 'paged' | 'page-failed' | 'page-escalated' | 'acknowledged';
 
 /** Notes on a concern something another module saw happen (a delivery given up on); returns the event's id. */
 export async function addConcernEvent(

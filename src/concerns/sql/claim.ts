@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/database.js';
 import { leaseUntilSql, type Actor } from '../actor.js';
 import { COLUMNS, toItem, type ConcernRow, type QueueItem } from '../concern-queue.js';
+import { stopPaging } from '../../oncall/paging/start-paging.js';
 import { refusal } from './concern-state.js';
 
 /**
@@ -32,5 +33,7 @@ export async function claimConcern(db: Queryable, id: string, actor: Actor, leas
     [id, actor.id, actor.name, leaseMinutes],
   );
   if (!rows[0]) throw await refusal(db, id, actor.id, 'claim');
+  // Someone has it: no one else is paged about it (in this transaction, so a rolled-back claim pages on).
+  await stopPaging(db, id);
   return toItem(rows[0]);
 }
