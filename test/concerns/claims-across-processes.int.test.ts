@@ -22,7 +22,7 @@ describe.skipIf(!TEST_DATABASE_URL)('claims across two server processes on Postg
     await migrate(db);
     const env = {
       DATABASE_URL: created.url, COORDINATOR_DEV_TOKEN: DEV_TOKEN, LOG_HASH_SECRET: 'test-secret-0123456789abcdef',
-      CLAIM_LEASE_MINUTES: String(1 / 60), KNOWLEDGE_DIR: new URL('../../knowledge', import.meta.url).pathname, DATA_DIR: '/tmp/unused',
+      CLAIM_LEASE_MINUTES: String(5 / 60), KNOWLEDGE_DIR: new URL('../../knowledge', import.meta.url).pathname, DATA_DIR: '/tmp/unused',
     };
     servers.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])));
   }, 120_000);
@@ -51,8 +51,9 @@ describe.skipIf(!TEST_DATABASE_URL)('claims across two server processes on Postg
     const claims = await db.query(`select 1 from concern_events where concern_id = $1 and kind = 'claimed'`, [item.id]);
     expect(claims.rows).toHaveLength(1);
 
-    // A one-second lease: after it, the other instance sees the item back in the queue, highlighted.
-    await new Promise((r) => setTimeout(r, 1500));
+    // A five-second lease (long enough that all 20 claims land inside it on a loaded machine): after it, the
+    // other instance sees the item back in the queue, highlighted.
+    await new Promise((r) => setTimeout(r, 5500));
     const queue = await fetch(`${servers[1]!.url}/api/queue?status=open`, { headers: { authorization: `Bearer ${DEV_TOKEN}` } });
     const { items } = (await queue.json()) as { items: { id: string; leaseExpired: boolean; claimedBy: unknown }[] };
     expect(items.find((i) => i.id === item.id)).toMatchObject({ leaseExpired: true, claimedBy: null });
