@@ -4,40 +4,9 @@ import { sha256 } from '../../src/console/auth/secrets.js';
 import { SESSION_COOKIE } from '../../src/console/auth/session-authenticator.js';
 import { startCarepoint } from '../support/start-carepoint.js';
 import { raiseConcern, signIn, useConsole, type ConsoleEnv } from './support/console-setup.js';
+import { openStream } from './support/event-stream.js';
 
 /** Live updates: the event stream at /console/events and the fragments the pages fetch again. */
-
-/** An open event stream, read as it arrives. */
-async function openStream(base: string, cookie: string) {
-  const controller = new AbortController();
-  const response = await fetch(`${base}/console/events`, { headers: { cookie: `${SESSION_COOKIE}=${cookie}` }, signal: controller.signal });
-  let text = '';
-  let ended = false;
-  const reading = (async () => {
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-      }
-    } catch {
-      // aborted
-    }
-    ended = true;
-  })();
-  return {
-    response,
-    text: () => text,
-    ended: () => ended,
-    until: (pattern: RegExp, timeout = 5_000) => expect.poll(() => pattern.test(text), { timeout }).toBe(true),
-    close: async () => {
-      controller.abort();
-      await reading;
-    },
-  };
-}
 
 const lastSeen = async (env: ConsoleEnv, cookie: string) => {
   const { rows } = await env.carepoint.carepoint.db.query<{ last_seen_at: Date }>(

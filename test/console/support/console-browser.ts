@@ -1,8 +1,5 @@
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ConsoleEnv, ACCOUNTS } from './console-setup.js';
-
-const require = createRequire(import.meta.url);
 
 export interface ConsoleTab {
   context: BrowserContext;
@@ -53,21 +50,5 @@ export async function openConsole(
   return { context, page, problems: () => [...problems], close: () => context.close() };
 }
 
-export interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core's serious and critical findings for the page as it is now (WCAG 2.2 AA rules and best practice). */
-export async function seriousViolations(page: Page): Promise<{ id: string; impact: string | null; help: string; targets: string[] }[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: require.resolve('axe-core') });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document)).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-}
+/** axe-core's serious and critical findings for the page as it is now: the one check every page test uses. */
+export { seriousAxeViolations as seriousViolations } from '../../support/axe.js';
