@@ -10,7 +10,8 @@ export default defineConfig({
     execArgv: ['--disable-warning=DEP0111'],
     // Two cores: PGlite and Chromium are heavy, so keep parallelism modest.
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Tests that start servers (several Carepoint processes, Chromium) take longer when both cores are busy.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });
