@@ -4,7 +4,7 @@ import { findPhrase, initialBits, NEGATORS, OPTIONAL, PhraseCompiler, SentenceTo
 import {
   ABOUT_OTHERS, ABOUT_SELF, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, FIGURE_OF_SPEECH, HAPPENING_NOW, hasWordsOfLetters, LONG_AGO, NOW_IN_MESSAGE, PAST_ONLY, withoutNotNow,
 } from './screen-cues.js';
-import { markDecimals, normaliseWords } from './text-normalise.js';
+import { markDecimals, normaliseWords, normaliseWordsByComma } from './text-normalise.js';
 
 export interface FlagMatch {
   flag: RedFlag;
@@ -186,7 +186,7 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   let risk = false;
   // "1.9" is a number, not the end of a sentence; each sentence keeps its closing "?" (it marks a question).
   const decimalsMarked = markDecimals(text);
-  const sentences = (decimalsMarked.match(/[^.!?;\n]+[.!?;\n]*/g) ?? []).map((sentence) => ({ sentence, ...tokenise(sentence) }));
+  const sentences = (decimalsMarked.match(/[^.!?;\n]+[.!?;\n]*/g) ?? []).map((sentence) => ({ sentence, ...tokenise(sentence, exhaustive) }));
   // Sentences cover every word of the message, so their words, end to end, are the message's words (with its
   // decimals marked): normalised once, for the rules and the classifier alike.
   const messageWords: string[] = [];
@@ -320,13 +320,16 @@ function findPattern(p: CompiledPattern, sentence: SentenceTokens, clauseOf: num
   return negated && p.groups.length > 1 ? 'negated' : hits;
 }
 
-/** Words of a sentence, each with the number of its clause: commas and conjunctions start a new one. */
-function tokenise(sentence: string): { words: string[]; clauseOf: number[] } {
+/**
+ * Words of a sentence, each with the number of its clause: commas and conjunctions start a new one. The
+ * parts between commas are normalised in one pass, or (exhaustive) each on its own.
+ */
+function tokenise(sentence: string, exhaustive: boolean): { words: string[]; clauseOf: number[] } {
   const words: string[] = [];
   const clauseOf: number[] = [];
   let clause = 0;
-  for (const part of sentence.split(',')) {
-    for (const word of normaliseWords(part)) {
+  for (const part of exhaustive ? sentence.split(',').map(normaliseWords) : normaliseWordsByComma(sentence)) {
+    for (const word of part) {
       if (CONJUNCTIONS.has(word) && words.length > 0) clause++;
       words.push(word);
       clauseOf.push(clause);

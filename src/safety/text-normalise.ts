@@ -25,19 +25,33 @@ const SPELLING_WORDS = new Map(Object.entries(SPELLINGS).map(([written, meant]) 
 
 /** Lower-case words with spellings normalised; apostrophes kept only inside known contractions. */
 export function normaliseWords(text: string): string[] {
-  const lowered = text.toLowerCase().replace(APOSTROPHES, "'");
-  const raw = lowered.match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
   const words: string[] = [];
-  for (const token of raw) {
-    // Most words carry no apostrophe: then the bare word is the word, and one look-up is enough.
-    const apostrophe = token.includes("'");
-    const bare = apostrophe ? token.replace(/'/g, '') : token;
-    const mapped = SPELLING_WORDS.get(token) ?? (apostrophe ? SPELLING_WORDS.get(bare) : undefined);
-    if (mapped) words.push(...mapped);
-    else if (apostrophe && token.endsWith("'s")) words.push(token.slice(0, -2));
-    else words.push(bare);
-  }
+  for (const token of lowered(text).match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? []) addNormalised(token, words);
   return words;
+}
+
+/** normaliseWords of each part of text.split(','), read in one pass over the text. */
+export function normaliseWordsByComma(text: string): string[][] {
+  const parts: string[][] = [[]];
+  for (const token of lowered(text).match(/[a-z0-9]+(?:'[a-z]+)?|,/g) ?? []) {
+    if (token === ',') parts.push([]);
+    else addNormalised(token, parts.at(-1)!);
+  }
+  return parts;
+}
+
+function lowered(text: string): string {
+  return text.toLowerCase().replace(APOSTROPHES, "'");
+}
+
+function addNormalised(token: string, words: string[]): void {
+  // Most words carry no apostrophe: then the bare word is the word, and one look-up is enough.
+  const apostrophe = token.includes("'");
+  const bare = apostrophe ? token.replace(/'/g, '') : token;
+  const mapped = SPELLING_WORDS.get(token) ?? (apostrophe ? SPELLING_WORDS.get(bare) : undefined);
+  if (mapped) words.push(...mapped);
+  else if (apostrophe && token.endsWith("'s")) words.push(token.slice(0, -2));
+  else words.push(bare);
 }
 
 /** "1.9" as "1dot9", so that a decimal is one word and its point does not end a sentence. */
