@@ -129,7 +129,9 @@ export function trainRiskClassifier(corpus: LabelledMessage[], settings: Classif
   };
   const kindOfKnown = (features: MessageFeatures) => {
     if (!kindOdds) return [...kindLabels][0];
-    const label = kindOdds.predict(features.flatMap(({ kind }) => (kind === undefined ? [] : [kind])));
+    const known: number[] = [];
+    for (const { kind } of features) if (kind !== undefined) known.push(kind);
+    const label = kindOdds.predict(known);
     return label === 'unknown' ? undefined : label;
   };
 
@@ -146,6 +148,7 @@ export function trainRiskClassifier(corpus: LabelledMessage[], settings: Classif
         score += weight;
         known++;
       }
+      // Only unknown words: no evidence either way.
       return known === 0 ? -Infinity : score;
     },
     knownFeatures,

@@ -6,22 +6,12 @@ import { markDecimals, normaliseWords, stem } from './text-normalise.js';
  * from meaning-bearing pieces rather than whole phrasings. One function, for training and for scoring.
  */
 export function riskFeatures(text: string): string[] {
-  return featuresOfWords(normaliseWords(markDecimals(text)));
+  return new FeatureStrings().of(normaliseWords(markDecimals(text)));
 }
 
-/** The features of a message's words, normalised with its decimals marked (the screen has them already). */
-export function featuresOfWords(words: readonly string[]): string[] {
-  return new FeatureStrings().of(words);
-}
-
-/** The stem of a word, or of a number its band: what features are made of. */
-export function featureStem(word: string): string {
-  return /^\d/.test(word) ? band(word) : stem(word);
-}
-
-/** The facts of a word's stem (see featureStem). */
+/** The facts of a word's stem, or of a number's band: what features are made of. */
 export function wordFacts(word: string): StemFacts {
-  return factsOf(featureStem(word));
+  return factsOf(/^\d/.test(word) ? band(word) : stem(word));
 }
 
 /** What the features need to know of a stem, worked out once for each. */
@@ -35,7 +25,7 @@ export interface StemFacts {
 
 const facts = new Map<string, StemFacts>();
 
-export function factsOf(stem: string): StemFacts {
+function factsOf(stem: string): StemFacts {
   let known = facts.get(stem);
   if (!known) {
     if (facts.size >= 50_000) facts.clear(); // bounded, as the stems are
@@ -75,7 +65,7 @@ export function visitFeatures<Stem extends StemFacts>(stems: readonly Stem[], vi
 }
 
 /** How each kind of feature is written: the classifier's vocabulary. */
-export const featureName = {
+const featureName = {
   stem: (stem: StemFacts) => stem.stem,
   scoped: (scope: string, stem: StemFacts) => `${scope}${stem.stem}`,
   pair: (first: StemFacts, second: StemFacts) => `${first.stem} ${second.stem}`,
