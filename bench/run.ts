@@ -10,7 +10,8 @@ import { freePort } from '../test/support/server-process.js';
  * PGlite) against a bare botbuilder echo bot on the same stack, 16 connections, median of several runs
  * taken in turns, and the knowledge base's own latency. Two kinds of Carepoint turn: the same few questions
  * again and again (the answer cache serves them), and unique wordings, every request different as real
- * messages are, so that the cache serves none. Prints JSON.
+ * messages are, so that the cache serves none. Prints JSON. `--only screening` or `--only knowledge` runs
+ * that part alone.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -180,6 +181,15 @@ function coresUsed(seconds: Map<string, number>, pid: number, elapsed: number) {
   const rest = others.slice(1).reduce((sum, u) => sum + u.cores, 0);
   return { server: round2(main + busiest + rest), mainThread: round2(main), busiestOtherThread: round2(busiest), otherThreads: round2(rest) };
 }
+
+// `npm run bench -- --only screening` (or knowledge): that part alone, without the servers.
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (only === 'screening' || only === 'knowledge') {
+  const part = only === 'screening' ? await (await import('./screening-bench.js')).runScreeningBench() : await (await import('./knowledge-bench.js')).runKnowledgeBench();
+  console.log(JSON.stringify({ [only]: part }, null, 2));
+  process.exit(0);
+}
+if (only !== undefined) throw new Error(`--only takes screening or knowledge, not ${only}`);
 
 // Runs take turns (Carepoint, the echo bot, Carepoint...), so that both meet the same conditions on a
 // shared machine whose speed drifts; each figure is the median of its runs.

@@ -1,6 +1,10 @@
 import type { Reading, RedFlag, RedFlagSet } from './red-flags.js';
 import { CLASSIFIER_FLAG, type RiskVerdict } from './risk-classifier.js';
-import { editDistance, normaliseWords, stem } from './text-normalise.js';
+import { findPhrase, initialBits, NEGATORS, OPTIONAL, PhraseCompiler, SentenceTokens, type CompiledWords, type TokenIndex } from './phrase-matcher.js';
+import {
+  ABOUT_OTHERS, ABOUT_SELF, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, FIGURE_OF_SPEECH, HAPPENING_NOW, hasWordsOfLetters, LONG_AGO, NOW_IN_MESSAGE, PAST_ONLY, withoutNotNow,
+} from './screen-cues.js';
+import { markDecimals, normaliseWords, normaliseWordsByComma } from './text-normalise.js';
 
 export interface FlagMatch {
   flag: RedFlag;
@@ -30,15 +34,6 @@ export interface EmergencyScreen {
   screen(text: string): ScreenResult;
 }
 
-/** A word of a phrasing; one for each distinct word in the set (by id), so a sentence looks for it once. */
-type Token = { id: number; word: string; stem: string; numeric: boolean; hasDigit: boolean; strict: boolean };
-/**
- * The words a phrasing needs, how many other words may stand before each (see MAX_GAP), and their first
- * letters as bits (see initialBits): a word can only match one with the same first letter, so a phrasing
- * whose letters the sentence lacks is passed over at once.
- */
-type CompiledWords = { required: Token[]; gaps: number[]; initials: number };
-
 /**
  * One way a red flag is recognised: a phrasing (one group, one alternative), or a `together` rule whose
  * every group must be present in the same sentence ("hypo" with "not making sense").
@@ -64,59 +59,29 @@ const READING_REACH = 4;
 /** "under 3", "less than 3": the reading is below the number written. */
 const BELOW_WORDS = new Set(['under', 'below', 'less', 'lower']);
 
-/** Little words a phrase may or may not carry ("pain in my chest" = "pain in chest"). */
-const OPTIONAL = new Set(['a', 'an', 'the', 'my', 'his', 'her', 'their', 'your', 'of', 'in', 'on', 'to', 'for', 'at', 'with', 'up', 'me', 'him', 'them', 'and', 'over']);
-/** Risk words shorter than this match only as written (or by stem), never with a typo. */
-const STRICT_TYPO_LENGTH = 6;
-/** How many other words may stand between two words of a phrase. */
-const MAX_GAP = 2;
-const NEGATORS = new Set(['no', 'not', 'never', 'without', 'denies', 'nor', 'none', 'neither', 'cannot']);
 /** Words that may sit between a negator and what it negates ("not having any chest pain"). */
 const NEGATION_FILLERS = new Set(['hit', 'her', 'his', 'my', 'banged', 'bumped', 'any', 'have', 'has', 'had', 'got', 'feel', 'feeling', 'having', 'a', 'an', 'the', 'real', 'really', 'more', 'signs', 'sign', 'of', 'symptoms', 'do', 'does', 'did', 'is', 'are', 'was', 'were', 'he', 'she', 'they', 'i', 'it', 'been', 'experiencing', 'noticed', 'seen', 'obvious', 'actual', 'bad', 'much', 'thinking', 'going', 'gonna', 'planning', 'to', 'about', 'want', 'wanting', 'like']);
 /** Words that open a new clause. */
 const CONJUNCTIONS = new Set(['and', 'but', 'or', 'so', 'though', 'although', 'however', 'because', 'while', 'yet']);
 /** Negation does not reach back across these. */
 const CLAUSE_BREAKS = new Set(['and', 'but', 'or', 'so', 'though', 'although', 'however', 'because', 'just', 'now', 'then', 'yet', 'while']);
-/** Before a phrasing in its sentence, these make it a question about warning signs or a hypothetical. */
-const QUESTION_CUES = [/(?<!(sure|know|wondering|unsure|wonder|see) )\bif\b/, /\bsigns?\b/, /\bsymptoms?\b/, /\bwarning\b/, /\bhow (do|would|can|could) (i|you|we) (know|tell|spot|recogni[sz]e)\b/, /\bwhat (is|are|does|do)\b.*\b(mean|like|look)\b/, /\bin case\b/, /\bwhat happens\b/, /\bwhen (should|do|to)\b.*\b(call|ring|phone|999|111)\b/, /\bhow to (spot|recogni[sz]e|tell|help|deal)\b/, /\bwhat (should|do|to) (i|we|you)? ?do (if|when)\b/, /\bexplain\b/, /\bleaflet\b/, /\binformation\b/, /\bcould (it|this) be\b.*\?/];
-/** In the part of the sentence that holds the red flag, these mean it is happening now. */
-const HAPPENING_NOW = /\b(right now|now|at the moment|currently|happening|has just|have just|just (collapsed|fell|started)|started|minutes ago|an hour ago|help me|please help|tonight|today)\b/;
-/** "not bleeding now", "I'm fine now": a "now" that says it is not happening. */
-const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better|safe|well|settled|calm|calmer|cleared|gone|passed|stopped|over|sorted|recovered)\b(\s+\w+){0,3}?\s+(right )?now\b/g;
-/** Long ago, stated anywhere in a message: the message is history unless it also speaks of now. */
-const LONG_AGO = /\b(been fine since|fine since|since then)\b|\b(\d+|few|couple of|many|several)? ?years? ago\b|\bused to\b|\bhistory of\b|\b(back )?in (19|20)\d\d\b/;
-const NOW_IN_MESSAGE = /\b(now|right now|at the moment|currently|today|tonight|this (morning|afternoon|evening)|started|just)\b/;
-const PAST_ONLY = /\b(been fine since|fine since|since then|recovered)\b|\blast (monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b|\b(\d+|few|couple of|many|several)? ?(years?|months?|weeks?) ago\b|\blast (year|month|week)\b|\bin the past\b|\bused to\b|\bhistory of\b|\bpreviously\b|\b(back )?in (19|20)\d\d\b/;
-/** Anywhere in the sentence, these make it a question about warning signs rather than a report. */
-const ASKING_ONLY = [
-  /\bhow (do|would|can|could|will) (i|you|we) (know|tell)\b/, /\bis (that|it|this) (an emergency|serious|normal)\b/,
-  /\bjust (want|wanted|asking|wondering)\b/, /\bdifference between\b/, /\bwhat (does|do) .* mean\b/, /\brecogni[sz]ing\b/,
-  /\b(any advice|advice on|information on|info on|tell me about|learn about|read about)\b/,
-  /\b(first aid|course|training|class|workshop|talk on|leaflet|support group)\b/,
-  /\b(die at home|when the time comes|end of life|palliative|hospice)\b/,
-  /\b(reading up|want to know|what to watch for|what to look out for|just curious)\b/,
-  /\b(can|could|does|do|would) [\w ]{1,30} cause\b/, /\b(in the film|in a film|on tv|on the telly|in a book)\b/,
-  /\b(if it ever|one day|in future|in the future|i will|worried i will)\b/, /\bhow (much|many)\b.*\b(would|is|be|too)\b/,
-  /\b(what|which|when|how) [\w ]{0,30}(should|do) (i|we) (ring|call|phone|contact|worry)\b/,
-  /\b(run|runs|running) in (my|the|our) family\b/,
-  /\bwhat (does|do|would|is|are|will) [\w ]{1,40} (feel|look|sound) like\b/, /\bhow (i|we|you) (know|tell)\b/, /\bhow long\b.*\bbefore\b/, /\bbefore (i|we|you) (call|ring|phone)\b/,
-  /\bwhen (should|do|would|to) ((i|we|you) )?(call|ring|phone|dial)\b/,
-];
 const MIN_WORDS_FOR_CLASSIFIER = 3;
-/** The person it is about, for what to do meanwhile: someone with them, or themselves. */
-const ABOUT_OTHERS = /\b(he|she|they|him|her|his|my (mum|mam|mom|mother|dad|father|husband|wife|partner|son|daughter|child|baby|boy|girl|nan|nana|gran|granny|grandad|grandma|grandpa|brother|sister|friend|neighbour|patient|auntie|uncle)|mum|dad|nan|grandad|the patient|resident|client)\b/;
-const ABOUT_SELF = /\b(i am|i have|i cannot|i can not|i feel|i took|i have taken|my chest|i think i am|me)\b/;
-/** Anywhere in the message, these make it a question about warning signs in general. */
-const MESSAGE_ASKS = [
-  /\bwhat (sort of |kind of )?(things|signs|symptoms)\b[\w ]{0,30}\b(should|do|would|to)\b/, /\bwhat should (i|we) (be )?(look|looking|watch|watching) (out )?for\b/,
-  /\bhow (would|do|will|can|could) (i|we|you) (know|tell|spot)\b/, /\bcould you explain\b/, /\bwhat (is|are) (it|they) exactly\b/,
-  /\bwhat happens if\b/, /\bwhat (should|do) (i|we) do if\b/, /\banything (we|i) should (watch|look) (out )?for\b/,
-  /\bwhat signs\b/, /\bbefore anything happens\b/, /\bif it ever\b/,
-];
-/** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
-const FIGURE_OF_SPEECH = /\b((with|from|of) laughter|laugh(ed|ing)? (so|too) (much|hard)|laughing|lol|lmao|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring|blood (is )?boiling|(would|will|going to) have (a|kittens|a fit) (if|when)|(fit|attack|stroke) (bc|because|cos|coz) (i|my|he|she|of)|choking on the (price|cost|bill)|banging (my|your|our) head (against|on)|nearly had a heart attack|lowkey|literally dying|dead 💀)\b|😂|🤣|💀/u;
 
 export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
+  return screenWith(currentFlags, false);
+}
+
+/**
+ * The same screen without its indexes and shortcuts: every phrasing tried against every sentence, every
+ * word compared with every phrasing word, the message normalised apart from its sentences, and the
+ * classifier run from its features written out and, for the kind, the library's own way. Far slower; it is
+ * the plain definition the tests hold the fast screen to (the joined cues have a test of their own).
+ */
+export function createExhaustiveScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
+  return screenWith(currentFlags, true);
+}
+
+function screenWith(currentFlags: () => RedFlagSet, exhaustive: boolean): EmergencyScreen {
   const compiled = new WeakMap<RedFlagSet, CompiledSet>();
   const phrasesOf = (set: RedFlagSet) => {
     let phrases = compiled.get(set);
@@ -126,7 +91,7 @@ export function createEmergencyScreen(currentFlags: () => RedFlagSet): Emergency
     }
     return phrases;
   };
-  return { screen: (text) => screenText(text, phrasesOf(currentFlags())) };
+  return { screen: (text) => screenText(text, phrasesOf(currentFlags()), exhaustive) };
 }
 
 interface CompiledSet {
@@ -139,26 +104,20 @@ interface CompiledSet {
    * patterns are passed over on this alone, and the loop that does it reads only this array.
    */
   needs: Int32Array;
+  tokens: TokenIndex;
+  /**
+   * The patterns (by index) each token can start: a pattern is found only from its first group, and only
+   * where the first word of one of that group's phrasings is, so a sentence tries just those.
+   */
+  startedBy: number[][];
+  /** Which patterns a sentence can start (see candidatePatterns): marked with the number of the sentence. */
+  marks: Float64Array;
+  marked: number;
 }
 
 function compile(set: RedFlagSet): CompiledSet {
-  const tokens = new Map<string, Token>();
-  const token = (word: string, strict: boolean): Token => {
-    const key = strict ? `=${word}` : word;
-    let known = tokens.get(key);
-    if (!known) {
-      known = { id: tokens.size, word, stem: stem(word), numeric: /^\d+$/.test(word), hasDigit: /\d/.test(word), strict };
-      tokens.set(key, known);
-    }
-    return known;
-  };
-  // `strict`: a short word takes no typo (risk words are a wide net: "paid" must not be "pain").
-  const words = (phrase: string, strict = false): CompiledWords => {
-    const required = normaliseWords(phrase).filter((word) => !OPTIONAL.has(word)).map((w) => token(w, strict));
-    // "not breathing" may be "not really breathing", but never "not short of breath".
-    const gaps = required.map((_, k) => (k > 0 && NEGATORS.has(required[k - 1]!.word) ? 1 : MAX_GAP));
-    return { required, gaps, initials: initialBits(required.map((t) => t.word)) };
-  };
+  const compiler = new PhraseCompiler();
+  const words = (phrase: string, strict = false) => compiler.words(phrase, strict);
   const patterns = set.flags.flatMap((flag) => [
     ...flag.phrases.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]] })),
     ...flag.mentions.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]], mention: true })),
@@ -171,7 +130,9 @@ function compile(set: RedFlagSet): CompiledSet {
   const readings = set.flags.flatMap((flag) =>
     flag.readings.map((rule) => ({ flag, rule, measure: rule.measure.map((w) => words(w)), words: rule.words.map((w) => words(w)), with: rule.with.map((w) => words(w)) })),
   );
-  return { patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords: set.riskWords.map((w) => words(w, true)), source: set };
+  const riskWords = set.riskWords.map((w) => words(w, true));
+  const tokens = compiler.index();
+  return { patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords, source: set, tokens, startedBy: startersOf(patterns, tokens.tokens.length), marks: new Float64Array(patterns.length), marked: 0 };
 }
 
 /** The first letters a pattern needs whichever of each group's alternatives matches. */
@@ -179,35 +140,67 @@ function needsOf(p: CompiledPattern): number {
   return p.groups.reduce((all, group) => all | group.reduce((common, alt) => common & alt.initials, ~0), 0);
 }
 
-/** One bit for each letter a word starts with (a to z), and one for any digit. */
-function initialBits(words: string[]): number {
-  let bits = 0;
-  for (const word of words) {
-    const letter = word.charCodeAt(0) - 97;
-    bits |= 1 << (letter >= 0 && letter < 26 ? letter : 26);
-  }
-  return bits;
+function startersOf(patterns: CompiledPattern[], tokenCount: number): number[][] {
+  const startedBy = Array.from({ length: tokenCount }, (): number[] => []);
+  patterns.forEach((p, i) => {
+    for (const alternative of p.groups[0]!) {
+      const first = alternative.required[0];
+      if (first && startedBy[first.id]!.at(-1) !== i) startedBy[first.id]!.push(i);
+    }
+  });
+  return startedBy;
 }
 
-function screenText(text: string, compiled: CompiledSet): ScreenResult {
+/**
+ * The patterns (by index, in order) that can be found in the sentence. findPattern returns nothing for a
+ * pattern none of whose first group's phrasings has its first word in the sentence, so the rest are left out.
+ */
+function candidatePatterns(compiled: CompiledSet, tokens: SentenceTokens, exhaustive: boolean): Iterable<number> {
+  if (exhaustive) return compiled.patterns.keys();
+  const ids = tokens.tokenIds();
+  // Most sentences start a pattern or two: one token's list is already in order.
+  if (ids.length === 1) return compiled.startedBy[ids[0]!]!;
+  // Marked, then read back in order (no sort): a token's patterns are marked once however many start them.
+  const { marks } = compiled;
+  const mark = ++compiled.marked;
+  let first = marks.length;
+  let last = -1;
+  for (const id of ids) {
+    for (const i of compiled.startedBy[id]!) {
+      marks[i] = mark;
+      if (i < first) first = i;
+      if (i > last) last = i;
+    }
+  }
+  const candidates: number[] = [];
+  for (let i = first; i <= last; i++) if (marks[i] === mark) candidates.push(i);
+  return candidates;
+}
+
+function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): ScreenResult {
   const { patterns, needs, readings, riskWords, source } = compiled;
   const matches: FlagMatch[] = [];
   const setAside: ScreenResult['setAside'] = [];
   /** Names of conditions, not said to be happening now: they wait for the classifier's view. */
   const mentioned: FlagMatch[] = [];
   let risk = false;
+  // "1.9" is a number, not the end of a sentence; each sentence keeps its closing "?" (it marks a question).
+  const decimalsMarked = markDecimals(text);
+  const sentences = (decimalsMarked.match(/[^.!?;\n]+[.!?;\n]*/g) ?? []).map((sentence) => ({ sentence, ...tokenise(sentence, exhaustive) }));
+  // Sentences cover every word of the message, so their words, end to end, are the message's words (with its
+  // decimals marked): normalised once, for the rules and the classifier alike.
+  const messageWords: string[] = [];
+  for (const { words } of sentences) for (const word of words) messageWords.push(word);
+  const wordsAsWritten = exhaustive || decimalsMarked !== text ? normaliseWords(text) : messageWords;
   // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
-  const whole = normaliseWords(text).join(' ').replace(NOT_NOW, '');
+  const whole = withoutNotNow(wordsAsWritten.join(' '));
   const pastMessage = LONG_AGO.test(whole) && !NOW_IN_MESSAGE.test(whole);
   // A message that asks about warning signs in general ("what should we look out for?") reports nothing
   // that it does not say is happening now.
-  const askingMessage = MESSAGE_ASKS.some((cue) => cue.test(whole));
-  // "1.9" is a number, not the end of a sentence; each sentence keeps its closing "?" (it marks a question).
-  const sentences = text.replace(/(\d)\.(\d)/g, '$1dot$2').match(/[^.!?;\n]+[.!?;\n]*/g) ?? [];
-  for (const sentence of sentences) {
-    const { words, clauseOf } = tokenise(sentence);
+  const askingMessage = ANY_MESSAGE_ASKS.test(whole);
+  for (const { sentence, words, clauseOf } of sentences) {
     if (words.length === 0) continue;
-    const tokens = new SentenceTokens(words);
+    const tokens = exhaustive ? SentenceTokens.scanned(words) : SentenceTokens.indexed(words, compiled.tokens);
     const lacking = ~tokens.initials;
     /** Whether what was found at `found` is happening now, or set aside as a question, the past or a figure of speech. */
     const judge = (flag: RedFlag, phrase: string, found: [number, number][], mention = false) => {
@@ -217,7 +210,7 @@ function screenText(text: string, compiled: CompiledSet): ScreenResult {
       const clauseText = (from: number, to: number) =>
         words.filter((_, i) => clauseOf[i]! >= clauseOf[from]! && clauseOf[i]! <= clauseOf[to]!).join(' ');
       const around = clauseText(start, end);
-      const happeningNow = HAPPENING_NOW.test(around.replace(NOT_NOW, ''));
+      const happeningNow = HAPPENING_NOW.test(withoutNotNow(around));
       // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
       const past = pastMessage || found.every(([from, to]) => PAST_ONLY.test(clauseText(from, to)));
       if (!happeningNow && FIGURE_OF_SPEECH.test(words.join(' '))) setAside.push({ phrase, why: 'question' });
@@ -227,7 +220,7 @@ function screenText(text: string, compiled: CompiledSet): ScreenResult {
       else if (!happeningNow && mention) mentioned.push({ flag, phrase, by: 'rules' });
       else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
     };
-    for (let i = 0; i < patterns.length; i++) {
+    for (const i of candidatePatterns(compiled, tokens, exhaustive)) {
       if ((needs[i]! & lacking) !== 0) continue;
       const p = patterns[i]!;
       const found = findPattern(p, tokens, clauseOf);
@@ -243,17 +236,18 @@ function screenText(text: string, compiled: CompiledSet): ScreenResult {
   }
   // Answers of a word or two (a name, a date of birth, "yes", "2") give the classifier too little to go
   // on; the concept rules alone screen them.
-  const classifier = (whole.match(/[a-z]{2,}/g)?.length ?? 0) >= MIN_WORDS_FOR_CLASSIFIER ? source.classifier : undefined;
+  const classifier = hasWordsOfLetters(whole, MIN_WORDS_FOR_CLASSIFIER) ? source.classifier : undefined;
   let scored: ScreenResult['classifier'];
   if (classifier) {
-    const score = classifier.score(text);
+    const features = exhaustive ? undefined : classifier.knownFeatures(messageWords);
+    const score = features ? classifier.scoreKnown(features) : classifier.score(text);
     scored = { score, verdict: classifier.verdict(score) };
     // A condition named without "now" is reported when the classifier is not sure the message is calm.
     if (scored.verdict !== 'calm') for (const m of mentioned) if (!matches.some((x) => x.flag.id === m.flag.id)) matches.push(m);
     // Either detector can raise; neither can lower what the other found.
     // Its guess at the kind is for the co-ordinators only: advice must not rest on a guess ("do not eat
     // anything high in potassium" for a kind it got wrong), so the person gets the general instruction.
-    if (matches.length === 0 && scored.verdict === 'raise') matches.push({ flag: CLASSIFIER_FLAG, phrase: `(classifier; most like: ${classifier.kindOf(text) ?? 'unknown'})`, by: 'classifier' });
+    if (matches.length === 0 && scored.verdict === 'raise') matches.push({ flag: CLASSIFIER_FLAG, phrase: `(classifier; most like: ${(features ? classifier.kindOfKnown(features) : classifier.libraryKindOf(text)) ?? 'unknown'})`, by: 'classifier' });
   }
   else matches.push(...mentioned.filter((m, i) => mentioned.findIndex((x) => x.flag.id === m.flag.id) === i && !matches.some((x) => x.flag.id === m.flag.id)));
   if (mentioned.length > 0 && matches.length === 0) setAside.push(...mentioned.map((m) => ({ phrase: m.phrase, why: 'question' as const })));
@@ -326,13 +320,16 @@ function findPattern(p: CompiledPattern, sentence: SentenceTokens, clauseOf: num
   return negated && p.groups.length > 1 ? 'negated' : hits;
 }
 
-/** Words of a sentence, each with the number of its clause: commas and conjunctions start a new one. */
-function tokenise(sentence: string): { words: string[]; clauseOf: number[] } {
+/**
+ * Words of a sentence, each with the number of its clause: commas and conjunctions start a new one. The
+ * parts between commas are normalised in one pass, or (exhaustive) each on its own.
+ */
+function tokenise(sentence: string, exhaustive: boolean): { words: string[]; clauseOf: number[] } {
   const words: string[] = [];
   const clauseOf: number[] = [];
   let clause = 0;
-  for (const part of sentence.split(',')) {
-    for (const word of normaliseWords(part)) {
+  for (const part of exhaustive ? sentence.split(',').map(normaliseWords) : normaliseWordsByComma(sentence)) {
+    for (const word of part) {
       if (CONJUNCTIONS.has(word) && words.length > 0) clause++;
       words.push(word);
       clauseOf.push(clause);
@@ -340,100 +337,6 @@ function tokenise(sentence: string): { words: string[]; clauseOf: number[] } {
     clause++;
   }
   return { words, clauseOf };
-}
-
-/**
- * A sentence's words, and which of them match each phrasing word: worked out at most once a sentence for a
- * word however many phrasings share it ("chest", "not", "breath"), and only among the sentence's words with
- * the same first letter as a word or as a stem, since sameWord can match no other.
- */
-class SentenceTokens {
-  readonly stems: string[];
-  readonly initials: number;
-  /** The words (by index) that start with each character, as a word or as a stem (by character code). */
-  private readonly byInitial: number[][] = [];
-  private readonly matching = new Map<number, number[]>();
-
-  /** How many of the words before each index are little words a phrase may or may not carry (OPTIONAL). */
-  private readonly optionalBefore: Int32Array;
-
-  constructor(readonly words: string[]) {
-    this.optionalBefore = new Int32Array(words.length + 1);
-    words.forEach((word, i) => (this.optionalBefore[i + 1] = this.optionalBefore[i]! + (OPTIONAL.has(word) ? 1 : 0)));
-    this.stems = words.map(stem);
-    this.initials = initialBits(words);
-    words.forEach((word, i) => {
-      this.index(word.charCodeAt(0), i);
-      if (this.stems[i]!.charCodeAt(0) !== word.charCodeAt(0)) this.index(this.stems[i]!.charCodeAt(0), i);
-    });
-  }
-
-  /**
-   * The last index the next word of a phrase may stand at after `at`, `gap` other words allowed between;
-   * little words ("in the", "of my") do not count, so "not in the house" is "not ... house" one word apart.
-   */
-  reach(at: number, gap: number): number {
-    let to = at + 1 + gap;
-    while (to < this.words.length && this.optionalBefore[to]! - this.optionalBefore[at + 1]! > to - (at + 1 + gap)) to++;
-    return to;
-  }
-
-  /** Where the token stands in the sentence: the indexes of the words it matches, in order. */
-  positions(token: Token): number[] {
-    let found = this.matching.get(token.id);
-    if (!found) {
-      found = [];
-      const initial = token.word.charCodeAt(0);
-      const stemInitial = token.stem.charCodeAt(0);
-      let candidates = this.byInitial[initial];
-      if (stemInitial !== initial && this.byInitial[stemInitial]) {
-        candidates = [...new Set([...(candidates ?? []), ...this.byInitial[stemInitial]!])].sort((a, b) => a - b);
-      }
-      for (const i of candidates ?? []) if (sameWord(token, this.words[i]!, this.stems[i]!)) found.push(i);
-      this.matching.set(token.id, found);
-    }
-    return found;
-  }
-
-  private index(initial: number, i: number): void {
-    const at = this.byInitial[initial];
-    if (at) at.push(i);
-    else this.byInitial[initial] = [i];
-  }
-}
-
-/** Indexes of the first and last words of the phrase in the sentence, searching from `from`, or undefined. */
-function findPhrase(phrase: CompiledWords, sentence: SentenceTokens, from = 0): [number, number] | undefined {
-  const { required, gaps } = phrase;
-  if (required.length === 0) return undefined;
-  for (const start of sentence.positions(required[0]!)) {
-    if (start < from) continue;
-    let at = start;
-    for (let k = 1; k < required.length && at >= 0; k++) at = firstBetween(sentence.positions(required[k]!), at + 1, sentence.reach(at, gaps[k]!));
-    if (at >= 0) return [start, at];
-  }
-  return undefined;
-}
-
-/** The first position from `from` to `to`, or -1. */
-function firstBetween(positions: number[], from: number, to: number): number {
-  for (const position of positions) {
-    if (position > to) break;
-    if (position >= from) return position;
-  }
-  return -1;
-}
-
-/** Same stem, or one slip of the keyboard in a longer word that keeps its first letter. */
-function sameWord(token: Token, word: string, wordStem: string): boolean {
-  if (token.stem === wordStem || token.word === word) return true;
-  // "39" in a rule matches a reading of "39.2" (written 39dot2 by then), never "0.4" for "4".
-  if (token.numeric) return word.startsWith(`${token.word}dot`);
-  if (token.word.length < (token.strict ? STRICT_TYPO_LENGTH : 4) || word.length < 4 || token.hasDigit || token.word[0] !== word[0]) return false;
-  const allowed = token.word.length >= 10 ? 2 : 1;
-  if (editDistance(token.word, word, allowed) <= allowed) return true;
-  // Longer stems only: "wee" and "we", or "drop" and "drip", are one letter apart but nothing alike.
-  return token.stem.length >= 6 && wordStem.length >= 6 && editDistance(token.stem, wordStem, allowed) <= allowed;
 }
 
 /** A negator standing among the words of a phrase that does not itself say "not" ("is not fitting"). */
@@ -454,8 +357,8 @@ function isNegated(words: string[], clauseOf: number[], start: number): boolean 
 }
 
 function isQuestion(before: string, sentenceWords: string, sentence: string): boolean {
-  if (QUESTION_CUES.some((cue) => cue.test(before))) return true;
-  if (ASKING_ONLY.some((cue) => cue.test(sentenceWords))) return true;
+  if (ANY_QUESTION_CUE.test(before)) return true;
+  if (ANY_ASKING_ONLY.test(sentenceWords)) return true;
   // "What are the signs of a stroke?", "what is sepsis": a question whose subject is the red flag itself.
   if (/\b(what is|what are|whats)( an?| the)?$/.test(before)) return true;
   return /\?/.test(sentence) && /^\s*(what|how|when|which|is|are|can|could|should|does|do)\b/i.test(sentence) && /\b(signs?|symptoms?|mean|normal|cause|look like)\b/i.test(sentence);

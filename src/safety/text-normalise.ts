@@ -20,25 +20,56 @@ const SPELLINGS: Record<string, string> = {
 };
 
 const APOSTROPHES = /[\u2018\u2019\u02bc`]/g;
+/** SPELLINGS with each replacement already split into its words; a Map, so only its own keys are found. */
+const SPELLING_WORDS = new Map(Object.entries(SPELLINGS).map(([written, meant]) => [written, meant.split(' ')]));
 
 /** Lower-case words with spellings normalised; apostrophes kept only inside known contractions. */
 export function normaliseWords(text: string): string[] {
-  const lowered = text.toLowerCase().replace(APOSTROPHES, "'");
-  const raw = lowered.match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
   const words: string[] = [];
-  for (const token of raw) {
-    const bare = token.replace(/'/g, '');
-    // Own properties only: "constructor" must stay a word, not become Object.prototype.constructor.
-    const mapped = Object.hasOwn(SPELLINGS, token) ? SPELLINGS[token] : Object.hasOwn(SPELLINGS, bare) ? SPELLINGS[bare] : undefined;
-    if (mapped) words.push(...mapped.split(' '));
-    else if (token.endsWith("'s")) words.push(token.slice(0, -2));
-    else words.push(token.replace(/'/g, ''));
-  }
+  for (const token of lowered(text).match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? []) addNormalised(token, words);
   return words;
 }
 
+/** normaliseWords of each part of text.split(','), read in one pass over the text. */
+export function normaliseWordsByComma(text: string): string[][] {
+  const parts: string[][] = [[]];
+  for (const token of lowered(text).match(/[a-z0-9]+(?:'[a-z]+)?|,/g) ?? []) {
+    if (token === ',') parts.push([]);
+    else addNormalised(token, parts.at(-1)!);
+  }
+  return parts;
+}
+
+function lowered(text: string): string {
+  return text.toLowerCase().replace(APOSTROPHES, "'");
+}
+
+function addNormalised(token: string, words: string[]): void {
+  // Most words carry no apostrophe: then the bare word is the word, and one look-up is enough.
+  const apostrophe = token.includes("'");
+  const bare = apostrophe ? token.replace(/'/g, '') : token;
+  const mapped = SPELLING_WORDS.get(token) ?? (apostrophe ? SPELLING_WORDS.get(bare) : undefined);
+  if (mapped) words.push(...mapped);
+  else if (apostrophe && token.endsWith("'s")) words.push(token.slice(0, -2));
+  else words.push(bare);
+}
+
+/** "1.9" as "1dot9", so that a decimal is one word and its point does not end a sentence. */
+export function markDecimals(text: string): string {
+  return text.replace(/(\d)\.(\d)/g, '$1dot$2');
+}
+
+// Stemming is a large part of screening a message, and people use the same few thousand words.
+const stems = new Map<string, string>();
+
 export function stem(word: string): string {
-  return /^\d+$/.test(word) ? word : stemmer(word);
+  let known = stems.get(word);
+  if (known === undefined) {
+    if (stems.size >= 50_000) stems.clear(); // bounded: a flood of made-up words cannot grow it for ever
+    known = /^\d+$/.test(word) ? word : stemmer(word);
+    stems.set(word, known);
+  }
+  return known;
 }
 
 // Three rows of the distance table, reused: screening runs this for many word pairs on every message.

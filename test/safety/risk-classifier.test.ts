@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainRiskClassifier, type RiskClassifier } from '../../src/safety/risk-classifier.js';
 import { readScreeningFiles } from '../../src/safety/screening-files.js';
+import { markDecimals, normaliseWords } from '../../src/safety/text-normalise.js';
 import { freshDataDir } from '../support/database-template.js';
 import { KNOWLEDGE_DIR } from '../support/test-bot.js';
 
@@ -31,6 +32,21 @@ describe('the risk classifier', () => {
         const slow = classifier.libraryScore(text);
         return (fast === -Infinity && slow === -Infinity) || Math.abs(fast - slow) < 1e-6;
       }),
+    );
+  });
+
+  it('scores from its feature table exactly as from the features written out, and names the kind as the library does', () => {
+    const wordsOf = (text: string) => normaliseWords(markDecimals(text));
+    const same = (text: string) => {
+      const known = classifier.knownFeatures(wordsOf(text));
+      expect(classifier.scoreKnown(known)).toBe(classifier.score(text));
+      expect(classifier.kindOfKnown(known)).toBe(classifier.libraryKindOf(text));
+    };
+    for (const m of corpus.filter((_, i) => i % 10 === 0)) same(m.text);
+    const vocabulary = [...new Set(corpus.slice(0, 300).flatMap((m) => wordsOf(m.text)))];
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...vocabulary), fc.constantFrom('not', 'no', 'if', 'never', 'and', '2.1', '6.8', '40', 'zzq')), { maxLength: 40 }), (words) => same(words.join(' '))),
+      { numRuns: 300 },
     );
   });
 

@@ -1,0 +1,150 @@
+import { FeatureStrings, visitFeatures, wordFacts, type FeatureVisitor, type StemFacts } from './risk-features.js';
+
+/**
+ * A feature the classifier knows: its weight in the emergency odds (none when the library gave it none),
+ * and where its terms are in the kinds model (none when that model never saw it).
+ */
+export interface KnownFeature {
+  readonly weight: number | undefined;
+  readonly kind: number | undefined;
+}
+
+/** What a feature is made of: a stem alone, a stem in a scope ("not_"), or a pair of stems. */
+type Shape = { kind: 'alone'; stem: string } | { kind: 'scoped'; scope: string; stem: string } | { kind: 'pair'; first: string; second: string };
+
+/**
+ * Features written out as riskFeatures writes them (training reads the corpus with it), remembering what
+ * each is made of, for the FeatureTable.
+ */
+export class FeatureShapes extends FeatureStrings {
+  readonly shapes = new Map<string, Shape>();
+
+  override stem(stem: StemFacts): string {
+    return this.remember(super.stem(stem), () => ({ kind: 'alone', stem: stem.stem }));
+  }
+
+  override scoped(scope: string, stem: StemFacts): string {
+    return this.remember(super.scoped(scope, stem), () => ({ kind: 'scoped', scope, stem: stem.stem }));
+  }
+
+  override pair(first: StemFacts, second: StemFacts): string {
+    return this.remember(super.pair(first, second), () => ({ kind: 'pair', first: first.stem, second: second.stem }));
+  }
+
+  private remember(name: string, shape: () => Shape): string {
+    if (!this.shapes.has(name)) this.shapes.set(name, shape());
+    return name;
+  }
+}
+
+/**
+ * A word of a message as the table reads it: its stem's facts, number, and features of its own. A class,
+ * so that every one has the same shape: reading them is then quick (object spreads made this three times slower).
+ */
+class TableWord implements StemFacts {
+  readonly stem: string;
+  readonly opener: string | undefined;
+  readonly little: boolean;
+
+  constructor(
+    facts: StemFacts,
+    /** The stem's number (none: no feature the classifier knows has it). */
+    readonly number: number | undefined,
+    readonly alone: KnownFeature | undefined,
+    /** Its features as the first content word after "not" or "if", by scope. */
+    readonly scoped: ReadonlyMap<string, KnownFeature> | undefined,
+  ) {
+    this.stem = facts.stem;
+    this.opener = facts.opener;
+    this.little = facts.little;
+  }
+}
+
+/** Stems are numbered below this, so that a pair's key stays a small integer (below 2^30). */
+const MOST_STEMS = 16_000;
+/** Words read, remembered; a bound, so made-up words cannot grow it for ever. */
+const REMEMBERED_WORDS = 50_000;
+
+/**
+ * The classifier's features by what they are made of, so that a message's features are found by looking up
+ * each word once (its stem, its features alone and scoped) and each pair of neighbours by a whole number made
+ * from their stems' numbers, instead of writing every feature out as a new string to hash and compare (most
+ * of the cost of scoring a message).
+ */
+export class FeatureTable {
+  private readonly stemNumbers = new Map<string, number>();
+  private readonly alone = new Map<string, KnownFeature>();
+  private readonly scoped = new Map<string, Map<string, KnownFeature>>();
+  private readonly pairs = new Map<number, KnownFeature>();
+  private readonly words = new Map<string, TableWord>();
+
+  /** `known`: what the classifier knows of a feature, by name; features it knows nothing of are left out. */
+  constructor(shapes: FeatureShapes, known: (feature: string) => KnownFeature) {
+    for (const [name, shape] of shapes.shapes) {
+      const feature = known(name);
+      if (feature.weight === undefined && feature.kind === undefined) continue;
+      if (shape.kind === 'alone') this.alone.set(this.numbered(shape.stem), feature);
+      else if (shape.kind === 'scoped') {
+        const stem = this.numbered(shape.stem);
+        let byScope = this.scoped.get(stem);
+        if (!byScope) this.scoped.set(stem, (byScope = new Map()));
+        byScope.set(shape.scope, feature);
+      } else this.pairs.set(pairKey(this.stemNumbers.get(this.numbered(shape.first))!, this.stemNumbers.get(this.numbered(shape.second))!), feature);
+    }
+  }
+
+  /** The message's known features (its words as riskFeatures reads them), each once, in riskFeatures' order. */
+  find(words: readonly string[]): KnownFeature[] {
+    const finder = new FeatureFinder(this.pairs);
+    visitFeatures(
+      words.map((word) => this.word(word)),
+      finder,
+    );
+    return [...finder.found];
+  }
+
+  private word(word: string): TableWord {
+    let read = this.words.get(word);
+    if (!read) {
+      if (this.words.size >= REMEMBERED_WORDS) this.words.clear();
+      const facts = wordFacts(word);
+      read = new TableWord(facts, this.stemNumbers.get(facts.stem), this.alone.get(facts.stem), this.scoped.get(facts.stem));
+      this.words.set(word, read);
+    }
+    return read;
+  }
+
+  /** The stem, given a number when first seen. */
+  private numbered(stem: string): string {
+    if (!this.stemNumbers.has(stem)) {
+      if (this.stemNumbers.size >= MOST_STEMS) throw new Error(`the classifier knows features of more than ${MOST_STEMS} stems`);
+      this.stemNumbers.set(stem, this.stemNumbers.size);
+    }
+    return stem;
+  }
+}
+
+function pairKey(first: number, second: number): number {
+  return first * MOST_STEMS + second;
+}
+
+class FeatureFinder implements FeatureVisitor<TableWord> {
+  readonly found = new Set<KnownFeature>();
+
+  constructor(private readonly pairs: Map<number, KnownFeature>) {}
+
+  stem(stem: TableWord): void {
+    if (stem.alone) this.found.add(stem.alone);
+  }
+
+  scoped(scope: string, stem: TableWord): void {
+    const feature = stem.scoped?.get(scope);
+    if (feature) this.found.add(feature);
+  }
+
+  pair(first: TableWord, second: TableWord): void {
+    if (first.number === undefined || second.number === undefined) return;
+    const feature = this.pairs.get(pairKey(first.number, second.number));
+    if (feature) this.found.add(feature);
+  }
+}

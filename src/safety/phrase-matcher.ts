@@ -1,0 +1,290 @@
+import { editDistance, normaliseWords, stem } from './text-normalise.js';
+
+/** A word of a phrasing; one for each distinct word in the set (by id), so a sentence looks for it once. */
+export type Token = { id: number; word: string; stem: string; numeric: boolean; hasDigit: boolean; strict: boolean };
+/**
+ * The words a phrasing needs, how many other words may stand before each (see MAX_GAP), and their first
+ * letters as bits (see initialBits): a word can only match one with the same first letter, so a phrasing
+ * whose letters the sentence lacks is passed over at once.
+ */
+export type CompiledWords = { required: Token[]; gaps: number[]; initials: number };
+
+/** Little words a phrase may or may not carry ("pain in my chest" = "pain in chest"). */
+export const OPTIONAL = new Set(['a', 'an', 'the', 'my', 'his', 'her', 'their', 'your', 'of', 'in', 'on', 'to', 'for', 'at', 'with', 'up', 'me', 'him', 'them', 'and', 'over']);
+export const NEGATORS = new Set(['no', 'not', 'never', 'without', 'denies', 'nor', 'none', 'neither', 'cannot']);
+/** Risk words shorter than this match only as written (or by stem), never with a typo. */
+const STRICT_TYPO_LENGTH = 6;
+/** How many other words may stand between two words of a phrase. */
+const MAX_GAP = 2;
+/** The most edits sameWord allows (words of ten letters or more). */
+const MOST_EDITS = 2;
+/** Words whose matching tokens are remembered, per set; a bound, so made-up words cannot grow it for ever. */
+const REMEMBERED_WORDS = 50_000;
+const NONE: readonly never[] = [];
+
+/** The words of a red flag set's phrasings, each made a token once. */
+export class PhraseCompiler {
+  private readonly tokens = new Map<string, Token>();
+
+  // `strict`: a short word takes no typo (risk words are a wide net: "paid" must not be "pain").
+  words(phrase: string, strict = false): CompiledWords {
+    const required = normaliseWords(phrase).filter((word) => !OPTIONAL.has(word)).map((w) => this.token(w, strict));
+    // "not breathing" may be "not really breathing", but never "not short of breath".
+    const gaps = required.map((_, k) => (k > 0 && NEGATORS.has(required[k - 1]!.word) ? 1 : MAX_GAP));
+    return { required, gaps, initials: initialBits(required.map((t) => t.word)) };
+  }
+
+  /** Which tokens each word of a message stands for, looked up rather than compared with every token. */
+  index(): TokenIndex {
+    return new TokenIndex([...this.tokens.values()]);
+  }
+
+  private token(word: string, strict: boolean): Token {
+    const key = strict ? `=${word}` : word;
+    let known = this.tokens.get(key);
+    if (!known) {
+      known = { id: this.tokens.size, word, stem: stem(word), numeric: /^\d+$/.test(word), hasDigit: /\d/.test(word), strict };
+      this.tokens.set(key, known);
+    }
+    return known;
+  }
+}
+
+/**
+ * The tokens a word can match (see sameWord), found from what a match needs: the same word or stem (maps),
+ * a number written before "dot" (a map), or, for a typo, the same first letter and a length within
+ * MOST_EDITS of the token's word or stem (buckets by letter and length). Only those few are compared.
+ */
+export class TokenIndex {
+  private readonly byWord = new Map<string, Token[]>();
+  private readonly byStem = new Map<string, Token[]>();
+  private readonly byNumber = new Map<string, Token[]>();
+  /** Tokens that take a typo, by first letter, then by the length of their word / of their stem. */
+  private readonly byLength = new Map<string, Token[][]>();
+  private readonly byStemLength = new Map<string, Token[][]>();
+  private readonly remembered = new Map<string, readonly Token[]>();
+  /**
+   * The sentence read last (see read): each token's positions in it, good where the token's stamp is that
+   * sentence's. Arrays indexed by token, reused, so that asking for a token's positions costs nothing.
+   */
+  private readonly positionsOf: number[][];
+  private readonly stamps: Float64Array;
+  private stamp = 0;
+
+  constructor(readonly tokens: readonly Token[]) {
+    this.positionsOf = tokens.map(() => []);
+    this.stamps = new Float64Array(tokens.length);
+    for (const token of tokens) {
+      add(this.byWord, token.word, token);
+      add(this.byStem, token.stem, token);
+      if (token.numeric) add(this.byNumber, token.word, token);
+      if (!takesTypo(token)) continue;
+      addAt(this.byLength, token.word[0]!, token.word.length, token);
+      if (token.stem.length >= 6) addAt(this.byStemLength, token.word[0]!, token.stem.length, token);
+    }
+  }
+
+  /** The tokens the word matches; worked out once for a word, people using the same words again and again. */
+  matches(word: string): readonly Token[] {
+    let found = this.remembered.get(word);
+    if (found === undefined) {
+      if (this.remembered.size >= REMEMBERED_WORDS) this.remembered.clear();
+      found = this.lookUp(word, stem(word));
+      this.remembered.set(word, found);
+    }
+    return found;
+  }
+
+  /** Where each token stands in the sentence. Only the sentence read last can be asked (it is checked). */
+  read(words: readonly string[]): IndexedPositions {
+    const stamp = ++this.stamp;
+    const tokenIds: number[] = [];
+    for (let i = 0; i < words.length; i++) {
+      for (const { id } of this.matches(words[i]!)) {
+        if (this.stamps[id] === stamp) this.positionsOf[id]!.push(i);
+        else {
+          this.stamps[id] = stamp;
+          this.positionsOf[id] = [i];
+          tokenIds.push(id);
+        }
+      }
+    }
+    return new IndexedPositions(this, stamp, tokenIds);
+  }
+
+  /** The token's positions in the sentence read with `stamp`, which must be the last one read. */
+  positionsIn(stamp: number, token: Token): readonly number[] {
+    if (stamp !== this.stamp) throw new Error('a sentence was read after this one: its positions are gone');
+    return this.stamps[token.id] === stamp ? this.positionsOf[token.id]! : NONE;
+  }
+
+  private lookUp(word: string, wordStem: string): readonly Token[] {
+    const candidates = new Set<Token>([...(this.byWord.get(word) ?? NONE), ...(this.byStem.get(wordStem) ?? NONE)]);
+    // "39" matches "39dot2": the number is all the digits the word starts with.
+    const digits = /^\d+/.exec(word)?.[0];
+    if (digits && word.startsWith(`${digits}dot`)) for (const t of this.byNumber.get(digits) ?? NONE) candidates.add(t);
+    if (word.length >= 4) {
+      nearLength(this.byLength.get(word[0]!), word.length, candidates);
+      if (wordStem.length >= 6) nearLength(this.byStemLength.get(word[0]!), wordStem.length, candidates);
+    }
+    const found = [...candidates].filter((token) => sameWord(token, word, wordStem));
+    return found.length === 0 ? NONE : found;
+  }
+}
+
+/** Whether sameWord may match the token with a typo (it never does for short, numeric or strict short words). */
+function takesTypo(token: Token): boolean {
+  return !token.hasDigit && token.word.length >= (token.strict ? STRICT_TYPO_LENGTH : 4);
+}
+
+function add(map: Map<string, Token[]>, key: string, token: Token): void {
+  const list = map.get(key);
+  if (list) list.push(token);
+  else map.set(key, [token]);
+}
+
+function addAt(map: Map<string, Token[][]>, letter: string, length: number, token: Token): void {
+  let byLength = map.get(letter);
+  if (!byLength) map.set(letter, (byLength = []));
+  (byLength[length] ??= []).push(token);
+}
+
+function nearLength(byLength: Token[][] | undefined, length: number, into: Set<Token>): void {
+  if (!byLength) return;
+  for (let l = Math.max(0, length - MOST_EDITS); l <= length + MOST_EDITS; l++) for (const t of byLength[l] ?? NONE) into.add(t);
+}
+
+/** Where each token stands in a sentence: the indexes of the words it matches, in order. */
+interface Positions {
+  of(token: Token): readonly number[];
+  /** The tokens found in the sentence, when known before any is asked for. */
+  readonly tokenIds: readonly number[] | undefined;
+}
+
+/** Positions looked up once for every word of the sentence, in the set's TokenIndex (the fast path). */
+class IndexedPositions implements Positions {
+  constructor(
+    private readonly index: TokenIndex,
+    private readonly stamp: number,
+    readonly tokenIds: readonly number[],
+  ) {}
+
+  of(token: Token): readonly number[] {
+    return this.index.positionsIn(this.stamp, token);
+  }
+}
+
+/** Positions found by comparing a token with every word when first asked: the plain definition, for tests. */
+class ScannedPositions implements Positions {
+  readonly tokenIds = undefined;
+  private readonly stems: string[];
+  private readonly found = new Map<number, number[]>();
+
+  constructor(private readonly words: readonly string[]) {
+    this.stems = words.map(stem);
+  }
+
+  of(token: Token): readonly number[] {
+    let at = this.found.get(token.id);
+    if (!at) {
+      at = [];
+      for (let i = 0; i < this.words.length; i++) if (sameWord(token, this.words[i]!, this.stems[i]!)) at.push(i);
+      this.found.set(token.id, at);
+    }
+    return at;
+  }
+}
+
+/**
+ * A sentence's words, and which of them match each phrasing word: indexed (every word looked up once in the
+ * set's TokenIndex), or scanned (each token compared with every word, the plain definition the tests hold
+ * the indexed way to).
+ */
+export class SentenceTokens {
+  readonly initials: number;
+  /** How many of the words before each index are little words a phrase may or may not carry (OPTIONAL). */
+  private readonly optionalBefore: Int32Array;
+
+  private constructor(
+    readonly words: string[],
+    private readonly found: Positions,
+  ) {
+    this.optionalBefore = new Int32Array(words.length + 1);
+    for (let i = 0; i < words.length; i++) this.optionalBefore[i + 1] = this.optionalBefore[i]! + (OPTIONAL.has(words[i]!) ? 1 : 0);
+    this.initials = initialBits(words);
+  }
+
+  /** Only the sentence indexed last can be read (TokenIndex.read): one sentence at a time. */
+  static indexed(words: string[], index: TokenIndex): SentenceTokens {
+    return new SentenceTokens(words, index.read(words));
+  }
+
+  static scanned(words: string[]): SentenceTokens {
+    return new SentenceTokens(words, new ScannedPositions(words));
+  }
+
+  /** The ids of the tokens found in the sentence (indexed sentences only: a scanned one finds them when asked). */
+  tokenIds(): readonly number[] {
+    if (!this.found.tokenIds) throw new Error('a scanned sentence finds its tokens only when asked');
+    return this.found.tokenIds;
+  }
+
+  /**
+   * The last index the next word of a phrase may stand at after `at`, `gap` other words allowed between;
+   * little words ("in the", "of my") do not count, so "not in the house" is "not ... house" one word apart.
+   */
+  reach(at: number, gap: number): number {
+    let to = at + 1 + gap;
+    while (to < this.words.length && this.optionalBefore[to]! - this.optionalBefore[at + 1]! > to - (at + 1 + gap)) to++;
+    return to;
+  }
+
+  /** Where the token stands in the sentence: the indexes of the words it matches, in order. */
+  positions(token: Token): readonly number[] {
+    return this.found.of(token);
+  }
+}
+
+/** Indexes of the first and last words of the phrase in the sentence, searching from `from`, or undefined. */
+export function findPhrase(phrase: CompiledWords, sentence: SentenceTokens, from = 0): [number, number] | undefined {
+  const { required, gaps } = phrase;
+  if (required.length === 0) return undefined;
+  for (const start of sentence.positions(required[0]!)) {
+    if (start < from) continue;
+    let at = start;
+    for (let k = 1; k < required.length && at >= 0; k++) at = firstBetween(sentence.positions(required[k]!), at + 1, sentence.reach(at, gaps[k]!));
+    if (at >= 0) return [start, at];
+  }
+  return undefined;
+}
+
+/** The first position from `from` to `to`, or -1. */
+function firstBetween(positions: readonly number[], from: number, to: number): number {
+  for (const position of positions) {
+    if (position > to) break;
+    if (position >= from) return position;
+  }
+  return -1;
+}
+
+/** Same stem, or one slip of the keyboard in a longer word that keeps its first letter. */
+export function sameWord(token: Token, word: string, wordStem: string): boolean {
+  if (token.stem === wordStem || token.word === word) return true;
+  // "39" in a rule matches a reading of "39.2" (written 39dot2 by then), never "0.4" for "4".
+  if (token.numeric) return word.startsWith(`${token.word}dot`);
+  if (!takesTypo(token) || word.length < 4 || token.word[0] !== word[0]) return false;
+  const allowed = token.word.length >= 10 ? MOST_EDITS : 1;
+  if (editDistance(token.word, word, allowed) <= allowed) return true;
+  // Longer stems only: "wee" and "we", or "drop" and "drip", are one letter apart but nothing alike.
+  return token.stem.length >= 6 && wordStem.length >= 6 && editDistance(token.stem, wordStem, allowed) <= allowed;
+}
+
+/** One bit for each letter a word starts with (a to z), and one for any digit. */
+export function initialBits(words: string[]): number {
+  let bits = 0;
+  for (const word of words) {
+    const letter = word.charCodeAt(0) - 97;
+    bits |= 1 << (letter >= 0 && letter < 26 ? letter : 26);
+  }
+  return bits;
+}

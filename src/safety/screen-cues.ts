@@ -1,0 +1,67 @@
+/**
+ * The cues the emergency screen reads around a phrasing it found: questions about warning signs, the past,
+ * "now", figures of speech, who it is about. Lists of cues are also joined into one expression each
+ * (anyOf), so that a text is read once, not once per cue; a test holds the joined ones to the lists.
+ */
+
+/** Before a phrasing in its sentence, these make it a question about warning signs or a hypothetical. */
+export const QUESTION_CUES = [/(?<!(sure|know|wondering|unsure|wonder|see) )\bif\b/, /\bsigns?\b/, /\bsymptoms?\b/, /\bwarning\b/, /\bhow (do|would|can|could) (i|you|we) (know|tell|spot|recogni[sz]e)\b/, /\bwhat (is|are|does|do)\b.*\b(mean|like|look)\b/, /\bin case\b/, /\bwhat happens\b/, /\bwhen (should|do|to)\b.*\b(call|ring|phone|999|111)\b/, /\bhow to (spot|recogni[sz]e|tell|help|deal)\b/, /\bwhat (should|do|to) (i|we|you)? ?do (if|when)\b/, /\bexplain\b/, /\bleaflet\b/, /\binformation\b/, /\bcould (it|this) be\b.*\?/];
+/** In the part of the sentence that holds the red flag, these mean it is happening now. */
+export const HAPPENING_NOW = /\b(right now|now|at the moment|currently|happening|has just|have just|just (collapsed|fell|started)|started|minutes ago|an hour ago|help me|please help|tonight|today)\b/;
+/** "not bleeding now", "I'm fine now": a "now" that says it is not happening. */
+export const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better|safe|well|settled|calm|calmer|cleared|gone|passed|stopped|over|sorted|recovered)\b(\s+\w+){0,3}?\s+(right )?now\b/g;
+/** Long ago, stated anywhere in a message: the message is history unless it also speaks of now. */
+export const LONG_AGO = /\b(been fine since|fine since|since then)\b|\b(\d+|few|couple of|many|several)? ?years? ago\b|\bused to\b|\bhistory of\b|\b(back )?in (19|20)\d\d\b/;
+export const NOW_IN_MESSAGE = /\b(now|right now|at the moment|currently|today|tonight|this (morning|afternoon|evening)|started|just)\b/;
+export const PAST_ONLY = /\b(been fine since|fine since|since then|recovered)\b|\blast (monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b|\b(\d+|few|couple of|many|several)? ?(years?|months?|weeks?) ago\b|\blast (year|month|week)\b|\bin the past\b|\bused to\b|\bhistory of\b|\bpreviously\b|\b(back )?in (19|20)\d\d\b/;
+/** Anywhere in the sentence, these make it a question about warning signs rather than a report. */
+export const ASKING_ONLY = [
+  /\bhow (do|would|can|could|will) (i|you|we) (know|tell)\b/, /\bis (that|it|this) (an emergency|serious|normal)\b/,
+  /\bjust (want|wanted|asking|wondering)\b/, /\bdifference between\b/, /\bwhat (does|do) .* mean\b/, /\brecogni[sz]ing\b/,
+  /\b(any advice|advice on|information on|info on|tell me about|learn about|read about)\b/,
+  /\b(first aid|course|training|class|workshop|talk on|leaflet|support group)\b/,
+  /\b(die at home|when the time comes|end of life|palliative|hospice)\b/,
+  /\b(reading up|want to know|what to watch for|what to look out for|just curious)\b/,
+  /\b(can|could|does|do|would) [\w ]{1,30} cause\b/, /\b(in the film|in a film|on tv|on the telly|in a book)\b/,
+  /\b(if it ever|one day|in future|in the future|i will|worried i will)\b/, /\bhow (much|many)\b.*\b(would|is|be|too)\b/,
+  /\b(what|which|when|how) [\w ]{0,30}(should|do) (i|we) (ring|call|phone|contact|worry)\b/,
+  /\b(run|runs|running) in (my|the|our) family\b/,
+  /\bwhat (does|do|would|is|are|will) [\w ]{1,40} (feel|look|sound) like\b/, /\bhow (i|we|you) (know|tell)\b/, /\bhow long\b.*\bbefore\b/, /\bbefore (i|we|you) (call|ring|phone)\b/,
+  /\bwhen (should|do|would|to) ((i|we|you) )?(call|ring|phone|dial)\b/,
+];
+/** The person it is about, for what to do meanwhile: someone with them, or themselves. */
+export const ABOUT_OTHERS = /\b(he|she|they|him|her|his|my (mum|mam|mom|mother|dad|father|husband|wife|partner|son|daughter|child|baby|boy|girl|nan|nana|gran|granny|grandad|grandma|grandpa|brother|sister|friend|neighbour|patient|auntie|uncle)|mum|dad|nan|grandad|the patient|resident|client)\b/;
+export const ABOUT_SELF = /\b(i am|i have|i cannot|i can not|i feel|i took|i have taken|my chest|i think i am|me)\b/;
+/** Anywhere in the message, these make it a question about warning signs in general. */
+export const MESSAGE_ASKS = [
+  /\bwhat (sort of |kind of )?(things|signs|symptoms)\b[\w ]{0,30}\b(should|do|would|to)\b/, /\bwhat should (i|we) (be )?(look|looking|watch|watching) (out )?for\b/,
+  /\bhow (would|do|will|can|could) (i|we|you) (know|tell|spot)\b/, /\bcould you explain\b/, /\bwhat (is|are) (it|they) exactly\b/,
+  /\bwhat happens if\b/, /\bwhat (should|do) (i|we) do if\b/, /\banything (we|i) should (watch|look) (out )?for\b/,
+  /\bwhat signs\b/, /\bbefore anything happens\b/, /\bif it ever\b/,
+];
+/** One expression for a list of cues, matching where any of them does: one pass over the text, not one each. */
+export function anyOf(cues: RegExp[]): RegExp {
+  if (cues.some((cue) => cue.flags !== '')) throw new Error('cues with flags cannot be joined');
+  return new RegExp(cues.map((cue) => `(?:${cue.source})`).join('|'));
+}
+export const ANY_QUESTION_CUE = anyOf(QUESTION_CUES);
+export const ANY_ASKING_ONLY = anyOf(ASKING_ONLY);
+export const ANY_MESSAGE_ASKS = anyOf(MESSAGE_ASKS);
+
+/** The text without its "not ... now" phrases (NOT_NOW), which need the word "now": most texts have none. */
+export function withoutNotNow(text: string): string {
+  return text.includes('now') ? text.replace(NOT_NOW, '') : text;
+}
+
+const WORD_OF_LETTERS = /[a-z]{2,}/g;
+
+/** Whether the text has at least `n` words of two letters or more (counted only as far as `n`). */
+export function hasWordsOfLetters(text: string, n: number): boolean {
+  WORD_OF_LETTERS.lastIndex = 0;
+  let count = 0;
+  while (count < n && WORD_OF_LETTERS.exec(text)) count++;
+  return count >= n;
+}
+
+/** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
+export const FIGURE_OF_SPEECH = /\b((with|from|of) laughter|laugh(ed|ing)? (so|too) (much|hard)|laughing|lol|lmao|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring|blood (is )?boiling|(would|will|going to) have (a|kittens|a fit) (if|when)|(fit|attack|stroke) (bc|because|cos|coz) (i|my|he|she|of)|choking on the (price|cost|bill)|banging (my|your|our) head (against|on)|nearly had a heart attack|lowkey|literally dying|dead 💀)\b|😂|🤣|💀/u;
