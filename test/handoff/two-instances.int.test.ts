@@ -1,52 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
-import { openDatabase } from '../../src/db/open-database.js';
 import { FakeTwilio } from '../support/fake-twilio.js';
-import { TEST_DATABASE_URL, createTestDatabase } from '../support/postgres.js';
+import { TEST_DATABASE_URL } from '../support/postgres.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { SmsPhone } from '../support/sms-phone.js';
 import { DEV_TOKEN } from '../support/start-carepoint.js';
+import { useTwoInstances } from '../support/two-instances.js';
 import { concernOf, eventually, hearConcernChanges, queueApi } from './support.js';
 
 /** Two Carepoint processes over one PostgreSQL database: the patient texts instance A, the co-ordinator works on B. */
 describe.skipIf(!TEST_DATABASE_URL)('a live handoff across two server processes on PostgreSQL', () => {
-  let db: Database;
-  let drop: () => Promise<void>;
   let twilio: FakeTwilio;
-  let env: Record<string, string>;
-  const servers: ServerProcess[] = [];
-
+  // Started first, so that both processes are given its address; stopped after them.
   beforeAll(async () => {
-    const created = await createTestDatabase();
-    drop = created.drop;
-    db = await openDatabase({ databaseUrl: created.url, dataDir: 'unused' });
-    await migrate(db);
     twilio = await new FakeTwilio().start();
     twilio.callbackDelayMs = 300; // as Twilio: delivery reports come after its answer
-    env = {
-      ...twilio.env(), DATABASE_URL: created.url, COORDINATOR_DEV_TOKEN: DEV_TOKEN, LOG_HASH_SECRET: 'test-secret-0123456789abcdef',
-      KNOWLEDGE_DIR: new URL('../../knowledge', import.meta.url).pathname, DATA_DIR: '/tmp/unused',
-    };
-    servers.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])));
-  }, 120_000);
-  afterAll(async () => {
-    for (const server of servers) server.child.kill('SIGTERM');
-    await Promise.all(servers.map((s) => s.exited));
-    await twilio?.stop();
-    await db?.close();
-    await drop?.();
   });
+  afterAll(async () => {
+    await twilio?.stop();
+  });
+  const world = useTwoInstances(() => twilio.env());
+  const { servers } = world;
 
   it('delivers the reply written on B to the patient on A, and the patient\'s answer reaches B live', async () => {
     const [a, b] = servers as [ServerProcess, ServerProcess];
     const phone = new SmsPhone(a.url, twilio, '+447911555123');
     const coordinator = queueApi(b.url, DEV_TOKEN);
     const texts = () => twilio.messages.filter((m) => m.to === phone.number).map((m) => m.body);
-    const live = await hearConcernChanges(db);
+    const live = await hearConcernChanges(world.db);
 
     expect(await phone.say('speak to a human')).toMatch(/asked a care co-ordinator/);
-    const { id: concernId } = await concernOf(db, `sms:${phone.number}`);
+    const { id: concernId } = await concernOf(world.db, `sms:${phone.number}`);
     expect((await coordinator.claim(concernId)).status).toBe(200);
     expect((await coordinator.reply(concernId, 'Hello, I am looking at your message now.')).status).toBe(202);
     await eventually(() => texts().length >= 2, 20_000, 'the notice and the reply on the phone');
@@ -78,14 +61,14 @@ describe.skipIf(!TEST_DATABASE_URL)('a live handoff across two server processes 
     const coordinator = queueApi(b.url, DEV_TOKEN);
     const texts = () => twilio.messages.filter((m) => m.to === '+447911555456').map((m) => m.body);
     expect(await phone().say('speak to a human')).toMatch(/asked a care co-ordinator/);
-    const { id: concernId } = await concernOf(db, 'sms:+447911555456');
+    const { id: concernId } = await concernOf(world.db, 'sms:+447911555456');
     await coordinator.claim(concernId);
     await coordinator.reply(concernId, 'Hello again.');
     await eventually(() => texts().length >= 2, 20_000, 'the handoff messages');
 
     a.child.kill('SIGKILL');
     await a.exited;
-    servers[0] = await startServerProcess({ ...env, PORT: new URL(a.url).port });
+    servers[0] = await startServerProcess({ ...world.env, PORT: new URL(a.url).port });
     expect((await phone().text('Sorry, my phone died')).messages).toEqual([]);
     expect((await coordinator.detail(concernId)).events.some((e: { kind: string; data: { text?: string } }) => e.data.text === 'Sorry, my phone died')).toBe(true);
     await coordinator.reply(concernId, 'No problem, I am still here.');
