@@ -10,7 +10,7 @@ import { alertedNote, emergencyInstruction, safetyNetReply } from '../safety/eme
 import { dangerConfirmedResult, holdForRiskCheck, riskCheckAnswerOf, riskCheckQuestion, takeRiskCheck } from '../safety/risk-check.js';
 import { requesterOf } from './channel.js';
 import { ANSWERED_FROM_ARTICLE, EMERGENCY_DEADLINE, EMERGENCY_HANDLED, REDELIVERY, SAFETY_NET_GIVEN, SCREENED } from './turn-keys.js';
-import { conversationLogger, currentLogger } from '../http/request-context.js';
+import { turnLogger } from '../http/request-context.js';
 // --- storage failure (issue 10.3, 10.4, 10.6): emergency spool, bounded waits, turn leases ---
 import { remainingMs, within } from '../deadline.js';
 import { emergencyRecord, recordEmergencyFrom, type EmergencySpool } from '../safety/emergency-spool.js';
@@ -59,8 +59,7 @@ export class InboundMiddleware implements Middleware {
     const activity = context.activity;
     const requester = requesterOf(context);
     // The channel route may already have named the conversation and channel on the request's logger.
-    const log = conversationLogger(requester.conversationId)
-      ?? currentLogger(logger).child({ conversation: hashId(requester.conversationId), channel: requester.channel });
+    const log = turnLogger(requester, logger, hashId);
 
     // Replies are sent first and recorded after: a 999 instruction must not wait on storage. One sent before
     // the inbound message is recorded waits for it, so that the transcript reads in order.

@@ -23,3 +23,13 @@ export function conversationLogger(conversationId: string): Logger | undefined {
   const scope = requestScope.getStore();
   return scope?.conversationId === conversationId ? scope.logger : undefined;
 }
+
+/** A turn's logger: the request's when it names the conversation already, else a child naming it (hashed) and the channel. */
+export function turnLogger(
+  requester: { conversationId: string; channel: string },
+  fallback: Logger,
+  hashId: (value: string) => string,
+): Logger {
+  return conversationLogger(requester.conversationId)
+    ?? currentLogger(fallback).child({ conversation: hashId(requester.conversationId), channel: requester.channel });
+}

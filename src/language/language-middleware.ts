@@ -5,7 +5,7 @@ import type { Logger } from '../logging.js';
 import { recordLanguageItem } from '../concerns/concern-queue.js';
 import { requesterOf } from '../bot/channel.js';
 import { SAFETY_NET_GIVEN, SCREENED } from '../bot/turn-keys.js';
-import { conversationLogger, currentLogger } from '../http/request-context.js';
+import { turnLogger } from '../http/request-context.js';
 import type { ScreenResult } from '../safety/emergency-screen.js';
 import { identifyLanguage } from './identify-language.js';
 import { translationsInDate, type LanguageLines } from './language-lines.js';
@@ -43,8 +43,7 @@ export class LanguageMiddleware implements Middleware {
       await context.sendActivity({ ...MessageFactory.text(language.line), channelData: OWN_SCRIPT });
     }
     context.turnState.set(SAFETY_NET_GIVEN, true);
-    const log = conversationLogger(requester.conversationId)
-      ?? currentLogger(this.deps.logger).child({ conversation: this.deps.hashId(requester.conversationId), channel: requester.channel });
+    const log = turnLogger(requester, this.deps.logger, this.deps.hashId);
     const item = await recordLanguageItem(db, clock, {
       ...requester, entry: { direction: 'in', text: activity.text, at: clock.now().toISOString() }, language, urgent,
     });
