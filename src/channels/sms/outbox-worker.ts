@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.js';
 import type { Logger } from '../../logging.js';
 import { isOptedOut, recordOptOut } from './sms-contacts.js';
 import {
-  claimDueSms, expireStaleSending, flagConcernContactProblem, markSmsFailed, markSmsSent, markSmsSkipped, skipOptedOutSms,
+  claimDueSms, expireStaleSending, flagConcernContactProblem, isUndelivered, markSmsFailed, markSmsSent, markSmsSkipped, skipOptedOutSms,
   type OutboxItem,
 } from './outbox.js';
 import { SmsSendError, TWILIO_OPTED_OUT, type SmsSender } from './sms-sender.js';
@@ -127,8 +127,10 @@ export class OutboxWorker {
     }
     try {
       const { sid } = await sender!.send(item.phone, item.body, this.statusCallbackUrl);
-      await markSmsSent(db, clock, item.id, sid);
+      const sent = await markSmsSent(db, clock, item.id, sid);
       log.info({ event: 'sms-outbox-sent', attempts: item.attempts }, 'SMS sent');
+      // Its status callback came first and said it failed.
+      if (sent && isUndelivered(sent)) await flagConcernContactProblem(db, clock, sent, 'undelivered');
     } catch (error) {
       const failure = error instanceof SmsSendError ? error : new SmsSendError(String(error), true);
       if (failure.code === TWILIO_OPTED_OUT) {

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import type { Queryable } from '../../db/database.js';
+import type { Database, Queryable } from '../../db/database.js';
 import { storableJson } from '../../db/storable.js';
 import { joinForSms, smsTextOf } from './sms-text.js';
 import { flagContactProblem } from '../../concerns/sql/flag-contact-problem.js';
@@ -140,12 +140,31 @@ export async function claimDueSms(db: Queryable, clock: Clock, limit: number): P
   return rows.map(toItem).sort((a, b) => Number(a.id) - Number(b.id));
 }
 
-export async function markSmsSent(db: Queryable, clock: Clock, id: string, twilioSid: string): Promise<void> {
-  await db.query(
-    `update sms_outbox set status = 'sent', twilio_sid = $2, last_error = null, updated_at = $3
-     where id = $1 and status = 'sending'`,
-    [id, twilioSid, clock.now()],
-  );
+/**
+ * The send was taken by Twilio: 'sent' with its sid, and any status callback that came before this (kept by
+ * recordDeliveryStatus) is applied now. The row as it ends, for the caller to act on an early 'undelivered'.
+ */
+export async function markSmsSent(db: Database, clock: Clock, id: string, twilioSid: string): Promise<OutboxItem | undefined> {
+  return db.transaction(async (tx) => {
+    await lockSid(tx, twilioSid);
+    const { rows } = await tx.query<OutboxRow>(
+      `update sms_outbox set status = 'sent', twilio_sid = $2, last_error = null, updated_at = $3
+       where id = $1 and status = 'sending'
+       returning ${COLUMNS}`,
+      [id, twilioSid, clock.now()],
+    );
+    if (!rows[0]) return undefined;
+    const { rows: early } = await tx.query<{ status: string; error_code: string | null }>(
+      `delete from sms_early_statuses where twilio_sid = $1 returning status, error_code`,
+      [twilioSid],
+    );
+    let item = toItem(rows[0]);
+    // One at a time: the stage ranking keeps the latest stage whatever order they arrived in.
+    for (const status of early) {
+      item = (await updateDeliveryStatus(tx, clock, { twilioSid, status: status.status, errorCode: status.error_code ?? undefined })) ?? item;
+    }
+    return item;
+  });
 }
 
 /** A claimed row not sent because the number opted out after it was written. */
@@ -197,14 +216,33 @@ const DELIVERY_RANK = (v: string) => `case ${v} when 'accepted' then 0 when 'sch
 
 /**
  * Records a Twilio delivery status callback against the message. Callbacks can arrive out of order, so a
- * later stage (delivered) is not overwritten by an earlier one (sent). Undefined for an unknown sid.
+ * later stage (delivered) is not overwritten by an earlier one (sent). One for a sid not recorded yet is kept
+ * and applied by markSmsSent (`early`); one older than a day with no such message is for none of ours.
  */
 export async function recordDeliveryStatus(
-  db: Queryable,
+  db: Database,
+  clock: Clock,
+  input: { twilioSid: string; status: string; errorCode?: string },
+): Promise<{ item?: OutboxItem; early: boolean }> {
+  return db.transaction(async (tx) => {
+    await lockSid(tx, input.twilioSid);
+    const item = await updateDeliveryStatus(tx, clock, input);
+    if (item) return { item, early: false };
+    await tx.query(
+      `insert into sms_early_statuses (twilio_sid, status, error_code, received_at) values ($1, $2, $3, $4)`,
+      [input.twilioSid, input.status, input.errorCode ?? null, clock.now()],
+    );
+    await tx.query(`delete from sms_early_statuses where received_at < $1`, [new Date(clock.now().getTime() - 24 * 60 * 60_000)]);
+    return { early: true };
+  });
+}
+
+async function updateDeliveryStatus(
+  q: Queryable,
   clock: Clock,
   input: { twilioSid: string; status: string; errorCode?: string },
 ): Promise<OutboxItem | undefined> {
-  const { rows } = await db.query<OutboxRow>(
+  const { rows } = await q.query<OutboxRow>(
     `update sms_outbox set
        delivery_status = case when ${DELIVERY_RANK('$2')} >= ${DELIVERY_RANK('delivery_status')} then $2 else delivery_status end,
        delivery_error_code = coalesce($3, delivery_error_code),
@@ -215,6 +253,16 @@ export async function recordDeliveryStatus(
     [input.twilioSid, input.status, input.errorCode ?? null, clock.now()],
   );
   return rows[0] ? toItem(rows[0]) : undefined;
+}
+
+/** The send's answer and its status callbacks, one at a time per message (both engines have advisory locks). */
+async function lockSid(tx: Queryable, twilioSid: string): Promise<void> {
+  await tx.query(`select pg_advisory_xact_lock(hashtext('sms-sid:' || $1))`, [twilioSid]);
+}
+
+/** A delivery status that means the text did not reach the phone. */
+export function isUndelivered(item: Pick<OutboxItem, 'deliveryStatus'>): boolean {
+  return item.deliveryStatus === 'undelivered' || item.deliveryStatus === 'failed';
 }
 
 const CONTACT_ADVICE: Record<ContactProblem, string> = {

@@ -155,8 +155,8 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
     const form = signedForm(req, res, deps, statusSchema, 'status');
     if (!form) return;
     const { MessageSid, MessageStatus, ErrorCode } = form;
-    const item = await recordDeliveryStatus(deps.db, deps.clock, { twilioSid: MessageSid, status: MessageStatus, errorCode: ErrorCode });
-    if (!item) log.info({ event: 'sms-status-unknown-message' }, 'status callback for a message not in the outbox');
+    const { item, early } = await recordDeliveryStatus(deps.db, deps.clock, { twilioSid: MessageSid, status: MessageStatus, errorCode: ErrorCode });
+    if (!item) log.info({ event: 'sms-status-early', early }, 'status callback before the send was recorded: kept until it is');
     else {
       log.info({ event: 'sms-status', outboxId: item.id, status: MessageStatus, errorCode: ErrorCode }, 'SMS delivery status');
       if (MessageStatus === 'undelivered' || MessageStatus === 'failed') {

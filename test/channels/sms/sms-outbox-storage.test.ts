@@ -81,7 +81,35 @@ for (const backend of backends) {
       await markSmsSent(db, clock, item!.id, 'SMabcdef0123456789abcdef0123456789');
       await recordDeliveryStatus(db, clock, { twilioSid: 'SMabcdef0123456789abcdef0123456789', status: 'delivered' });
       const late = await recordDeliveryStatus(db, clock, { twilioSid: 'SMabcdef0123456789abcdef0123456789', status: 'sent' });
-      expect(late?.deliveryStatus).toBe('delivered');
+      expect(late.item?.deliveryStatus).toBe('delivered');
+    });
+
+    it('keeps a status callback that beats the send\'s answer, and applies it when the sid is recorded', async () => {
+      const [db] = dbs as [Database];
+      const sid = `SMearly${Date.now()}`;
+      const [item] = await enqueueSms(db, clock, { phone: phone(), text: 'Early', purpose: 'coordinator-message' });
+      await claimDueSms(db, clock, 100);
+      expect(await recordDeliveryStatus(db, clock, { twilioSid: sid, status: 'delivered' })).toEqual({ early: true });
+      expect(await recordDeliveryStatus(db, clock, { twilioSid: sid, status: 'sent' })).toEqual({ early: true });
+      const sent = await markSmsSent(db, clock, item!.id, sid);
+      expect(sent).toMatchObject({ status: 'sent', deliveryStatus: 'delivered' });
+      // Applied once: nothing is left to apply again.
+      expect((await db.query(`select count(*)::int as n from sms_early_statuses where twilio_sid = $1`, [sid])).rows[0]).toEqual({ n: 0 });
+    });
+
+    it('loses no status callback that races the send\'s answer on another connection', async () => {
+      for (let round = 0; round < 8; round++) {
+        const sid = `SMrace${round}x${Date.now()}`;
+        const [item] = await enqueueSms(dbs[0]!, clock, { phone: phone(), text: 'Race', purpose: 'coordinator-message' });
+        await claimDueSms(dbs[0]!, clock, 100);
+        const [sent] = await Promise.all([
+          markSmsSent(dbs[round % 2]!, clock, item!.id, sid),
+          recordDeliveryStatus(dbs[(round + 1) % 2]!, clock, { twilioSid: sid, status: 'undelivered', errorCode: '30003' }),
+        ]);
+        expect(sent?.status).toBe('sent');
+        const { rows } = await dbs[0]!.query(`select delivery_status, contact_problem from sms_outbox where id = $1`, [item!.id]);
+        expect(rows[0]).toEqual({ delivery_status: 'undelivered', contact_problem: 'undelivered' });
+      }
     });
 
     it('lets exactly one of several simultaneous deliveries claim a MessageSid', async () => {
