@@ -7,18 +7,11 @@ import { startOfLocalDay } from '../concerns/working-hours.js';
 import type { Database } from '../db/database.js';
 import type { ConsoleAccess } from './console-access.js';
 import { auditPageBody, type AuditFilters, type AuditView } from './pages/audit-page.js';
+import { readDateInput } from './pages/date-input.js';
 
 export const AUDIT_PAGE_SIZE = 50;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A day as the date field sends it, checked to be a real date. */
-function validDay(text: string): boolean {
-  if (!DAY.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
 
 /** The page's filters as listAudit's (the same function GET /api/audit reads), or the first one that is wrong. */
 async function auditFilter(db: Database, f: AuditFilters, timeZone: string): Promise<AuditFilter | { field: keyof AuditFilters; message: string }> {
@@ -30,8 +23,6 @@ async function auditFilter(db: Database, f: AuditFilters, timeZone: string): Pro
     else if (REFERENCE_PATTERN.test(reference)) concernId = (await concernIdOf(db, reference)) ?? '00000000-0000-0000-0000-000000000000';
     else return { field: 'concern', message: 'Enter a concern reference such as CP-7F3K2Q' };
   }
-  if (f.from && !validDay(f.from)) return { field: 'from', message: 'Enter the from date as a real date' };
-  if (f.to && !validDay(f.to)) return { field: 'to', message: 'Enter the to date as a real date' };
   const from = f.from ? startOfLocalDay(f.from, timeZone) : undefined;
   // "To" includes that whole day: up to the start of the next.
   const to = f.to ? startOfLocalDay(new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10), timeZone) : undefined;
@@ -50,13 +41,20 @@ export function registerAuditPage(server: Server, deps: { access: ConsoleAccess;
     if (!who) return;
     const query = (req.query ?? {}) as Record<string, unknown>;
     const filters: AuditFilters = {};
-    for (const key of ['actor', 'action', 'concern', 'from', 'to', 'before'] as const) {
+    for (const key of ['actor', 'action', 'concern', 'before'] as const) {
       const value = query[key];
       if (typeof value === 'string' && value.trim() !== '') filters[key] = value.trim();
     }
     if (filters.action && !(AUDIT_ACTIONS as readonly string[]).includes(filters.action)) delete filters.action;
-    const filter = await auditFilter(deps.db, filters, deps.timeZone);
-    const view: AuditView = { lines: [], filters, references: new Map(), timeZone: deps.timeZone };
+    const from = readDateInput(query, 'from', 'From date');
+    const to = readDateInput(query, 'to', 'To date');
+    filters.from = from.day;
+    filters.to = to.day;
+    const dateProblem = from.error ? { field: 'from' as const, message: from.error } : to.error ? { field: 'to' as const, message: to.error } : undefined;
+    // Problems in the order of the form's fields: who, concern, then the dates.
+    const checked = await auditFilter(deps.db, filters, deps.timeZone);
+    const filter = 'field' in checked || !dateProblem ? checked : dateProblem;
+    const view: AuditView = { lines: [], filters, dates: { from: from.parts, to: to.parts }, references: new Map(), timeZone: deps.timeZone };
     if ('field' in filter) {
       view.problem = filter;
     } else {

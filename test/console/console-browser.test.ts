@@ -142,6 +142,14 @@ describe.skipIf(!hasChromium)('the console in a browser', () => {
       results['concern with an error'] = await seriousViolations(page);
       await page.goto(`${env.base}/console/audit`);
       results.audit = await seriousViolations(page);
+      // The date input's three boxes, by their labels, with a day that does not exist.
+      const from = page.getByRole('group', { name: 'From' });
+      await from.getByLabel('Day').fill('31');
+      await from.getByLabel('Month').fill('2');
+      await from.getByLabel('Year').fill('2026');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.locator('.nhsuk-error-summary').filter({ hasText: 'From date must be a real date' }).waitFor();
+      results['audit with a date error'] = await seriousViolations(page);
       // Reflow (WCAG 1.4.10): at 320 CSS pixels nothing but the data tables' own scroll areas goes sideways.
       await page.setViewportSize({ width: 320, height: 800 });
       for (const path of ['/console/queue', `/console/queue/${item.id}`, '/console/audit']) {
@@ -153,6 +161,6 @@ describe.skipIf(!hasChromium)('the console in a browser', () => {
       expect(await page.locator('h1').innerText()).toBe('You need the Admin role');
       results['403'] = await seriousViolations(page);
     }, { bypassCSP: true });
-    expect(results).toEqual({ landing: [], queue: [], concern: [], 'concern with an error': [], audit: [], 403: [] });
+    expect(results).toEqual({ landing: [], queue: [], concern: [], 'concern with an error': [], audit: [], 'audit with a date error': [], 403: [] });
   }, 55_000);
 });

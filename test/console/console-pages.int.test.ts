@@ -245,5 +245,15 @@ describe('the console pages', () => {
     const bad = await alice.get('/console/audit?concern=nonsense&from=2026-02-31');
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('<a href="#audit-concern">Enter a concern reference such as CP-7F3K2Q</a>');
+    // The design system's date input: three boxes, checked, and shown again as typed when wrong.
+    const boxes = await alice.get('/console/audit?from-day=1&from-month=1&from-year=2000&to-day=2&to-month=1&to-year=2000');
+    expect(boxes.status).toBe(200);
+    expect(textOf(boxes.html)).toContain('No entries match these filters.');
+    const unreal = await alice.get('/console/audit?from-day=31&from-month=2&from-year=2026');
+    expect(unreal.status).toBe(400);
+    expect(unreal.html).toContain('<a href="#audit-from-day">From date must be a real date</a>');
+    expect(unreal.html).toMatch(/id="audit-from-day" name="from-day" type="text" inputmode="numeric" value="31"/);
+    const partial = await alice.get('/console/audit?to-day=3&to-year=2026');
+    expect(partial.html).toContain('<a href="#audit-to-day">To date must include a month</a>');
   });
 });

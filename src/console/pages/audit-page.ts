@@ -2,6 +2,7 @@ import { AUDIT_ACTIONS } from '../../concerns/audit/append-audit.js';
 import type { AuditLine } from '../../concerns/audit/list-audit.js';
 import { escapeHtml, when } from './html.js';
 import { dataLine } from './labels.js';
+import { dateInputHtml, type DateParts } from './date-input.js';
 
 /** The audit page's filters as the form sends them (dates as YYYY-MM-DD on the team's calendar). */
 export interface AuditFilters {
@@ -17,6 +18,8 @@ export interface AuditView {
   lines: AuditLine[];
   next?: string;
   filters: AuditFilters;
+  /** The date boxes as typed, shown again as they were when one is wrong. */
+  dates: { from: DateParts; to: DateParts };
   /** Concern references by id, for the lines' links. */
   references: Map<string, string>;
   timeZone: string;
@@ -41,6 +44,11 @@ ${error ? `<span class="nhsuk-error-message" id="audit-${name}-error"><span clas
  aria-describedby="audit-${name}-hint${error ? ` audit-${name}-error` : ''}"></div>`;
 }
 
+function dateInput(view: AuditView, name: 'from' | 'to', legend: string, hint: string): string {
+  const error = view.problem?.field === name ? view.problem.message : undefined;
+  return dateInputHtml({ id: `audit-${name}`, name, legend, hint, parts: view.dates[name], error });
+}
+
 function filterForm(view: AuditView): string {
   const f = view.filters;
   const actions = [`<option value="">Any</option>`, ...AUDIT_ACTIONS.map((a) => `<option value="${a}"${a === f.action ? ' selected' : ''}>${a}</option>`)];
@@ -51,8 +59,8 @@ ${input('actor', 'Who', f.actor, 'text', 'Their user id, as shown below', view.p
 <div class="nhsuk-form-group carepoint-filter"><label class="nhsuk-label" for="audit-action">Action</label>
 <select class="nhsuk-select" id="audit-action" name="action">${actions.join('')}</select></div>
 ${input('concern', 'Concern', f.concern, 'text', 'A reference such as CP-7F3K2Q', view.problem)}
-${input('from', 'From', f.from, 'date', 'On or after this day', view.problem)}
-${input('to', 'To', f.to, 'date', 'On or before this day', view.problem)}
+${dateInput(view, 'from', 'From', 'On or after this day, for example 27 3 2026')}
+${dateInput(view, 'to', 'To', 'On or before this day')}
 </div></fieldset>
 <div class="carepoint-actions-row"><button class="nhsuk-button nhsuk-button--secondary" type="submit">Apply filters</button>
 <a class="nhsuk-link" href="/console/audit">Clear filters</a></div>
@@ -81,7 +89,7 @@ export function auditPageBody(view: AuditView): string {
   const problem = view.problem
     ? `<div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1">
 <h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
-<div class="nhsuk-error-summary__body"><ul class="nhsuk-list nhsuk-error-summary__list"><li><a href="#audit-${view.problem.field}">${escapeHtml(view.problem.message)}</a></li></ul></div></div>`
+<div class="nhsuk-error-summary__body"><ul class="nhsuk-list nhsuk-error-summary__list"><li><a href="#audit-${view.problem.field}${view.problem.field === 'from' || view.problem.field === 'to' ? '-day' : ''}">${escapeHtml(view.problem.message)}</a></li></ul></div></div>`
     : '';
   return `${problem}
 <p class="nhsuk-body">Every view of and change to a concern, and every sign-in and sign-out, newest first. Nothing here can be changed or removed.</p>
