@@ -137,21 +137,23 @@ export interface ChoiceSweepRow {
 
 /**
  * What the choice threshold trades, with the answer threshold fixed: right articles answered or offered
- * against out-of-scope questions declined. Choices are those near the best among what was retrieved.
+ * against out-of-scope questions declined. Answered at the answer threshold whatever the scope score; otherwise
+ * offered the choices near the best when the scope score reaches the threshold (never for a personal decision).
  */
-export function choiceSweep(rows: EvalRow[], answerThreshold = ANSWER_THRESHOLD, thresholds = range(0.3, 0.85, 0.05)): ChoiceSweepRow[] {
+export function choiceSweep(rows: EvalRow[], answerThreshold = ANSWER_THRESHOLD, thresholds = range(0.3, 1.2, 0.05)): ChoiceSweepRow[] {
   const answerable = rows.filter((r) => r.case.expect.length > 0);
   const unanswerable = rows.filter((r) => r.case.expect.length === 0 && !r.case.emergency);
-  const usable = (r: EvalRow, t: number) => (r.answer.confidence ?? 0) >= t && r.answer.declined !== 'expired' && r.answer.articles.length > 0;
+  const answers = (r: EvalRow) => r.answer.declined !== 'expired' && r.answer.articles.length > 0 && (r.answer.confidence ?? 0) >= answerThreshold;
+  const offers = (r: EvalRow, t: number) =>
+    !answers(r) && r.answer.declined !== 'expired' && r.answer.declined !== 'personal-decision' && r.answer.articles.length > 0 && (r.answer.scope ?? 0) >= t;
   const right = (r: EvalRow, t: number) => {
-    if (!usable(r, t)) return false;
-    const shown = (r.answer.confidence ?? 0) >= answerThreshold ? r.answer.articles.slice(0, 1) : nearBest(r.answer.articles);
+    const shown = answers(r) ? r.answer.articles.slice(0, 1) : offers(r, t) ? nearBest(r.answer.articles) : [];
     return shown.some((m) => r.case.expect.includes(m.id));
   };
-  return thresholds.filter((t) => t <= answerThreshold + 1e-9).map((t) => ({
+  return thresholds.map((t) => ({
     choiceThreshold: t,
     rightAnsweredOrOffered: share(answerable, (r) => right(r, t)),
-    noAnswerAccuracy: share(unanswerable, (r) => !usable(r, t)),
+    noAnswerAccuracy: share(unanswerable, (r) => !answers(r) && !offers(r, t)),
   }));
 }
 
