@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { KnowledgeFileError } from '../safety/red-flags.js';
-import { ANSWER_THRESHOLD } from './confidence.js';
+import { ANSWER_THRESHOLD, CHOICE_THRESHOLD } from './confidence.js';
 import { nearBest } from './knowledge-base.js';
 import type { KnowledgeAnswer, KnowledgeBase } from './types.js';
 
@@ -140,7 +140,7 @@ export interface ChoiceSweepRow {
  * against out-of-scope questions declined. Answered at the answer threshold whatever the scope score; otherwise
  * offered the choices near the best when the scope score reaches the threshold (never for a personal decision).
  */
-export function choiceSweep(rows: EvalRow[], answerThreshold = ANSWER_THRESHOLD, thresholds = range(0.3, 1.2, 0.05)): ChoiceSweepRow[] {
+export function choiceSweep(rows: EvalRow[], answerThreshold = ANSWER_THRESHOLD, thresholds = withInUse(range(0.3, 1.2, 0.05))): ChoiceSweepRow[] {
   const answerable = rows.filter((r) => r.case.expect.length > 0);
   const unanswerable = rows.filter((r) => r.case.expect.length === 0 && !r.case.emergency);
   const answers = (r: EvalRow) => r.answer.declined !== 'expired' && r.answer.articles.length > 0 && (r.answer.confidence ?? 0) >= answerThreshold;
@@ -196,6 +196,11 @@ export function percentile(values: number[], p: number): number {
 
 function share<T>(items: T[], test: (item: T) => boolean): number {
   return items.length ? round(items.filter(test).length / items.length) : 0;
+}
+
+/** The sweep's steps and the threshold in use, so that the sweep always shows the setting in service. */
+function withInUse(steps: number[]): number[] {
+  return [...new Set([...steps, CHOICE_THRESHOLD])].sort((a, b) => a - b);
 }
 
 function range(from: number, to: number, step: number): number[] {
