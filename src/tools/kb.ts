@@ -117,13 +117,13 @@ function toJson(question: string, a: KnowledgeAnswer) {
   const shown = a.outcome === 'answered' ? a.articles.slice(0, 1) : a.outcome === 'choices' ? (a.choices ?? []) : [];
   return {
     question, outcome: a.outcome, answered: a.answered, articles: shown, retrieved: a.articles,
-    answer: { chat: a.chat, sms: a.sms }, confidence: a.confidence, ...(a.declined ? { declined: a.declined } : {}),
+    answer: { chat: a.chat, sms: a.sms }, confidence: a.confidence, scope: a.scope, ...(a.declined ? { declined: a.declined } : {}),
   };
 }
 
 function describe(question: string, a: KnowledgeAnswer): string {
   const outcome = a.outcome === 'declined' ? `DECLINED (${a.declined})` : a.outcome.toUpperCase();
-  const lines = [`Q: ${question}`, `${outcome}, confidence ${a.confidence}`];
+  const lines = [`Q: ${question}`, `${outcome}, confidence ${a.confidence}, scope score ${a.scope ?? 0}`];
   for (const m of a.articles) lines.push(`  ${m.score.toFixed(3).padStart(8)}  ${m.id}  (${m.title})`);
   lines.push('--- chat ---', a.chat, `--- sms (${a.sms.length} chars) ---`, a.sms);
   if (a.smsMore) lines.push(`--- sms MORE (${a.smsMore.length} chars) ---`, a.smsMore);
