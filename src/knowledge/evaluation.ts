@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { KnowledgeFileError } from '../safety/red-flags.js';
-import { ANSWER_THRESHOLD } from './confidence.js';
+import { ANSWER_THRESHOLD, CHOICE_THRESHOLD } from './confidence.js';
 import { nearBest } from './knowledge-base.js';
 import type { KnowledgeAnswer, KnowledgeBase } from './types.js';
 
@@ -137,21 +137,23 @@ export interface ChoiceSweepRow {
 
 /**
  * What the choice threshold trades, with the answer threshold fixed: right articles answered or offered
- * against out-of-scope questions declined. Choices are those near the best among what was retrieved.
+ * against out-of-scope questions declined. Answered at the answer threshold whatever the scope score; otherwise
+ * offered the choices near the best when the scope score reaches the threshold (never for a personal decision).
  */
-export function choiceSweep(rows: EvalRow[], answerThreshold = ANSWER_THRESHOLD, thresholds = range(0.3, 0.85, 0.05)): ChoiceSweepRow[] {
+export function choiceSweep(rows: EvalRow[], answerThreshold = ANSWER_THRESHOLD, thresholds = withInUse(range(0.3, 1.2, 0.05))): ChoiceSweepRow[] {
   const answerable = rows.filter((r) => r.case.expect.length > 0);
   const unanswerable = rows.filter((r) => r.case.expect.length === 0 && !r.case.emergency);
-  const usable = (r: EvalRow, t: number) => (r.answer.confidence ?? 0) >= t && r.answer.declined !== 'expired' && r.answer.articles.length > 0;
+  const answers = (r: EvalRow) => r.answer.declined !== 'expired' && r.answer.articles.length > 0 && (r.answer.confidence ?? 0) >= answerThreshold;
+  const offers = (r: EvalRow, t: number) =>
+    !answers(r) && r.answer.declined !== 'expired' && r.answer.declined !== 'personal-decision' && r.answer.articles.length > 0 && (r.answer.scope ?? 0) >= t;
   const right = (r: EvalRow, t: number) => {
-    if (!usable(r, t)) return false;
-    const shown = (r.answer.confidence ?? 0) >= answerThreshold ? r.answer.articles.slice(0, 1) : nearBest(r.answer.articles);
+    const shown = answers(r) ? r.answer.articles.slice(0, 1) : offers(r, t) ? nearBest(r.answer.articles) : [];
     return shown.some((m) => r.case.expect.includes(m.id));
   };
-  return thresholds.filter((t) => t <= answerThreshold + 1e-9).map((t) => ({
+  return thresholds.map((t) => ({
     choiceThreshold: t,
     rightAnsweredOrOffered: share(answerable, (r) => right(r, t)),
-    noAnswerAccuracy: share(unanswerable, (r) => !usable(r, t)),
+    noAnswerAccuracy: share(unanswerable, (r) => !answers(r) && !offers(r, t)),
   }));
 }
 
@@ -194,6 +196,11 @@ export function percentile(values: number[], p: number): number {
 
 function share<T>(items: T[], test: (item: T) => boolean): number {
   return items.length ? round(items.filter(test).length / items.length) : 0;
+}
+
+/** The sweep's steps and the threshold in use, so that the sweep always shows the setting in service. */
+function withInUse(steps: number[]): number[] {
+  return [...new Set([...steps, CHOICE_THRESHOLD])].sort((a, b) => a - b);
 }
 
 function range(from: number, to: number, step: number): number[] {

@@ -5,10 +5,12 @@ import type { BaseRetriever } from '@langchain/core/retrievers';
 import type { DocumentInterface } from '@langchain/core/documents';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
+import { asksForPersonalAdvice } from '../conversation/intents.js';
 import type { Logger } from '../logging.js';
 import type { Article } from './article.js';
 import { answerText, choicesText, notSureText, smsMoreText } from './answer-text.js';
-import { ANSWER_THRESHOLD, CHOICE_SCORE_SHARE, CHOICE_THRESHOLD, MAX_CHOICES } from './confidence.js';
+import { ANSWER_THRESHOLD, CHOICE_SCORE_SHARE, CHOICE_THRESHOLD, MAX_CHOICES, scopeScore } from './confidence.js';
+import { KnownPhrases } from './known-phrases.js';
 import { LexicalRetriever, type RetrievedMetadata } from './lexical-retriever.js';
 import { rephraseQuery } from './query-rewriter.js';
 import { RankFusionRetriever } from './rank-fusion-retriever.js';
@@ -25,7 +27,7 @@ export interface ArticleKnowledgeBaseOptions {
   queryRewriter?: BaseChatModel;
   /** Answer at or above this confidence (default ANSWER_THRESHOLD). */
   threshold?: number;
-  /** Offer choices from this confidence up to `threshold`, decline below (default CHOICE_THRESHOLD). */
+  /** Offer choices from this scope score (`scopeScore`) when not answered, decline below (default CHOICE_THRESHOLD). */
   choiceThreshold?: number;
   logger?: Logger;
   /** How many recent answers to keep (0: none). */
@@ -66,6 +68,7 @@ export function nearBest(articles: readonly ArticleMatch[]): ArticleMatch[] {
 export class ArticleKnowledgeBase implements KnowledgeBase {
   private readonly byId: Map<string, Article>;
   private readonly retriever: BaseRetriever<RetrievedMetadata>;
+  private readonly phrases: KnownPhrases;
   readonly threshold: number;
   readonly choiceThreshold: number;
   // Keyed by a digest of the question and today's date: no patient text is held, and an article that
@@ -75,8 +78,9 @@ export class ArticleKnowledgeBase implements KnowledgeBase {
   constructor(articles: readonly Article[], private readonly options: ArticleKnowledgeBaseOptions) {
     this.byId = new Map(articles.map((a) => [a.id, a]));
     this.retriever = options.retriever ?? new LexicalRetriever(articles);
+    this.phrases = new KnownPhrases(articles);
     this.threshold = options.threshold ?? ANSWER_THRESHOLD;
-    this.choiceThreshold = Math.min(this.threshold, options.choiceThreshold ?? CHOICE_THRESHOLD);
+    this.choiceThreshold = options.choiceThreshold ?? CHOICE_THRESHOLD;
     const size = options.answerCacheSize ?? ANSWER_CACHE_SIZE;
     if (size > 0) this.answers = new LRUCache({ max: size });
   }
@@ -99,14 +103,18 @@ export class ArticleKnowledgeBase implements KnowledgeBase {
     const top = docs[0];
     const article = top ? this.byId.get(top.metadata.id) : undefined;
     const confidence = top?.metadata.confidence ?? 0;
+    const scope = article ? scopeScore(confidence, this.phrases.count(question)) : 0;
     const declined = (reason: NonNullable<KnowledgeAnswer['declined']>): KnowledgeAnswer =>
-      ({ outcome: 'declined', answered: false, articles, ...notSureText(), confidence, declined: reason });
+      ({ outcome: 'declined', answered: false, articles, ...notSureText(), confidence, scope, declined: reason });
     if (!article) return declined('no-match');
-    if (confidence < this.choiceThreshold) return declined('low-confidence');
     if (isExpired(article, today)) return declined('expired');
-    if (confidence >= this.threshold) return { ...this.answerWith(article, question, articles), confidence };
+    if (confidence >= this.threshold) return { ...this.answerWith(article, question, articles), confidence, scope };
+    // The conversation meets these with who can decide and never offers choices for them: say so here too,
+    // so that what is measured is what the person gets.
+    if (asksForPersonalAdvice(question)) return declined('personal-decision');
+    if (scope < this.choiceThreshold) return declined('low-confidence');
     const choices = this.choicesFrom(articles, today);
-    return { outcome: 'choices', answered: false, articles, choices, ...choicesText(choices), confidence };
+    return { outcome: 'choices', answered: false, articles, choices, ...choicesText(choices), confidence, scope };
   }
 
   private choicesFrom(articles: ArticleMatch[], today: string): ArticleMatch[] {

@@ -54,7 +54,7 @@ export async function checkKnowledge(dir: string, clock: Clock, warnDays = REVIE
       if (top && top.id !== a.id) {
         problems.push({ file: a.file, line, message: `question "${question}" retrieves ${top.id} first, not this article`, severity: 'warning' });
       } else if (answer.outcome === 'declined') {
-        problems.push({ file: a.file, line, message: `question "${question}" is declined (confidence ${answer.confidence ?? 0} below the choice threshold)`, severity: 'warning' });
+        problems.push({ file: a.file, line, message: `question "${question}" is declined (${answer.declined === 'personal-decision' ? 'it asks for a decision about the person\'s own treatment' : `scope score ${answer.scope ?? 0} below the choice threshold`})`, severity: 'warning' });
       }
     }
   }

@@ -58,14 +58,24 @@ const APOSTROPHES = /[\u2018\u2019\u02bc`]/g;
 
 /** Words in the text: lower-case, apostrophes dropped inside words ("don't" -> "dont"), digits kept. */
 export function tokenize(text: string): string[] {
-  const lowered = text
+  return normalise(text).match(WORD) ?? [];
+}
+
+/** The words of each line or sentence of the text, as `tokenize` gives them, normalising the text once. */
+export function tokenizeSentences(text: string): string[][] {
+  return normalise(text).split(/[\n.?!,;:()]/).map((piece) => piece.match(WORD) ?? []);
+}
+
+// A decimal such as a blood sugar of 3.2 stays one token (and is dropped below) rather than "3" and "2".
+const WORD = /a&e|\d+\.\d+|[a-z0-9]+/g;
+
+function normalise(text: string): string {
+  return text
     .toLowerCase()
     .replace(APOSTROPHES, "'")
     .replace(/(\w)'(\w)/g, '$1$2')
     // "A and E" would otherwise vanish as three stop words.
     .replace(/\ba\s*(?:and|&|n)\s*e\b/g, 'a&e');
-  // A decimal such as a blood sugar of 3.2 stays one token (and is dropped below) rather than "3" and "2".
-  return lowered.match(/a&e|\d+\.\d+|[a-z0-9]+/g) ?? [];
 }
 
 /** Terms for one word: spelling expanded, stop words dropped, stemmed. May be empty or several terms. */

@@ -33,8 +33,16 @@ export interface KnowledgeAnswer {
   smsMore?: string;
   /** How sure retrieval was of the best article, 0 to 1 (compared with the answer threshold). */
   confidence?: number;
-  /** Why it was declined: nothing matched, not confident enough, or the best article is out of date. */
-  declined?: 'no-match' | 'low-confidence' | 'expired';
+  /**
+   * How sure the gate is that the question is on a subject the articles cover (compared with the choice
+   * threshold; see `scopeScore`), when something matched.
+   */
+  scope?: number;
+  /**
+   * Why it was declined: nothing matched, not sure it is covered, the best article is out of date, or it asks for
+   * a decision about the person's own treatment (met with who can decide, never with choices).
+   */
+  declined?: 'no-match' | 'low-confidence' | 'expired' | 'personal-decision';
 }
 
 export interface KnowledgeBase {

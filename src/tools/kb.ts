@@ -1,5 +1,6 @@
 /**
- * Content tool: `kb check`, `kb ask [--json] [question]`, `kb eval FILE [--json] [--misses]`, `kb gaps`.
+ * Content tool: `kb check`, `kb ask [--json] [question]`, `kb eval FILE [--json] [--misses]`, `kb calibrate-gate FILE...`,
+ * `kb gaps`.
  * A composition root of its own: it builds the knowledge service the way the server does, without a model.
  */
 import { readdir } from 'node:fs/promises';
@@ -15,7 +16,9 @@ import { KnowledgeFileError, type RedFlagSet } from '../safety/red-flags.js';
 import { createEmergencyScreen } from '../safety/emergency-screen.js';
 import { ANSWER_THRESHOLD, CHOICE_THRESHOLD } from '../knowledge/confidence.js';
 import { bestThreshold, choiceSweep, readEvalCases, runCases, summarise, thresholdSweep, type EvalRow } from '../knowledge/evaluation.js';
+import { chooseSetting, crossValidate, gateCases, gateFigures, heldOutExampleCases, IN_USE, type GateCase, type GateFigures, type GateSetting } from '../knowledge/gate-calibration.js';
 import { checkKnowledge } from '../knowledge/knowledge-check.js';
+import { KnownPhrases } from '../knowledge/known-phrases.js';
 import { buildKnowledgeBase, ukDate, type ArticleKnowledgeBase } from '../knowledge/knowledge-base.js';
 import { gapTotalsSince, questionDigest } from '../knowledge/knowledge-gaps.js';
 import { readKnowledgeFiles, RED_FLAGS_FILE } from '../knowledge/load-knowledge.js';
@@ -29,6 +32,7 @@ const USAGE = `usage: npm run kb -- check
        npm run kb -- eval FILE [--json] [--misses]
        npm run kb -- eval knowledge/eval/screening/*.jsonl [--json] [--misses]   (emergency screening sets)
        npm run kb -- calibrate FILE...               (the classifier's thresholds against labelled sets)
+       npm run kb -- calibrate-gate FILE... [--examples] [--json]   (the answer gate's settings, cross-validated)
        npm run kb -- gaps [--days N] [--top N] [--json]   (the database of DATABASE_URL, or of DATA_DIR:
                                                         stop Carepoint first when it is the embedded one)
 options: --dir DIR   knowledge folder (default: the project's knowledge/)`;
@@ -57,6 +61,9 @@ async function main(argv: string[]): Promise<number> {
       // Screening sets (emergency or not, by kind) are measured on the screen alone, several at once.
       if (rest.every(isScreeningSet)) return evaluateScreeningSets(dir, rest.map((f) => resolve(f)), flags.has('--json'), flags.has('--misses'));
       return evaluate(dir, resolve(rest[0]), flags.has('--json'), flags.has('--misses'));
+    case 'calibrate-gate':
+      if (!rest[0]) break;
+      return calibrateGate(dir, rest.map((f) => resolve(f)), flags.has('--examples'), flags.has('--json'));
     case 'gaps':
       return gaps(dir, Number(valueOf('--days') ?? 30), Number(valueOf('--top') ?? 20), flags.has('--json'));
   }
@@ -110,13 +117,13 @@ function toJson(question: string, a: KnowledgeAnswer) {
   const shown = a.outcome === 'answered' ? a.articles.slice(0, 1) : a.outcome === 'choices' ? (a.choices ?? []) : [];
   return {
     question, outcome: a.outcome, answered: a.answered, articles: shown, retrieved: a.articles,
-    answer: { chat: a.chat, sms: a.sms }, confidence: a.confidence, ...(a.declined ? { declined: a.declined } : {}),
+    answer: { chat: a.chat, sms: a.sms }, confidence: a.confidence, scope: a.scope, ...(a.declined ? { declined: a.declined } : {}),
   };
 }
 
 function describe(question: string, a: KnowledgeAnswer): string {
   const outcome = a.outcome === 'declined' ? `DECLINED (${a.declined})` : a.outcome.toUpperCase();
-  const lines = [`Q: ${question}`, `${outcome}, confidence ${a.confidence}`];
+  const lines = [`Q: ${question}`, `${outcome}, confidence ${a.confidence}, scope score ${a.scope ?? 0}`];
   for (const m of a.articles) lines.push(`  ${m.score.toFixed(3).padStart(8)}  ${m.id}  (${m.title})`);
   lines.push('--- chat ---', a.chat, `--- sms (${a.sms.length} chars) ---`, a.sms);
   if (a.smsMore) lines.push(`--- sms MORE (${a.smsMore.length} chars) ---`, a.smsMore);
@@ -151,6 +158,50 @@ async function evaluate(dir: string, file: string, json: boolean, misses: boolea
   console.log(`\nchoice threshold ${CHOICE_THRESHOLD} (answer threshold ${ANSWER_THRESHOLD} fixed)\nthreshold  right answered or offered  out of scope declined`);
   for (const c of choices) console.log(`${c.choiceThreshold.toFixed(2).padStart(9)}  ${pct(c.rightAnsweredOrOffered).padStart(24)}  ${pct(c.noAnswerAccuracy).padStart(21)}${c.choiceThreshold === CHOICE_THRESHOLD ? '  <- in use' : ''}`);
   if (misses) printMisses(rows);
+  return 0;
+}
+
+/**
+ * The gate's settings against knowledge sets (and, with --examples, the articles' example questions asked of an
+ * index without them): the setting in use on each, a cross-validated estimate, each set judged by a setting
+ * chosen on the others, and the trade of the choice threshold.
+ */
+async function calibrateGate(dir: string, files: string[], examples: boolean, json: boolean): Promise<number> {
+  const { kb } = await open(dir);
+  const { articles } = await readKnowledgeFiles(dir);
+  const phrases = new KnownPhrases(articles);
+  const bySet = new Map<string, GateCase[]>();
+  for (const file of files) {
+    const name = file.split('/').at(-1)!.replace(/\.jsonl$/, '');
+    bySet.set(name, gateCases(name, await runCases(kb, await readEvalCases(file)), phrases));
+  }
+  // As of the latest review, as the evaluation test does: the held-out indexes judge wording, not dates.
+  const asOf = articles.map((a) => a.lastReviewed).sort().at(-1)!;
+  if (examples) bySet.set('examples', await heldOutExampleCases(articles, { now: () => new Date(`${asOf}T12:00:00Z`) }));
+  const all = [...bySet.values()].flat();
+  const inUse = Object.fromEntries([...bySet].map(([name, cases]) => [name, gateFigures(cases, IN_USE)]));
+  const acrossSets = [...bySet.keys()].filter((name) => name !== 'examples').map((name) => {
+    const setting = chooseSetting(all.filter((c) => c.set !== name));
+    return { heldOut: name, setting, ...gateFigures(bySet.get(name)!, setting) };
+  });
+  const chosenOnAll = chooseSetting(all);
+  const trade = Array.from({ length: 9 }, (_, i) => 0.5 + i * 0.05).map((t) => ({ choiceThreshold: Math.round(t * 100) / 100, ...gateFigures(all, { ...IN_USE, choiceThreshold: t }) }));
+  const report = { inUseSetting: IN_USE, inUse, pooled: gateFigures(all, IN_USE), crossValidated: crossValidate(all), acrossSets, chosenOnAll, trade };
+  if (json) {
+    console.log(JSON.stringify(report));
+    return 0;
+  }
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
+  const line = (f: GateFigures) => `right answered or offered ${pct(f.rightAnsweredOrOffered)}  answered wrongly ${pct(f.answeredWrongly)}  out of scope declined ${pct(f.outOfScopeDeclined)}`;
+  const setting = (s: GateSetting) => `phrase bonus ${s.phraseBonus}, choice threshold ${s.choiceThreshold.toFixed(2)}`;
+  console.log(`in use (${setting(IN_USE)}):`);
+  for (const [name, f] of Object.entries(inUse)) console.log(`  ${name.padEnd(28)} ${line(f)}`);
+  console.log(`  ${'all together'.padEnd(28)} ${line(report.pooled)}`);
+  console.log(`cross-validated (${report.crossValidated.folds} folds left out, each setting chosen on the rest):\n  ${''.padEnd(28)} ${line(report.crossValidated)}`);
+  console.log('each set judged by the setting chosen on the others:');
+  for (const a of acrossSets) console.log(`  ${a.heldOut.padEnd(28)} ${line(a)}  (${setting(a.setting)})`);
+  console.log(`chosen on all of them: ${setting(chosenOnAll)}\nthe choice threshold's trade (phrase bonus ${IN_USE.phraseBonus}, all together):`);
+  for (const t of trade) console.log(`  ${t.choiceThreshold.toFixed(2)}  ${line(t)}${Math.abs(t.choiceThreshold - IN_USE.choiceThreshold) < 1e-9 ? '  <- in use' : ''}`);
   return 0;
 }
 

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEmergencyScreen } from '../../src/safety/emergency-screen.js';
 import { CHOICE_THRESHOLD } from '../../src/knowledge/confidence.js';
+import { gateCases, gateFigures, IN_USE } from '../../src/knowledge/gate-calibration.js';
+import { KnownPhrases } from '../../src/knowledge/known-phrases.js';
 import { choiceSweep, readEvalCases, runCases, summarise, type EvalCase, type EvalFigures, type EvalRow } from '../../src/knowledge/evaluation.js';
 import { buildKnowledgeBase, type ArticleKnowledgeBase, type BuildOptions } from '../../src/knowledge/knowledge-base.js';
 import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
@@ -17,12 +19,13 @@ export const FLOORS = {
   recallAt1: 0.75,
   recallAt3: 0.9,
   mrr: 0.82,
-  /** Answered from the right article, or offered it among the choices. */
-  rightAnsweredOrOffered: 0.72,
+  /** Answered from the right article, or offered it among the choices (79.7% measured). */
+  rightAnsweredOrOffered: 0.76,
   answeredCorrectly: 0.35,
   /** Ceiling: answerable questions answered from the wrong article (the goal on a new set is 3%). */
   answeredWronglyAtMost: 0.03,
-  noAnswerAccuracyNonEmergency: 0.8,
+  /** Out-of-scope questions declined (86.5% measured). */
+  noAnswerAccuracyNonEmergency: 0.83,
   // Every emergency on the set must be caught: a missed one is the worst failure Carepoint can have.
   emergencySensitivity: 1,
   emergencySpecificity: 0.95,
@@ -76,6 +79,11 @@ describe('evaluation set', () => {
     expect(inUse).toMatchObject({ rightAnsweredOrOffered: figures.rightAnsweredOrOffered, noAnswerAccuracy: figures.noAnswerAccuracyNonEmergency });
   });
 
+  it('is replayed by the gate calibration exactly as the knowledge base decided (so its other settings can be trusted)', async () => {
+    const replayed = gateFigures(gateCases('eval', rows, new KnownPhrases((await readKnowledgeFiles(dir)).articles)), IN_USE);
+    expect(replayed).toEqual({ rightAnsweredOrOffered: figures.rightAnsweredOrOffered, answeredWrongly: figures.answeredWrongly, outOfScopeDeclined: figures.noAnswerAccuracyNonEmergency });
+  });
+
   it('screens emergencies in the set (the lead\u2019s screen, measured here on the same cases)', () => {
     expect(figures.emergencySensitivity).toBeGreaterThanOrEqual(FLOORS.emergencySensitivity);
     expect(figures.emergencySpecificity).toBeGreaterThanOrEqual(FLOORS.emergencySpecificity);
@@ -84,6 +92,21 @@ describe('evaluation set', () => {
   it('answers quickly', () => {
     expect(figures.latencyMs.median).toBeLessThanOrEqual(FLOORS.medianLatencyMsAtMost);
     expect(figures.latencyMs.p99).toBeLessThanOrEqual(FLOORS.p99LatencyMsAtMost);
+  });
+});
+
+/**
+ * The set written blind in 2026-12, measured before this gate and tuned on since (no longer blind): held above
+ * floors a few points under the figures measured, as eval.jsonl is.
+ */
+export const BLIND_2026_12_FLOORS = { rightAnsweredOrOffered: 0.8, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.87 };
+
+describe('knowledge-blind-2026-12 (a tuning set since it was measured)', () => {
+  it('answers or offers the right article, rarely answers from a wrong one, and declines what is out of scope', async () => {
+    const blind = summarise(await runCases(await build(), await readEvalCases(`${dir}/eval/knowledge-blind-2026-12.jsonl`)));
+    expect(blind.rightAnsweredOrOffered).toBeGreaterThanOrEqual(BLIND_2026_12_FLOORS.rightAnsweredOrOffered);
+    expect(blind.answeredWrongly).toBeLessThanOrEqual(BLIND_2026_12_FLOORS.answeredWronglyAtMost);
+    expect(blind.noAnswerAccuracyNonEmergency).toBeGreaterThanOrEqual(BLIND_2026_12_FLOORS.noAnswerAccuracyNonEmergency);
   });
 });
 

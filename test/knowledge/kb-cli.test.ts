@@ -63,6 +63,24 @@ describe('npm run kb', () => {
     expect(report.choiceSweep).toContainEqual(expect.objectContaining({ choiceThreshold: 0.5, rightAnsweredOrOffered: expect.any(Number), noAnswerAccuracy: expect.any(Number) }));
   }, 30_000);
 
+  it('calibrate-gate --json replays the gate on the sets and the held-out example questions, cross-validated', async () => {
+    const dir = await makeKnowledgeDir();
+    const file = join(dir, 'cases.jsonl');
+    await writeFile(file, [
+      { q: 'how do i clean my spacer', expect: ['asthma-inhalers'] },
+      { q: 'hospital appointment for blood pressure', expect: ['general-appointments', 'kidney-blood-pressure'] },
+      { q: 'recipe for lasagne', expect: [] },
+      { q: 'crushing chest pain right now', expect: [], emergency: true },
+    ].map((c) => JSON.stringify(c)).join('\n'));
+    const { code, out } = kb(['calibrate-gate', file, '--examples', '--json', '--dir', dir]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as Record<string, Record<string, unknown>>;
+    expect(report.inUse!.cases).toMatchObject({ rightAnsweredOrOffered: 1, answeredWrongly: 0, outOfScopeDeclined: 1 });
+    expect(report.inUse!.examples).toMatchObject({ rightAnsweredOrOffered: expect.any(Number) });
+    expect(report.crossValidated).toMatchObject({ rightAnsweredOrOffered: expect.any(Number), outOfScopeDeclined: expect.any(Number), folds: 30 });
+    expect(report.chosenOnAll).toMatchObject({ phraseBonus: expect.any(Number), choiceThreshold: expect.any(Number) });
+  }, 30_000);
+
   it('gaps lists the questions most often declined or offered choices, named from the evaluation sets, with counts', async () => {
     const dir = await makeKnowledgeDir();
     await mkdir(join(dir, 'eval'), { recursive: true });

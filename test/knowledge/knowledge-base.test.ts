@@ -1,6 +1,7 @@
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
+import { PHRASE_BONUS } from '../../src/knowledge/confidence.js';
 import { buildKnowledgeBase, ukDate } from '../../src/knowledge/knowledge-base.js';
 import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
 import type { Article } from '../../src/knowledge/article.js';
@@ -67,8 +68,30 @@ describe('three outcomes', () => {
   it('answers when the top article is clearly right, and declines below the choice threshold', async () => {
     expect(await (await buildKnowledgeBase(articles, { clock, threshold: 0.5, choiceThreshold: 0.3 })).answer('how do i use my inhaler'))
       .toMatchObject({ outcome: 'answered', answered: true, source: { id: 'asthma-inhalers' } });
-    expect(await (await buildKnowledgeBase(articles, { clock, threshold: 0.99, choiceThreshold: 0.9 })).answer('hospital appointment for blood pressure'))
+    // Above any scope score (confidence 1 at most, and three shared pairs of words).
+    expect(await (await buildKnowledgeBase(articles, { clock, threshold: 0.99, choiceThreshold: 1.5 })).answer('hospital appointment for blood pressure'))
       .toMatchObject({ outcome: 'declined', answered: false, declined: 'low-confidence' });
+  });
+
+  it('counts pairs of words the articles use toward offering: the same words in an order no article uses count less', async () => {
+    const probe = await (await buildKnowledgeBase(articles, unsure)).answer('blood pressure hospital appointment');
+    const shuffled = await (await buildKnowledgeBase(articles, unsure)).answer('pressure blood appointment hospital');
+    expect(shuffled.confidence).toBe(probe.confidence);
+    expect(probe.scope).toBeCloseTo(probe.confidence! + 2 * PHRASE_BONUS, 3);
+    expect(shuffled.scope).toBe(shuffled.confidence);
+    // Between the two: the phrases decide.
+    const choiceThreshold = (probe.confidence! + probe.scope!) / 2;
+    const kb = await buildKnowledgeBase(articles, { clock, threshold: 0.99, choiceThreshold });
+    expect(await kb.answer('blood pressure hospital appointment')).toMatchObject({ outcome: 'choices' });
+    expect(await kb.answer('pressure blood appointment hospital')).toMatchObject({ outcome: 'declined', declined: 'low-confidence' });
+  });
+
+  it('declines, never offers, a decision about the person\'s own treatment; answers it when clearly covered (the conversation says who can decide first)', async () => {
+    const question = 'should i stop using my inhaler and spacer';
+    expect(await (await buildKnowledgeBase(articles, unsure)).answer(question)).toMatchObject({ outcome: 'declined', declined: 'personal-decision', chat: expect.stringMatching(/not sure/) });
+    expect(await (await buildKnowledgeBase(articles, { clock, threshold: 0.2 })).answer(question)).toMatchObject({ outcome: 'answered', source: { id: 'asthma-inhalers' } });
+    // Asking how to prevent something is not asking for a decision.
+    expect(await (await buildKnowledgeBase(articles, unsure)).answer('how can we stop high blood pressure hurting her kidneys')).toMatchObject({ outcome: 'choices' });
   });
 
   it('never offers an article past its review-due date', async () => {

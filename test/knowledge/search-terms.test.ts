@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { searchTerms } from '../../src/knowledge/search-terms.js';
+import { searchTerms, tokenize, tokenizeSentences } from '../../src/knowledge/search-terms.js';
 
 describe('searchTerms', () => {
   it.each([
@@ -35,5 +35,14 @@ describe('searchTerms', () => {
 describe('searchTerms on words that name JavaScript object properties', () => {
   it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])('treats %j as an ordinary word', (word) => {
     expect(() => searchTerms(`my ${word} question`)).not.toThrow();
+  });
+});
+
+describe('tokenizeSentences', () => {
+  it('gives each line or sentence the words tokenize gives it', () => {
+    const text = "Don't stop your Meds. Ring A and E (or 111)?\nSugar 3.2, then: call";
+    expect(tokenizeSentences(text)).toEqual(text.split(/[\n.?!,;:()]/).map((piece) => tokenize(piece)));
+    expect(tokenizeSentences(text)[0]).toEqual(['dont', 'stop', 'your', 'meds']);
+    expect(tokenizeSentences(text)[1]).toEqual(['ring', 'a&e']);
   });
 });
