@@ -101,12 +101,18 @@ describe('evaluation set', () => {
  */
 export const BLIND_2026_12_FLOORS = { rightAnsweredOrOffered: 0.8, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.87 };
 
-describe('knowledge-blind-2026-12 (a tuning set since it was measured)', () => {
+// Sets written blind and measured before they were used (README, "Measured"); held above floors once published.
+const PUBLISHED_BLIND_SETS = [
+  { file: 'knowledge-blind-2026-12.jsonl', floors: BLIND_2026_12_FLOORS },
+  { file: 'knowledge-blind-2026-12-02.jsonl', floors: { rightAnsweredOrOffered: 0.79, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.86 } },
+];
+
+describe.each(PUBLISHED_BLIND_SETS)('$file (published since it was measured)', ({ file, floors }) => {
   it('answers or offers the right article, rarely answers from a wrong one, and declines what is out of scope', async () => {
-    const blind = summarise(await runCases(await build(), await readEvalCases(`${dir}/eval/knowledge-blind-2026-12.jsonl`)));
-    expect(blind.rightAnsweredOrOffered).toBeGreaterThanOrEqual(BLIND_2026_12_FLOORS.rightAnsweredOrOffered);
-    expect(blind.answeredWrongly).toBeLessThanOrEqual(BLIND_2026_12_FLOORS.answeredWronglyAtMost);
-    expect(blind.noAnswerAccuracyNonEmergency).toBeGreaterThanOrEqual(BLIND_2026_12_FLOORS.noAnswerAccuracyNonEmergency);
+    const blind = summarise(await runCases(await build(), await readEvalCases(`${dir}/eval/${file}`)));
+    expect(blind.rightAnsweredOrOffered).toBeGreaterThanOrEqual(floors.rightAnsweredOrOffered);
+    expect(blind.answeredWrongly).toBeLessThanOrEqual(floors.answeredWronglyAtMost);
+    expect(blind.noAnswerAccuracyNonEmergency).toBeGreaterThanOrEqual(floors.noAnswerAccuracyNonEmergency);
   });
 });
 
