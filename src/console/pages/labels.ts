@@ -36,6 +36,12 @@ export const EVENT_LABEL: Record<string, string> = {
   'contact-problem': 'Problem reaching the person',
   'dead-letter': 'A message could not be delivered',
   'person-said-not-emergency': 'The person said it is not an emergency',
+  'patient-told-claimed': 'The person was told who is looking at it',
+  'patient-told-resolved': 'The person was told the outcome',
+  'patient-told-overdue': 'The person was told it is past its target time',
+  'feedback-asked': 'Feedback asked for',
+  'feedback-given': 'Feedback given',
+  'priority-raised': 'Priority raised',
 };
 
 export function priorityTag(priority: Priority): string {
