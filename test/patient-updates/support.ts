@@ -39,9 +39,17 @@ export interface World {
 
 export type ChannelName = 'chat' | 'sms';
 
-export async function startWorld(channel: ChannelName, options: { env?: Record<string, string>; dataDir?: string; clock?: ManualClock } = {}): Promise<World> {
+/**
+ * `twilio` (SMS) is shared with other worlds when given, and then not stopped with this one; `dataDir` restarts on
+ * the data of a stopped world; `clock` is shared too (a restarted world goes on from the same time).
+ */
+export async function startWorld(
+  channel: ChannelName,
+  options: { env?: Record<string, string>; dataDir?: string; clock?: ManualClock; twilio?: FakeTwilio } = {},
+): Promise<World> {
   const clock = options.clock ?? new ManualClock(WEDNESDAY_10AM);
-  const twilio = channel === 'sms' ? await new FakeTwilio().start() : undefined;
+  const ownTwilio = channel === 'sms' && !options.twilio ? await new FakeTwilio().start() : undefined;
+  const twilio = options.twilio ?? ownTwilio;
   const connector = channel === 'chat' ? await startLocalConnector() : undefined;
   const app = await startCarepoint({ env: { ...twilio?.env(), ...options.env }, dataDir: options.dataDir, overrides: { ...FAST, coordinators, clock } });
   let elapsed = 0;
@@ -81,7 +89,7 @@ export async function startWorld(channel: ChannelName, options: { env?: Record<s
     },
     async stop() {
       await app.stop();
-      await twilio?.stop();
+      await ownTwilio?.stop();
       await connector?.stop();
     },
   };
