@@ -52,6 +52,13 @@ export function outcomeLabel(outcome: string | null | undefined): string {
   return outcome ? (OUTCOME_LABEL[outcome as Outcome] ?? outcome) : '';
 }
 
+/** Why a priority was raised, in words: "Soon to Urgent: 3 contacts in 72 hours (repeat contact)". */
+export function priorityRaisedLine(data: Record<string, unknown>): string {
+  const label = (p: unknown) => PRIORITY_LABEL[p as Priority] ?? String(p);
+  const why = data.reason === 'repeat-contact' ? `${String(data.contacts)} contacts in 72 hours (repeat contact)` : String(data.reason ?? '');
+  return escapeHtml(`${label(data.from)} to ${label(data.to)}: ${why}`);
+}
+
 /** A red flag's id as words: "chest-pain" is "chest pain". */
 export function redFlagName(id: string): string {
   return id.replace(/-/g, ' ');
