@@ -2,11 +2,12 @@ import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import { requesterOf } from '../bot/channel.js';
-import { EMERGENCY_HANDLED } from '../bot/turn-keys.js';
+import { EMERGENCY_DEADLINE, EMERGENCY_HANDLED } from '../bot/turn-keys.js';
+import { remainingMs, within } from '../deadline.js';
 import { smsKeywordOf } from '../channels/sms/keywords.js';
 import { intentOf, interruptionOf } from '../conversation/intents.js';
 import { currentLogger } from '../http/request-context.js';
-import { endFeedbackRequest, openFeedbackRequest, recordComment, recordScore, type FeedbackRequest } from './sql/feedback.js';
+import { endFeedbackRequest, lapseFeedbackIn, openFeedbackRequest, recordComment, recordScore, type FeedbackRequest } from './sql/feedback.js';
 import { commentQuestion, FEEDBACK_SKIPPED, FEEDBACK_THANKS } from './update-texts.js';
 
 const WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
@@ -52,14 +53,18 @@ export class FeedbackStep implements Middleware {
     const requester = requesterOf(context);
     const text = context.activity.text ?? '';
     if (requester.channel === 'sms' && smsKeywordOf(text)) return next();
+    if (context.turnState.get(EMERGENCY_HANDLED) !== undefined) {
+      // The 999 instruction has gone; this waits on storage no longer than the emergency turn's deadline.
+      const deadline = context.turnState.get(EMERGENCY_DEADLINE) as number | undefined;
+      const lapsing = lapseFeedbackIn(db, requester.conversationId);
+      await (deadline === undefined ? lapsing : within(lapsing, remainingMs(deadline), 'feedback lapse')).catch((err: unknown) => {
+        currentLogger(logger).warn({ err, event: 'feedback-not-lapsed' }, 'a feedback request could not be lapsed after an emergency');
+      });
+      return next();
+    }
     const request = await openFeedbackRequest(db, requester.conversationId);
     if (!request) return next();
     const log = currentLogger(logger).child({ concernId: request.concernId });
-    if (context.turnState.get(EMERGENCY_HANDLED) !== undefined) {
-      await endFeedbackRequest(db, request, 'lapsed');
-      log.info({ event: 'feedback-lapsed', why: 'emergency' }, 'feedback request lapsed: an emergency');
-      return next();
-    }
     if (await this.answer(context, request, text)) {
       log.info({ event: 'feedback-answer', state: request.state }, 'feedback answer taken');
       return;

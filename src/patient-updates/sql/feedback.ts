@@ -74,6 +74,11 @@ export async function recordComment(tx: Queryable, request: FeedbackRequest, com
   return true;
 }
 
+/** An emergency in the conversation: whatever feedback was asked for there lapses (one statement, no read first). */
+export async function lapseFeedbackIn(q: Queryable, conversationId: string): Promise<void> {
+  await q.query(`update feedback_requests set state = 'lapsed', updated_at = now() where conversation_id = $1 and state in ('asked', 'commenting')`, [conversationId]);
+}
+
 /** Ends the request without (more) feedback: 'done' when the person said SKIP, 'lapsed' when they wrote something else. */
 export async function endFeedbackRequest(q: Queryable, request: FeedbackRequest, state: 'done' | 'lapsed'): Promise<void> {
   await q.query(
