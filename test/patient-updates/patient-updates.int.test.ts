@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGsm7 } from '../../src/knowledge/gsm7.js';
 import { CONCERN_ANSWERS } from '../support/concern-answers.js';
 import { concernOf, queueApi } from '../handoff/support.js';
+import { DirectLineClient } from '../webchat/support/direct-line-client.js';
+import { SCORES } from '../../src/patient-updates/update-texts.js';
 import { eventsOf, eventually, feedbackOf, requestStateOf, startWorld, type ChannelName, type Patient, type World } from './support.js';
 
 /** What the person is told after a concern, end to end on each channel, on a test clock with the jobs run by runDue. */
@@ -185,6 +187,25 @@ describe.each<ChannelName>(['chat', 'sms'])('what the patient is told, on %s', (
     await patient.say('hello again'); // contact 4: raised once per concern, never to emergency
     expect((await concernOf(world.db, patient.stored)).priority).toBe('urgent');
     expect((await eventsOf(world.db, id)).filter((e) => e.kind === 'priority-raised')).toHaveLength(1);
+  });
+
+  // The local web chat (Direct Line transport): the resolved message carries its score buttons in the activity log.
+  if (channel === 'chat') it('asks for feedback with buttons in the local web chat too, and takes a score and SKIP', async () => {
+    const chat = new DirectLineClient(world.app.url);
+    await chat.start();
+    await chat.post('speak to a human');
+    const { id } = await concernOf(world.db, chat.conversationId);
+    await sam().claim(id);
+    await sam().resolve(id);
+    const resolved = await eventually(async () => (await chat.pollAll()).find((a) => /is now closed/.test(a.text ?? '')), 10_000, 'the resolved message in the web chat');
+    const buttons = (resolved as { suggestedActions?: { actions: { type: string; value: string }[] } }).suggestedActions?.actions;
+    expect(buttons?.map((b) => [b.type, b.value])).toEqual(SCORES.map((v) => ['imBack', v]));
+    await chat.post('5');
+    expect((await chat.pollAll()).map((a) => a.text)).toContain('Thank you. Is there anything you would like to add? Type it in one message, or reply SKIP.');
+    await chat.post('SKIP');
+    expect((await chat.pollAll()).map((a) => a.text)).toContain('Thank you for your feedback. It helps us improve the service.');
+    expect(await feedbackOf(world.db, id)).toEqual({ pathway: null, channel: 'chat', score: 5, comment: null });
+    expect(await requestStateOf(world.db, id)).toBe('done');
   });
 
   // SMS only: chat has no opt-out.
