@@ -65,8 +65,10 @@ export function buildBot(botDeps: BotDeps): { bot: CarepointBot; middleware: Mid
   // Screening first; while a co-ordinator holds the conversation they read it; otherwise a message in another
   // language is answered, in turn order, instead of by the dialogs.
   const language = deps.languages ? [new LanguageMiddleware({ ...deps, lines: deps.languages })] : [];
-  // Every turn may be a (repeat) contact, handoff or not; an answer to the feedback question is the assistant's.
+  // Every turn may be a (repeat) contact, handoff or not. An answer to the feedback question comes before the
+  // handoff's routing, so that "speak to a human" in reply lapses the question as any other new request does
+  // (a handoff starting lapses it too, src/handoff/handoff.ts).
   const contacts = new RepeatContactStep(deps);
   const feedback = new FeedbackStep(deps);
-  return { bot, middleware: [turns.reserve, new InboundMiddleware({ ...deps, leases }), turns.gate, contacts, handoff, feedback, ...language], turns };
+  return { bot, middleware: [turns.reserve, new InboundMiddleware({ ...deps, leases }), turns.gate, contacts, feedback, handoff, ...language], turns };
 }

@@ -40,7 +40,7 @@ export function isNewRequest(text: string): boolean {
 
 /**
  * The answer to the feedback question a resolved message asked (src/patient-updates/status-updates.ts), as a turn
- * step after the emergency screen and the handoff's routing: a score 1 to 5, then an optional comment or SKIP.
+ * step after the emergency screen, before the handoff's routing: a score 1 to 5, then an optional comment or SKIP.
  * An emergency is the screen's (already answered with 999): the request lapses and the turn goes on as any
  * emergency turn. A message that is not an answer lapses the request and goes on to the dialogs unchanged.
  */

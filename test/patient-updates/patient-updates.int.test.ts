@@ -110,6 +110,18 @@ describe.each<ChannelName>(['chat', 'sms'])('what the patient is told, on %s', (
     expect(await feedbackOf(world.db, id)).toBeUndefined();
   });
 
+  it('lets the request lapse when the person asks for a person instead, and flags that as usual', async () => {
+    const patient = world.newPatient();
+    const { id } = await askForAPerson(patient);
+    await sam().claim(id);
+    await sam().resolve(id);
+    await nth(patient, 1, 'the resolved message');
+    expect(await patient.say('speak to a human')).toMatch(/asked a care co-ordinator/);
+    expect(await requestStateOf(world.db, id)).toBe('lapsed');
+    const { rows } = await world.db.query<{ priority: string }>(`select priority from concerns where conversation_id = $1 and status <> 'resolved'`, [patient.stored]);
+    expect(rows.map((r) => r.priority)).toEqual(['soon']);
+  });
+
   it('lets a comment lapse when the person asks a new question after the score', async () => {
     const patient = world.newPatient();
     const { id } = await askForAPerson(patient);
