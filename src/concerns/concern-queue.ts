@@ -268,7 +268,7 @@ async function recordMarkedItem(
 ): Promise<QueueItem> {
   const now = clock.now();
   return withFreshReference(async (reference) => {
-    const { rows } = await db.query<ConcernRow>(
+    const { rows } = await db.query<ConcernRow & { raised: boolean }>(
       `with open_item as (
          update concerns set transcript = transcript || $6::jsonb, updated_at = $8,
            priority = case when $10 = 'urgent' and priority in ('soon', 'routine') then 'urgent' else priority end
@@ -283,15 +283,14 @@ async function recordMarkedItem(
          insert into concern_events (concern_id, kind, data, created_at)
          select id, 'raised', jsonb_build_object('priority', priority, $9::text, true), created_at from inserted
        )
-       select * from open_item union all select * from inserted`,
+       select *, false as raised from open_item union all select *, true as raised from inserted`,
       [reference, input.channel, input.conversationId, input.requesterKey, storableJson(input.details), storableJson([input.entry]),
         input.summary, now, input.mark, input.priority],
     );
     const item = toItem(rows[0]!);
     if (item.status === 'open') await startPaging(db, item);
     // A new item's check; a joined one may just have become urgent, with a sooner target.
-    const raised = new Date(item.createdAt).getTime() === now.getTime();
-    if (raised) await scheduleOverdueCheck(db, item);
+    if (rows[0]!.raised) await scheduleOverdueCheck(db, item);
     else if (input.priority === 'urgent') await recheckOverdue(db, item.id);
     return item;
   });
