@@ -122,6 +122,19 @@ describe.each<ChannelName>(['chat', 'sms'])('what the patient is told, on %s', (
     expect(rows.map((r) => r.priority)).toEqual(['soon']);
   });
 
+  it('takes no answer once the question has expired (7 days)', async () => {
+    const patient = world.newPatient();
+    const { id } = await askForAPerson(patient);
+    await sam().resolve(id);
+    await nth(patient, 0, 'the resolved message');
+    const { rows } = await world.db.query<{ days: number }>(`select round(extract(epoch from expires_at - asked_at) / 86400)::int as days from feedback_requests where concern_id = $1`, [id]);
+    expect(rows[0]!.days).toBe(7);
+    // Seven days on (the request is on the database's clock, which a test cannot move: its expiry is brought back).
+    await world.db.query(`update feedback_requests set expires_at = now() - interval '1 second' where concern_id = $1`, [id]);
+    expect(await patient.say('4')).not.toMatch(/anything you would like to add/);
+    expect(await feedbackOf(world.db, id)).toBeUndefined();
+  });
+
   it('lets a comment lapse when the person asks a new question after the score', async () => {
     const patient = world.newPatient();
     const { id } = await askForAPerson(patient);
