@@ -41,6 +41,7 @@ import { openRotaFile, rotaPath, type RotaSource } from './oncall/rota-file.js';
 import { createDelivery, type DeliveryPort } from './delivery/deliver.js';
 import { registerOutboundDelivery } from './handoff/delivery-job.js';
 import { registerHandoffLeaseCheck } from './handoff/lease-job.js';
+import { registerOverdueCheck } from './patient-updates/overdue-job.js';
 import { createPaging } from './oncall/paging/paging.js';
 import type { StaffPager } from './oncall/paging/staff-pager.js';
 
@@ -215,6 +216,8 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   });
   registerOutboundDelivery(jobs, { db, delivery, logger });
   registerHandoffLeaseCheck(jobs, { db, logger });
+  // A concern past its target time with nobody in touch: the person is told, once (src/patient-updates).
+  registerOverdueCheck(jobs, { db, clock, hours: config.WORKING_HOURS, rota, logger });
   let workers: Worker[] = [];
 
   return {

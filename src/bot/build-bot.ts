@@ -18,6 +18,8 @@ import { TurnLeases, type LastTurn } from './turn-leases.js';
 import type { EmergencySpool } from '../safety/emergency-spool.js';
 import { NamespacedConversationState } from './namespaced-conversation-state.js';
 import { HandoffMiddleware } from '../handoff/handoff-middleware.js';
+import { FeedbackStep } from '../patient-updates/feedback-step.js';
+import { RepeatContactStep } from '../patient-updates/repeat-contact-step.js';
 
 export interface BotDeps {
   db: Database;
@@ -63,5 +65,10 @@ export function buildBot(botDeps: BotDeps): { bot: CarepointBot; middleware: Mid
   // Screening first; while a co-ordinator holds the conversation they read it; otherwise a message in another
   // language is answered, in turn order, instead of by the dialogs.
   const language = deps.languages ? [new LanguageMiddleware({ ...deps, lines: deps.languages })] : [];
-  return { bot, middleware: [turns.reserve, new InboundMiddleware({ ...deps, leases }), turns.gate, handoff, ...language], turns };
+  // Every turn may be a (repeat) contact, handoff or not. An answer to the feedback question comes before the
+  // handoff's routing, so that "speak to a human" in reply lapses the question as any other new request does
+  // (a handoff starting lapses it too, src/handoff/handoff.ts).
+  const contacts = new RepeatContactStep(deps);
+  const feedback = new FeedbackStep(deps);
+  return { bot, middleware: [turns.reserve, new InboundMiddleware({ ...deps, leases }), turns.gate, contacts, feedback, handoff, ...language], turns };
 }

@@ -17,6 +17,7 @@ import { resolveConcern } from './sql/resolve.js';
 import { touchClaim } from './sql/touch-claim.js';
 import { endHandoff, handBack, replyToPerson } from '../handoff/handoff.js';
 import { handoffView, type HandoffView } from '../handoff/view.js';
+import { tellResolved } from '../patient-updates/status-updates.js';
 
 /** Who is acting and from where (the client's address), for the audit log. */
 export interface ActedBy {
@@ -86,11 +87,15 @@ export class ConcernActions {
     });
   }
 
-  /** Resolving ends a live conversation: the assistant greets the person again. */
+  /**
+   * Resolving ends a live conversation: the assistant greets the person again. The person is told the outcome
+   * (and asked for feedback) by a message committed with the resolution, delivered by job after it.
+   */
   resolve(by: ActedBy, id: string, input: { outcome: Outcome; text?: string }): Promise<QueueItem> {
     return this.audited(by, 'resolve', id, async (tx) => {
       const resolved = await resolveConcern(tx, id, by.actor, input);
       await endHandoff(tx, id, 'resolved', by.actor);
+      await tellResolved(tx, id, input.outcome, by.actor);
       return resolved;
     }, { outcome: input.outcome });
   }

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { ConcernDetails } from './model.js';
 import type { Priority } from './priority.js';
 import { startPaging } from '../oncall/paging/start-paging.js';
+import { recheckOverdue, scheduleOverdueCheck } from '../patient-updates/overdue-schedule.js';
 import { newReference } from './reference.js';
 import { HELD_BACK_SQL, SOURCE_SHARE } from './source-share.js';
 import { promoteHeldConcernForEmergency } from '../handoff/sql/promote-for-emergency.js';
@@ -172,6 +173,8 @@ export async function submitConcern(
       const item = toItem(rows[0]);
       // Emergency and urgent concerns page the person on call at once (the watchdog starts any a crash missed).
       await startPaging(db, item);
+      // Past its target with nobody in touch, the person is told (src/patient-updates).
+      await scheduleOverdueCheck(db, item);
       return item;
     }
     // A concurrent twin committed while this statement waited; its row is outside this statement's
@@ -219,6 +222,7 @@ export async function recordEmergency(
     const item = toItem(row);
     // A red flag joining an item nobody has claimed pages too, unless its chain is already under way.
     if (!item.claimedBy && item.status === 'open') await startPaging(db, item);
+    if (row.created) await scheduleOverdueCheck(db, item);
     return { item, created: row.created };
   });
 }
@@ -264,7 +268,7 @@ async function recordMarkedItem(
 ): Promise<QueueItem> {
   const now = clock.now();
   return withFreshReference(async (reference) => {
-    const { rows } = await db.query<ConcernRow>(
+    const { rows } = await db.query<ConcernRow & { raised: boolean }>(
       `with open_item as (
          update concerns set transcript = transcript || $6::jsonb, updated_at = $8,
            priority = case when $10 = 'urgent' and priority in ('soon', 'routine') then 'urgent' else priority end
@@ -279,12 +283,15 @@ async function recordMarkedItem(
          insert into concern_events (concern_id, kind, data, created_at)
          select id, 'raised', jsonb_build_object('priority', priority, $9::text, true), created_at from inserted
        )
-       select * from open_item union all select * from inserted`,
+       select *, false as raised from open_item union all select *, true as raised from inserted`,
       [reference, input.channel, input.conversationId, input.requesterKey, storableJson(input.details), storableJson([input.entry]),
         input.summary, now, input.mark, input.priority],
     );
     const item = toItem(rows[0]!);
     if (item.status === 'open') await startPaging(db, item);
+    // A new item's check; a joined one may just have become urgent, with a sooner target.
+    if (rows[0]!.raised) await scheduleOverdueCheck(db, item);
+    else if (input.priority === 'urgent') await recheckOverdue(db, item.id);
     return item;
   });
 }

@@ -1,4 +1,4 @@
-import { ActivityTypes, type ConversationReference, type TurnContext } from 'botbuilder';
+import { ActionTypes, ActivityTypes, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { Clock } from '../clock.js';
 import type { Database, Queryable } from '../db/database.js';
 import type { Logger } from '../logging.js';
@@ -22,6 +22,16 @@ export interface DeliverOptions {
   key?: string;
   /** The concern it is about (SMS outbox rows name it, so a contact problem lands on it). */
   concernId?: string;
+  /** Buttons under the message on chat (a feedback score); SMS has none: its text says what to reply. */
+  choices?: string[];
+}
+
+/** A chat message, with its buttons when there are choices. */
+function chatActivity(text: string, choices: string[] | undefined): Partial<Activity> {
+  return {
+    type: ActivityTypes.Message, text, textFormat: 'plain',
+    ...(choices?.length ? { suggestedActions: { to: [], actions: choices.map((c) => ({ type: ActionTypes.ImBack, title: c, value: c })) } } : {}),
+  };
 }
 
 /** The one way anything reaches a patient outside a turn: the channel is picked from the stored conversation. */
@@ -68,7 +78,7 @@ export function createDelivery(deps: DeliveryDeps): DeliveryPort {
       const route = routeOf(conversationId, stored);
       const log = logger.child({ event: 'delivery', route });
       const key = options.key;
-      if (route === 'bot-framework') return deliverProactively(deps, conversationId, stored.reference, text, { key, concernId: options.concernId }, log);
+      if (route === 'bot-framework') return deliverProactively(deps, conversationId, stored.reference, text, { key, concernId: options.concernId, choices: options.choices }, log);
       // SMS and the local web chat write to a table: the key, the channel's row and the transcript commit together.
       return db.transaction(async (tx) => {
         if (key) {
@@ -77,7 +87,7 @@ export function createDelivery(deps: DeliveryDeps): DeliveryPort {
         }
         const result = route === 'sms'
           ? await toSmsOutbox(tx, clock, conversationId, text, key, options.concernId)
-          : await toWebChatLog(tx, clock, conversationId, text, key);
+          : await toWebChatLog(tx, clock, conversationId, text, key, options.choices);
         if (result.status !== 'failed') await recordInTranscript(tx, conversationId, text, clock.now());
         if (key) await finishDeliveryAttempt(tx, key, result.status, result.reason);
         log.info({ status: result.status }, 'delivered to the channel');
@@ -104,10 +114,10 @@ async function toSmsOutbox(tx: Queryable, clock: Clock, conversationId: string, 
   return { status: 'queued' };
 }
 
-async function toWebChatLog(tx: Queryable, clock: Clock, conversationId: string, text: string, key: string | undefined): Promise<DeliveryResult> {
+async function toWebChatLog(tx: Queryable, clock: Clock, conversationId: string, text: string, key: string | undefined, choices?: string[]): Promise<DeliveryResult> {
   const appended = await appendWebChatActivity(tx, {
     conversationId,
-    activity: { type: ActivityTypes.Message, text, textFormat: 'plain', from: WEBCHAT_BOT, timestamp: clock.now(), conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' } },
+    activity: { ...chatActivity(text, choices), from: WEBCHAT_BOT, timestamp: clock.now(), conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' } },
     clientActivityId: key,
     at: clock.now(),
   });
@@ -129,7 +139,7 @@ async function deliverProactively(
   conversationId: string,
   reference: Partial<ConversationReference> | null,
   text: string,
-  { key, concernId }: DeliverOptions,
+  { key, concernId, choices }: DeliverOptions,
   log: Logger,
 ): Promise<DeliveryResult> {
   const { db } = deps;
@@ -142,7 +152,7 @@ async function deliverProactively(
     // The send's own failure is caught here: left to the adapter, onTurnError would swallow it (and apologise).
     let refused: unknown;
     await deps.botFramework.continueConversation(reference, async (context) => {
-      await context.sendActivity({ type: ActivityTypes.Message, text, textFormat: 'plain' }).catch((error: unknown) => (refused = error ?? new Error('send failed')));
+      await context.sendActivity(chatActivity(text, choices)).catch((error: unknown) => (refused = error ?? new Error('send failed')));
     });
     if (refused) throw refused;
   } catch (error) {

@@ -28,7 +28,7 @@ export function registerOutboundDelivery(jobs: JobRunner, deps: { db: Database; 
       const log = logger.child({ concernId: message.concernId, outboundId: message.id });
       let result;
       try {
-        result = await delivery.deliver(conversationId, message.text, { key: `outbound:${message.id}`, concernId: message.concernId });
+        result = await delivery.deliver(conversationId, message.text, { key: `outbound:${message.id}`, concernId: message.concernId, choices: message.choices ?? undefined });
       } catch (error) {
         // Not taken by the channel: back in line for the retry, first of the conversation's messages still.
         await db.query(`update outbound_messages set status = 'pending delivery', sending_until = null where id = $1 and status = 'sending'`, [message.id]);

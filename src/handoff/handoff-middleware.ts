@@ -103,7 +103,7 @@ export class HandoffMiddleware implements Middleware {
     const requester = requesterOf(context);
     const transcript = await recentTranscript(db, requester.conversationId, 20);
     const concern = await db.transaction(async (tx) => {
-      const flagged = await flagWantsAPerson(tx, { ...requester, transcript });
+      const flagged = await flagWantsAPerson(tx, { ...requester, transcript, at: clock.now() });
       await concernChanged(tx, flagged.id);
       return flagged;
     });

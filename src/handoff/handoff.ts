@@ -9,6 +9,7 @@ import { concernChanged } from './live-events.js';
 import { handoffEndedNotice, handoffStartedNotice } from './notices.js';
 import { giveBackConversation, takeConversation, type EndReason } from './sql/holder.js';
 import { addNotice, scheduleDelivery } from './sql/outbound.js';
+import { lapseFeedbackIn } from '../patient-updates/sql/feedback.js';
 
 export const HANDOFF_LEASE_JOB = 'handoff-lease-check';
 
@@ -40,6 +41,8 @@ export async function replyToPerson(tx: Queryable, concernId: string, who: Actor
     throw new Conflict(`cannot reply: the person is talking to ${taken.holder.coordinatorName ?? 'another co-ordinator'} about another concern`);
   }
   if (taken.started) {
+    // From now on the person's messages are the co-ordinator's: none is an answer to an earlier feedback question.
+    await lapseFeedbackIn(tx, conversationId);
     await addNotice(tx, concernId, handoffStartedNotice(who.name));
     await addHandoffEvent(tx, concernId, 'handoff-started', who, { conversationId });
     // The claim's lease may run out with nobody at the console: the check then hands the person back.

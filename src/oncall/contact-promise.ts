@@ -51,6 +51,25 @@ export function contactPromise(input: PromiseInput): string {
   return `Someone on call will contact you within ${duration(input.contactMinutes)}. ${IF_WORSE}`;
 }
 
+/**
+ * What happens next for a concern already past its target time with nobody in touch (src/patient-updates): never a
+ * time, since one was missed; who has it now, or when someone will next be there, from the rota and the working
+ * hours; then where to go meanwhile.
+ */
+export function overduePromise(input: Pick<PromiseInput, 'priority' | 'now' | 'hours' | 'rota'>): string {
+  const { priority, now, hours, rota } = input;
+  const meanwhile = priority === 'emergency' ? 'If this is an emergency, call 999 now.' : CANNOT_WAIT;
+  const paged = priority === 'urgent' || priority === 'emergency';
+  if (paged && rota && onCallAt(rota, now).source !== 'gap') {
+    return `The person on call has been alerted and will contact you as soon as they can, but we cannot promise a time. ${meanwhile}`;
+  }
+  if (isWorkingTime(hours, now)) {
+    return `It is still in the care co-ordinators' queue and one will contact you as soon as they can, but we cannot promise a time. ${meanwhile}`;
+  }
+  const back = nextHelp({ ...input, oldestWaiting: undefined, contactMinutes: 0 });
+  return `${back.who} ${back.when} and will see it then. ${meanwhile}`;
+}
+
 /** The first instant in [from, to) with no one on call, walking the rota's changes; undefined when covered throughout. */
 function firstGapBefore(rota: Rota, from: Date, to: Date): Date | undefined {
   let at = from;

@@ -36,7 +36,7 @@ describe.skipIf(!TEST_DATABASE_URL)('claims across two server processes on Postg
     const { items } = (await queue.json()) as { items: { id: string; leaseExpired: boolean; claimedBy: unknown }[] };
     expect(items.find((i) => i.id === item.id)).toMatchObject({ leaseExpired: true, claimedBy: null });
     const events = await world.db.query<{ kind: string }>('select kind from concern_events where concern_id = $1 order by id', [item.id]);
-    expect(events.rows.map((e) => e.kind)).toEqual(['raised', 'claimed', 'lease-expired']);
+    expect(events.rows.map((e) => e.kind)).toEqual(['raised', 'claimed', 'patient-told-claimed', 'lease-expired']);
     expect((await claim(0)).status).toBe(200);
   });
 });

@@ -84,7 +84,7 @@ for (const backend of backends) {
       expect(before).toMatchObject({ status: 'open', claimedBy: null, leaseExpired: true });
       expect(await expireLeases(db)).toBeGreaterThanOrEqual(1);
       expect(await expireLeases(db)).toBe(0);
-      expect((await events(item.id)).map((e) => e.kind)).toEqual(['raised', 'claimed', 'lease-expired']);
+      expect((await events(item.id)).map((e) => e.kind)).toEqual(['raised', 'claimed', 'patient-told-claimed', 'lease-expired']);
       const taken = await claimConcern(db, item.id, coordinator(2), 15);
       expect(taken).toMatchObject({ status: 'claimed', claimedBy: coordinator(2), leaseExpired: false });
     });
@@ -100,7 +100,7 @@ for (const backend of backends) {
       await expect(resolveConcern(db, item.id, coordinator(2), { outcome: 'other' })).rejects.toThrow('the concern is resolved');
       expect(await reopenConcern(db, item.id, coordinator(3))).toMatchObject({ status: 'open', outcome: null });
       await expect(reopenConcern(db, item.id, coordinator(3))).rejects.toThrow('the concern is open');
-      expect((await events(item.id)).map((e) => e.kind)).toEqual(['raised', 'claimed', 'released', 'resolved', 'reopened']);
+      expect((await events(item.id)).map((e) => e.kind)).toEqual(['raised', 'claimed', 'patient-told-claimed', 'released', 'resolved', 'reopened']);
     });
 
     it('shows every red flag added to an emergency item in its summary, most serious first', async () => {

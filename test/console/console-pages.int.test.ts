@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { appendAudit } from '../../src/concerns/audit/append-audit.js';
 import { listAudit } from '../../src/concerns/audit/list-audit.js';
+import { raiseForRepeatContact } from '../../src/patient-updates/sql/contacts.js';
 import { TestBrowser } from '../support/fake-entra.js';
 import { DEV_TOKEN } from '../support/start-carepoint.js';
 import { raiseConcern, raiseEmergency, signIn, useConsole } from './support/console-setup.js';
@@ -204,6 +205,18 @@ describe('the console pages', () => {
     const lines = (await listAudit(db(), { concernId: item.id })).lines.reverse();
     expect(lines.map((l) => l.action)).toEqual(['claim', 'view', 'note', 'reply', 'view', 'view', 'resolve', 'view', 'reopen']);
     expect(lines.find((l) => l.action === 'resolve')).toMatchObject({ actor: { id: 'bob', name: 'Bob Test' }, source: '127.0.0.1', detail: { outcome: 'advice-given' } });
+  });
+
+  it('shows a priority raised for repeat contact in the history, with why, and queues the concern with its new priority', async () => {
+    const bob = await signIn(env, 'bob');
+    const requesterKey = `bf:test:${randomUUID()}`;
+    const item = await raiseConcern(env, { requesterKey, priority: 'soon', details: { pathway: 'copd' } });
+    const raised = await db().transaction((tx) => raiseForRepeatContact(tx, requesterKey, 3));
+    expect(raised).toEqual({ id: item.id, from: 'soon', to: 'urgent' });
+    const page = await bob.get(`/console/queue/${item.id}`);
+    expect(textOf(page.html)).toMatch(/Priority raised Carepoint Soon to Urgent: 3 contacts in 72 hours \(repeat contact\)/);
+    const queue = await bob.get('/console/queue?priority=urgent&pathway=copd');
+    expect(rowsOf(queue.html)).toContain(item.id);
   });
 
   it('marks an emergency not an emergency with a reason', async () => {

@@ -41,8 +41,9 @@ describe('a live handoff on a Bot Framework channel', () => {
   it('sends the reply proactively to the channel service, takes the answer to the co-ordinator, and hands back', async () => {
     const person = patient();
     const { sam, concernId } = await handoff(person);
-    const texts = await eventually(() => (connector.texts(person.conversationId).length >= 2 ? connector.texts(person.conversationId) : undefined), 10_000, 'proactive messages');
+    const texts = await eventually(() => (connector.texts(person.conversationId).length >= 3 ? connector.texts(person.conversationId) : undefined), 10_000, 'proactive messages');
     expect(texts).toEqual([
+      expect.stringMatching(/^Sam from the co-ordination team is looking at your concern CP-[A-Z0-9]{6}\./),
       'You are now talking to Sam, a care co-ordinator. If this becomes an emergency, call 999.',
       'Hello, this is Sam. What can I do for you?',
     ]);
@@ -54,7 +55,7 @@ describe('a live handoff on a Bot Framework channel', () => {
     expect(detail.events.some((e: { kind: string; data: { text?: string } }) => e.kind === 'patient-message' && e.data.text === 'I need my repeat prescription moved to a new pharmacy')).toBe(true);
 
     expect((await sam.handBack(concernId)).status).toBe(200);
-    const back = await eventually(() => connector.texts(person.conversationId)[2], 10_000, 'the hand-back notice');
+    const back = await eventually(() => connector.texts(person.conversationId)[3], 10_000, 'the hand-back notice');
     expect(back).toMatch(/^Sam has passed you back to Carepoint's assistant\.\n\nHello, I am Carepoint/);
     expect(await person.say('how do I order a repeat prescription')).toMatch(/prescription/i);
   });
@@ -63,7 +64,7 @@ describe('a live handoff on a Bot Framework channel', () => {
     for (const status of [403, 404]) {
       const person = patient();
       const { sam, concernId } = await handoff(person);
-      await eventually(() => connector.texts(person.conversationId).length >= 2, 10_000, 'the handoff messages');
+      await eventually(() => connector.texts(person.conversationId).length >= 3, 10_000, 'the handoff messages');
       connector.refuse.set(person.conversationId, status);
       expect((await sam.reply(concernId, 'Are you still there?')).status).toBe(202);
       const failed = await eventually(async () => (await sam.detail(concernId)).replies.find((r: { text: string; status: string }) => r.text === 'Are you still there?' && r.status === 'failed'), 10_000, 'failed reply');
@@ -77,7 +78,7 @@ describe('a live handoff on a Bot Framework channel', () => {
   it('carries on after a restart: the patient still reaches the co-ordinator, and the next reply reaches the patient', async () => {
     const person = patient();
     const { sam, concernId } = await handoff(person);
-    await eventually(() => connector.texts(person.conversationId).length >= 2, 10_000, 'the handoff messages');
+    await eventually(() => connector.texts(person.conversationId).length >= 3, 10_000, 'the handoff messages');
     const dataDir = app.dataDir;
     await app.stop();
     app = await start(dataDir);

@@ -27,14 +27,16 @@ async function inHandoff() {
   expect((await sam.claim(id)).status).toBe(200);
   expect((await sam.reply(id, 'Hello from Sam.')).status).toBe(202);
   const texts = () => twilio.messages.filter((m) => m.to === phone.number).map((m) => m.body);
-  await eventually(() => texts().length >= 2, 10_000, 'the handoff messages');
+  // Told who is looking at it (src/patient-updates), then the handoff's notice and the reply.
+  await eventually(() => texts().length >= 3, 10_000, 'the handoff messages');
+  expect(texts()[0]).toMatch(/^Sam from the co-ordination team is looking at your concern CP-/);
   return { phone, sam, concernId: id, texts };
 }
 
 describe('how a live handoff ends', () => {
   it('ends when the claim runs out: the person is told, and the assistant answers again', async () => {
     const { phone, sam, concernId, texts } = await inHandoff();
-    const ended = await eventually(() => texts()[2], 15_000, 'the lease-expired notice');
+    const ended = await eventually(() => texts()[3], 15_000, 'the lease-expired notice');
     expect(ended).toMatch(/^The care co-ordinator is no longer in this conversation\. Hello, I am Carepoint/);
     const detail = await queueApi(app.url, 'alex').detail(concernId);
     expect(detail.handoff).toBeNull();
@@ -63,14 +65,16 @@ describe('how a live handoff ends', () => {
     await sam.reply(id, 'Hello, Sam here.');
     expect((await sam.handBack(id)).status).toBe(200);
     const texts = () => twilio.messages.filter((m) => m.to === phone.number).map((m) => m.body);
-    await eventually(() => texts().length >= 3, 10_000, 'the hand-back notice');
+    await eventually(() => texts().length >= 4, 10_000, 'the hand-back notice');
     expect(await phone.say('how do I order a repeat prescription')).toMatch(/prescription/i);
   });
 
   it('ends when the concern is resolved', async () => {
     const { sam, concernId, texts } = await inHandoff();
     expect((await sam.resolve(concernId)).status).toBe(200);
-    expect(await eventually(() => texts()[2], 10_000, 'the resolved notice')).toMatch(/^Sam has finished and closed this concern\./);
+    expect(await eventually(() => texts()[3], 10_000, 'the resolved notice')).toMatch(/^Sam has finished and closed this concern\./);
+    // Then the outcome in plain words, and the feedback question (src/patient-updates).
+    expect(await eventually(() => texts()[4], 10_000, 'the resolved message')).toMatch(/^Your concern CP-[A-Z0-9]{6} is now closed: a care co-ordinator has given advice about it\./);
   });
 
   it('refuses a reply from anyone but the claim holder, and a hand-back with no handoff', async () => {

@@ -25,7 +25,8 @@ async function inHandoff() {
   expect(concern.details.wantsAPerson).toBe(true);
   expect((await sam.claim(concern.id)).status).toBe(200);
   expect((await sam.reply(concern.id, 'Hello, I have your message about the inhaler. How are you feeling now?')).status).toBe(202);
-  await eventually(() => textsTo(phone.number).length >= 2, 10_000, 'the handoff notice and the reply');
+  // Told who is looking at it first (src/patient-updates), then the handoff notice and the reply.
+  await eventually(() => textsTo(phone.number).length >= 3, 10_000, 'the claimed message, the handoff notice and the reply');
   return { phone, sam, concernId: concern.id };
 }
 
@@ -47,7 +48,8 @@ describe.each(ENGINES)('a live handoff over SMS ($name)', ({ postgres }) => {
   it('claim, reply reaches the phone, the answer reaches the co-ordinator, hand-back, and the assistant answers again', async () => {
     const live = await hearConcernChanges(app.carepoint.db);
     const { phone, sam, concernId } = await inHandoff();
-    const [notice, reply] = textsTo(phone.number);
+    const [claimed, notice, reply] = textsTo(phone.number);
+    expect(claimed).toMatch(/^Sam from the co-ordination team is looking at your concern CP-[A-Z0-9]{6}\./);
     expect(notice).toBe('You are now talking to Sam, a care co-ordinator. If this becomes an emergency, call 999.');
     expect(reply).toBe('Hello, I have your message about the inhaler. How are you feeling now?');
     expect(isGsm7(notice!)).toBe(true);
@@ -55,7 +57,7 @@ describe.each(ENGINES)('a live handoff over SMS ($name)', ({ postgres }) => {
     // Twilio's status callbacks take each message to delivered.
     await eventually(async () => {
       const detail = await sam.detail(concernId);
-      return detail.replies.length === 2 && detail.replies.every((r: { status: string }) => r.status === 'delivered');
+      return detail.replies.length === 3 && detail.replies.every((r: { status: string }) => r.status === 'delivered');
     }, 10_000, 'replies delivered');
 
     // The patient's answer goes to Sam, not to the assistant: no reply in the TwiML.
@@ -70,7 +72,7 @@ describe.each(ENGINES)('a live handoff over SMS ($name)', ({ postgres }) => {
     await eventually(() => live.heard.filter((id) => id === concernId).length > heardBefore, 5_000, 'a live event for the answer');
 
     expect((await sam.handBack(concernId)).status).toBe(200);
-    const back = await eventually(() => textsTo(phone.number)[2], 10_000, 'the hand-back notice');
+    const back = await eventually(() => textsTo(phone.number)[3], 10_000, 'the hand-back notice');
     expect(back).toMatch(/^Sam has passed you back to Carepoint's assistant\. Hello, I am Carepoint/);
     expect(isGsm7(back)).toBe(true);
     expect((await sam.detail(concernId)).handoff).toBeNull();

@@ -32,8 +32,9 @@ describe.skipIf(!TEST_DATABASE_URL)('a live handoff across two server processes 
     const { id: concernId } = await concernOf(world.db, `sms:${phone.number}`);
     expect((await coordinator.claim(concernId)).status).toBe(200);
     expect((await coordinator.reply(concernId, 'Hello, I am looking at your message now.')).status).toBe(202);
-    await eventually(() => texts().length >= 2, 20_000, 'the notice and the reply on the phone');
+    await eventually(() => texts().length >= 3, 20_000, 'the notice and the reply on the phone');
     expect(texts()).toEqual([
+      expect.stringMatching(/^Development from the co-ordination team is looking at your concern CP-[A-Z0-9]{6}\./),
       'You are now talking to Development, a care co-ordinator. If this becomes an emergency, call 999.',
       'Hello, I am looking at your message now.',
     ]);
@@ -47,8 +48,8 @@ describe.skipIf(!TEST_DATABASE_URL)('a live handoff across two server processes 
     await eventually(async () => (await coordinator.detail(concernId)).replies.every((r: { status: string }) => r.status === 'delivered'), 20_000, 'delivered on both');
 
     expect((await coordinator.handBack(concernId)).status).toBe(200);
-    await eventually(() => texts().length >= 3, 20_000, 'the hand-back notice');
-    expect(texts()[2]).toMatch(/^Development has passed you back to Carepoint's assistant/);
+    await eventually(() => texts().length >= 4, 20_000, 'the hand-back notice');
+    expect(texts()[3]).toMatch(/^Development has passed you back to Carepoint's assistant/);
     expect(await phone.say('how do I order a repeat prescription')).toMatch(/prescription/i);
     // Each message went out once, whichever instance's worker sent it.
     expect(new Set(texts()).size).toBe(texts().length);
@@ -64,7 +65,7 @@ describe.skipIf(!TEST_DATABASE_URL)('a live handoff across two server processes 
     const { id: concernId } = await concernOf(world.db, 'sms:+447911555456');
     await coordinator.claim(concernId);
     await coordinator.reply(concernId, 'Hello again.');
-    await eventually(() => texts().length >= 2, 20_000, 'the handoff messages');
+    await eventually(() => texts().length >= 3, 20_000, 'the handoff messages');
 
     a.child.kill('SIGKILL');
     await a.exited;

@@ -31,6 +31,7 @@ describe.skipIf(!hasChromium)('a live handoff in the local web chat, in Chromium
       expect((await sam.claim(concernId)).status).toBe(200);
       expect((await sam.reply(concernId, 'Hello, this is Sam from the care team. How can I help?')).status).toBe(202);
 
+      await waitForReply(page, /Sam from the co-ordination team is looking at your concern CP-/);
       await waitForReply(page, 'You are now talking to Sam, a care co-ordinator. If this becomes an emergency, call 999.');
       await waitForReply(page, 'Hello, this is Sam from the care team. How can I help?');
       await picture(page, '1-coordinator-reply');
@@ -51,7 +52,7 @@ describe.skipIf(!hasChromium)('a live handoff in the local web chat, in Chromium
       await say(page, 'how do I order a repeat prescription');
       await waitForReply(page, /prescription/i);
       await picture(page, '3-assistant-again');
-      expect((await sam.detail(concernId)).replies.map((r: { status: string }) => r.status)).toEqual(['sent', 'sent', 'sent']);
+      expect((await sam.detail(concernId)).replies.map((r: { status: string }) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
       expect(chat.problems()).toEqual([]);
     } finally {
       await chat.close();

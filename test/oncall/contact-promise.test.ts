@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectationFor } from '../../src/concerns/priority.js';
 import { defaultWorkingHours, parseWorkingHours, type WorkingHours } from '../../src/concerns/working-hours.js';
-import { contactPromise, type PromiseInput } from '../../src/oncall/contact-promise.js';
+import { contactPromise, overduePromise, type PromiseInput } from '../../src/oncall/contact-promise.js';
 import { FULL_ROTA, WEEKDAY_ROTA, rotaOf } from './fixtures.js';
 
 const hours = defaultWorkingHours();
@@ -66,5 +66,29 @@ describe('what an urgent concern is promised, from the rota, the queue and the t
     const at = new Date('2026-12-02T23:00:00Z');
     expect(promise(at.toISOString(), { priority: 'routine' })).toBe(expectationFor('routine', at, hours));
     expect(promise(at.toISOString(), { rota: undefined })).toBe(expectationFor('urgent', at, hours));
+  });
+});
+
+describe('what happens next for a concern past its target time (overduePromise)', () => {
+  const next = (at: string, input: Partial<Parameters<typeof overduePromise>[0]> = {}) =>
+    overduePromise({ priority: 'urgent', now: new Date(at), hours, rota: full, ...input });
+
+  it('with someone on call: they have been alerted, and no time is promised', () => {
+    expect(next('2026-12-02T23:00:00Z')).toBe(
+      'The person on call has been alerted and will contact you as soon as they can, but we cannot promise a time. ' +
+        'If it cannot wait, or things get worse, call NHS 111 now, or 999 in an emergency.',
+    );
+    expect(next('2026-12-02T23:00:00Z', { priority: 'emergency' })).toMatch(/but we cannot promise a time\. If this is an emergency, call 999 now\.$/);
+  });
+
+  it('in working hours without cover for it (a soon concern, or no rota): still in the queue, no time promised', () => {
+    expect(next('2026-12-02T11:00:00Z', { priority: 'soon' })).toMatch(/^It is still in the care co-ordinators' queue and one will contact you as soon as they can, but we cannot promise a time\./);
+    expect(next('2026-12-02T11:00:00Z', { rota: undefined })).toMatch(/^It is still in the care co-ordinators' queue/);
+  });
+
+  it('out of hours in a rota gap: when someone is next there', () => {
+    expect(next('2026-12-04T23:00:00Z', { rota: weekdays })).toBe(
+      'Someone will be on call again at 8am on Monday and will see it then. If it cannot wait, or things get worse, call NHS 111 now, or 999 in an emergency.',
+    );
   });
 });

@@ -3,6 +3,8 @@ import { leaseUntilSql, type Actor } from '../actor.js';
 import { COLUMNS, toItem, type ConcernRow, type QueueItem } from '../concern-queue.js';
 import { stopPaging } from '../../oncall/paging/start-paging.js';
 import { refusal } from './concern-state.js';
+import { cancelOverdueCheck } from '../../patient-updates/overdue-schedule.js';
+import { tellClaimed } from '../../patient-updates/status-updates.js';
 
 /**
  * Claims an open concern (or one whose claim ran out) for `actor`, for a lease of `leaseMinutes` on the database
@@ -35,5 +37,8 @@ export async function claimConcern(db: Queryable, id: string, actor: Actor, leas
   if (!rows[0]) throw await refusal(db, id, actor.id, 'claim');
   // Someone has it: no one else is paged about it (in this transaction, so a rolled-back claim pages on).
   await stopPaging(db, id);
+  // Contact made: no overdue message; the person is told who is looking at it (src/patient-updates).
+  await cancelOverdueCheck(db, id);
+  await tellClaimed(db, id, actor);
   return toItem(rows[0]);
 }

@@ -4,7 +4,7 @@ import { labelOf, ukDate } from '../../concerns/model.js';
 import type { WorkingHours } from '../../concerns/working-hours.js';
 import { actionsPanel, problemSummary, doneBanner, type FormProblem } from './concern-actions-panel.js';
 import { escapeHtml, when } from './html.js';
-import { CHANNEL_LABEL, dataLine, EVENT_LABEL, outcomeLabel, PRIORITY_LABEL, priorityTag, redFlagName, STATUS_LABEL } from './labels.js';
+import { CHANNEL_LABEL, dataLine, EVENT_LABEL, outcomeLabel, PRIORITY_LABEL, priorityRaisedLine, priorityTag, redFlagName, STATUS_LABEL } from './labels.js';
 import { waitingText } from './queue-page.js';
 import { transcriptSection } from './transcript.js';
 
@@ -95,7 +95,7 @@ function history(view: ConcernView): string {
 <td class="nhsuk-table__cell">${when(e.at, view.hours.timeZone)}</td>
 <td class="nhsuk-table__cell">${escapeHtml(EVENT_LABEL[e.kind] ?? e.kind)}</td>
 <td class="nhsuk-table__cell">${e.actor ? escapeHtml(e.actor.name) : 'Carepoint'}</td>
-<td class="nhsuk-table__cell carepoint-text">${dataLine(e.data, view.hours.timeZone, ['messageId', 'status', 'from', 'to', 'redFlagAdvice'])}</td>
+<td class="nhsuk-table__cell carepoint-text">${e.kind === 'priority-raised' ? priorityRaisedLine(e.data) : dataLine(e.data, view.hours.timeZone, ['messageId', 'status', 'from', 'to', 'redFlagAdvice', 'outboundId'])}</td>
 </tr>`).join('\n');
   return `<h2 class="nhsuk-heading-m">History</h2>
 <div class="nhsuk-scroll"><div class="nhsuk-scroll__content" role="region" aria-labelledby="history-caption" tabindex="0">

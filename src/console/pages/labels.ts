@@ -36,6 +36,12 @@ export const EVENT_LABEL: Record<string, string> = {
   'contact-problem': 'Problem reaching the person',
   'dead-letter': 'A message could not be delivered',
   'person-said-not-emergency': 'The person said it is not an emergency',
+  'patient-told-claimed': 'The person was told who is looking at it',
+  'patient-told-resolved': 'The person was told the outcome',
+  'patient-told-overdue': 'The person was told it is past its target time',
+  'feedback-asked': 'Feedback asked for',
+  'feedback-given': 'Feedback given',
+  'priority-raised': 'Priority raised',
 };
 
 export function priorityTag(priority: Priority): string {
@@ -44,6 +50,13 @@ export function priorityTag(priority: Priority): string {
 
 export function outcomeLabel(outcome: string | null | undefined): string {
   return outcome ? (OUTCOME_LABEL[outcome as Outcome] ?? outcome) : '';
+}
+
+/** Why a priority was raised, in words: "Soon to Urgent: 3 contacts in 72 hours (repeat contact)". */
+export function priorityRaisedLine(data: Record<string, unknown>): string {
+  const label = (p: unknown) => PRIORITY_LABEL[p as Priority] ?? String(p);
+  const why = data.reason === 'repeat-contact' ? `${String(data.contacts)} contacts in 72 hours (repeat contact)` : String(data.reason ?? '');
+  return escapeHtml(`${label(data.from)} to ${label(data.to)}: ${why}`);
 }
 
 /** A red flag's id as words: "chest-pain" is "chest pain". */

@@ -10,7 +10,9 @@ export interface OutboundMessage {
   concernId: string;
   conversationId: string;
   text: string;
-  kind: 'reply' | 'handoff-notice';
+  kind: 'reply' | 'handoff-notice' | 'patient-update';
+  /** Buttons under it on chat (src/patient-updates: the feedback score). */
+  choices: string[] | null;
   status: OutboundStatus;
   failureReason: string | null;
   attempts: number;
@@ -25,6 +27,7 @@ interface Row {
   conversation_id: string;
   text: string;
   kind: OutboundMessage['kind'];
+  choices: string[] | null;
   status: OutboundStatus;
   failure_reason: string | null;
   attempts: number;
@@ -33,10 +36,10 @@ interface Row {
   updated_at: Date | string;
 }
 
-const COLUMNS = 'id, concern_id, conversation_id, text, kind, status, failure_reason, attempts, author_id, created_at, updated_at';
+const COLUMNS = 'id, concern_id, conversation_id, text, kind, choices, status, failure_reason, attempts, author_id, created_at, updated_at';
 
 const toMessage = (r: Row): OutboundMessage => ({
-  id: String(r.id), concernId: r.concern_id, conversationId: r.conversation_id, text: r.text, kind: r.kind, status: r.status,
+  id: String(r.id), concernId: r.concern_id, conversationId: r.conversation_id, text: r.text, kind: r.kind, choices: r.choices, status: r.status,
   failureReason: r.failure_reason, attempts: r.attempts, authorId: r.author_id,
   createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
 });
@@ -46,13 +49,18 @@ export async function scheduleDelivery(tx: Queryable, conversationId: string): P
   await schedule(tx, { name: DELIVER_OUTBOUND_JOB, payload: { conversationId }, singletonKey: `${DELIVER_OUTBOUND_JOB}:${conversationId}`, maxAttempts: 8 });
 }
 
-/** A notice from Carepoint itself on the concern's conversation, delivered in order with the replies. */
-export async function addNotice(tx: Queryable, concernId: string, text: string): Promise<string> {
+/**
+ * A notice from Carepoint itself on the concern's conversation, delivered in order with the replies: the handoff's
+ * own, or an update on the concern (src/patient-updates), which may carry buttons for chat.
+ */
+export async function addNotice(
+  tx: Queryable, concernId: string, text: string, options: { kind?: 'handoff-notice' | 'patient-update'; choices?: string[] } = {},
+): Promise<string> {
   const { rows } = await tx.query<{ id: string; conversation_id: string }>(
-    `insert into outbound_messages (concern_id, conversation_id, channel, text, author_id, kind)
-     select id, conversation_id, channel, $2, 'carepoint', 'handoff-notice' from concerns where id = $1
+    `insert into outbound_messages (concern_id, conversation_id, channel, text, author_id, kind, choices)
+     select id, conversation_id, channel, $2, 'carepoint', $3, $4::jsonb from concerns where id = $1
      returning id, conversation_id`,
-    [concernId, text],
+    [concernId, text, options.kind ?? 'handoff-notice', options.choices ? JSON.stringify(options.choices) : null],
   );
   await scheduleDelivery(tx, rows[0]!.conversation_id);
   return String(rows[0]!.id);

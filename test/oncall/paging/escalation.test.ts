@@ -93,7 +93,7 @@ for (const engine of engines) {
       await after(301);
       expect(sentTo()).toEqual([SAM]);
       const events = await eventsOf(db, item.id);
-      expect(events.map((e) => e.kind)).toEqual(['raised', 'paged', 'claimed', 'acknowledged']);
+      expect(events.map((e) => e.kind)).toEqual(['raised', 'paged', 'claimed', 'patient-told-claimed', 'acknowledged']);
       const { rows } = await db.query<{ claimed_by: string }>('select claimed_by from concerns where id = $1', [item.id]);
       expect(rows[0]!.claimed_by).toBe('oncall:sam');
       expect(await paging.staffText(ALEX, `ACK ${item.reference}`)).toMatch(/was not claimed \(claimed by Sam Patel\)/);
