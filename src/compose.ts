@@ -139,6 +139,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     db, clock, knowledge, screen, logger, hashId, urgencyCheck, spool, turnLeaseMs: config.TURN_LEASE_MS, workingHours: config.WORKING_HOURS, emergencyWaitMs: overrides.emergencyWaitMs,
     languages,
     expectation: paging.expectation,
+    alertedNote: paging.alertedNote,
   });
   // Every channel's adapter runs the same middleware (emergency screening first) and fails the same safe way.
   const joinBot = <A extends BotAdapter>(adapter: A): A => {
