@@ -27,6 +27,7 @@ import { ConcernFeed } from './concerns/feed.js';
 import { ConsoleAccess } from './console/console-access.js';
 import { registerConsoleRoutes } from './console/console-routes.js';
 import { registerAuditPage } from './console/audit-page-route.js';
+import { registerFiguresPage } from './console/figures-page-route.js';
 import { LiveEvents } from './console/live-events.js';
 import { registerAuditRoutes } from './concerns/audit/routes.js';
 import { createHttpServer } from './http/server.js';
@@ -188,6 +189,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const access = new ConsoleAccess({ sessions: consoleAuth.sessions, formOrigins: consoleAuth.formOrigins, addressOf: sources.addressOf });
   registerConsoleRoutes(http.server, { access, actions, clock, hours: config.WORKING_HOURS, leaseMinutes: config.CLAIM_LEASE_MINUTES, live });
   registerAuditPage(http.server, { access, db, timeZone: config.WORKING_HOURS.timeZone });
+  registerFiguresPage(http.server, { access, db, clock, hours: config.WORKING_HOURS });
   paging.register(http.server, auth);
 
   // Web chat in the browser: the page, tokens, and (without Azure) the local Direct Line transport.
