@@ -24,7 +24,7 @@ describe('the patient-experience figures', () => {
       const page = await (await signIn(env, login)).get('/console/figures?weeks=4');
       expect(page.status).toBe(200);
       for (const id of ['response', 'first-time', 'feedback', 'repeat']) {
-        expect(page.html).toMatch(new RegExp(`<svg class="carepoint-chart"[^>]*role="img" aria-labelledby="${id}-chart-title ${id}-chart-desc"`));
+        expect(page.html).toMatch(new RegExp(`<svg class="carepoint-chart"[^>]*role="img" aria-labelledby="${id}-chart-title" aria-describedby="${id}-chart-desc"`));
         expect(page.html).toContain(`<table class="nhsuk-table" id="${id}-table">`);
       }
       const text = textOf(page.html);

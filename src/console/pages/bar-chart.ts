@@ -30,7 +30,7 @@ const BOTTOM = 36;
 
 /**
  * A bar chart as server-rendered SVG in the NHS colours (NHS blue bars, NHS text colour, grey grid lines): an image
- * with its title and description (role="img", aria-labelledby), its figures written on it too, so colour never
+ * with its title and description (role="img", labelled by the title and described by the description), its figures written on it too, so colour never
  * carries meaning alone. The data table beside it is the accessible source of every value.
  */
 export function barChart(chart: BarChart): string {
@@ -53,7 +53,7 @@ export function barChart(chart: BarChart): string {
 ${small ? '' : `<text x="${cx.toFixed(1)}" y="${(top - 6).toFixed(1)}" text-anchor="middle" class="carepoint-chart__value">${escapeHtml(b.text)}</text>`}
 ${label}`;
   }).join('\n');
-  return `<svg class="carepoint-chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${chart.id}-title ${chart.id}-desc" focusable="false" xmlns="http://www.w3.org/2000/svg">
+  return `<svg class="carepoint-chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${chart.id}-title" aria-describedby="${chart.id}-desc" focusable="false" xmlns="http://www.w3.org/2000/svg">
 <title id="${chart.id}-title">${escapeHtml(chart.title)}</title>
 <desc id="${chart.id}-desc">${escapeHtml(chart.description)}</desc>
 ${grid}
