@@ -36,7 +36,7 @@ export function registerRotaPage(server: Server, deps: RotaPageDeps): void {
     const [file, read] = await Promise.all([readRotaText(deps.path), readRotaFile(deps.path)]);
     return {
       now: onCall, next: rota && onCall?.until ? onCallAt(rota, onCall.until) : undefined,
-      check: checkRota(read, deps.path, now, CHECK_WEEKS), file: deps.path, text: file.text, version: file.version,
+      check: checkRota(read, deps.path, now, CHECK_WEEKS), fileRefused: read.status === 'invalid', file: deps.path, text: file.text, version: file.version,
       timeZone: rota?.timeZone ?? deps.timeZone, csrfToken: who.viewer.csrfToken, ...extra,
     };
   };
@@ -60,7 +60,20 @@ export function registerRotaPage(server: Server, deps: RotaPageDeps): void {
     // Browsers send a textarea's lines with CRLF; the file keeps the editor's own line ends.
     const text = body.rota.replace(/\r\n?/g, '\n');
     const edited = typeof body.version === 'string' && body.version !== '' ? body.version : undefined;
-    const saved = await saveRotaText(deps.path, text, edited);
+    // One save at a time across every instance (a lock held by the transaction): the version check and the
+    // rename cannot interleave with another save's. Who changed it goes in the audit log, and every instance is
+    // told to read the file again, as this commits.
+    const saved = await deps.db.transaction(async (tx) => {
+      await tx.query(`select pg_advisory_xact_lock(hashtext('carepoint:rota-file'))`);
+      const result = await saveRotaText(deps.path, text, edited);
+      if (!result.ok) return result;
+      await appendAudit(tx, {
+        actor: who.by.actor, action: 'rota-change', source: who.by.source,
+        detail: { file: deps.path, version: result.version, previousVersion: result.previousVersion ?? null, people: result.rota.people.size, shifts: result.rota.shifts.length, overrides: result.rota.overrides.length },
+      });
+      await announceRotaChange(tx, result.version);
+      return result;
+    });
     if (!saved.ok) {
       const refused = saved.reason === 'invalid'
         ? await viewOf(who, { problems: saved.problems })
@@ -68,14 +81,6 @@ export function registerRotaPage(server: Server, deps: RotaPageDeps): void {
       // What was typed stays in the editor; a conflict's next save is from the version now on disk.
       return send(res, who, saved.reason === 'invalid' ? 400 : 409, { ...refused, text, version: saved.reason === 'invalid' ? edited : refused.version });
     }
-    // Who changed it, in the audit log; every instance told to read the file again, as this commits.
-    await deps.db.transaction(async (tx) => {
-      await appendAudit(tx, {
-        actor: who.by.actor, action: 'rota-change', source: who.by.source,
-        detail: { file: deps.path, version: saved.version, previousVersion: saved.previousVersion ?? null, people: saved.rota.people.size, shifts: saved.rota.shifts.length, overrides: saved.rota.overrides.length },
-      });
-      await announceRotaChange(tx, saved.version);
-    });
     // In force here before the answer, whatever the notification's timing.
     await deps.rota.reload();
     res.sendRaw(303, '', { location: '/console/rota?saved=1', 'cache-control': 'no-store' });

@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/clock.js';
 import { listAudit } from '../../src/concerns/audit/list-audit.js';
 import { onCallAt } from '../../src/oncall/on-call.js';
 import { FULL_ROTA } from '../oncall/fixtures.js';
+import { eventually } from '../support/engines.js';
 import { signIn, useConsole } from './support/console-setup.js';
 
 /** The Admin's rota page over HTTP: who is on call, the weeks ahead, and editing the file with the file's own checks. */
@@ -82,6 +83,18 @@ describe('the rota page', () => {
     const after = textOf((await ada.get('/console/rota?saved=1')).html);
     expect(after).toContain('The rota is saved and in force now, on every instance.');
     expect(after).toContain('On call now Primary Alex Morgan (alex)');
+  });
+
+  it('a file broken by hand: the page lists its problems with file:line, the last good rota stays in force', async () => {
+    const ada = await signIn(env, 'ada');
+    const page = async () => textOf((await ada.get('/console/rota')).html);
+    await writeFile(ROTA, ALEX_ON_WEEKDAYS.replace('backup: sam }', 'backup: sam, extra: 1 }'));
+    // The server's own watcher reads it.
+    await eventually(async () => (await page()).includes('The rota file has problems'));
+    expect(await page()).toMatch(new RegExp(`${ROTA.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:8: error: .*extra`));
+    expect(inForce()).toMatchObject({ primary: { id: 'alex' } });
+    await writeFile(ROTA, ALEX_ON_WEEKDAYS);
+    await eventually(async () => !(await page()).includes('The rota file has problems'));
   });
 
   it('refuses a save from a version someone else has replaced since, keeping what was typed', async () => {

@@ -9,6 +9,8 @@ export interface RotaView {
   next?: OnCall;
   /** `npm run rota -- check` on the file as it is, over the next 8 weeks: problems (file:line), gaps, a summary. */
   check: { lines: string[]; failed: boolean };
+  /** The file as it is has problems (edited by hand): the last good rota is the one in force. */
+  fileRefused?: boolean;
   /** The rota file's path, and the text in the editor (the file's, or what was just refused). */
   file: string;
   text: string;
@@ -79,7 +81,11 @@ export function rotaPageBody(view: RotaView): string {
 ${view.next && view.now.until ? cover('Next on call', 'next-heading', view.next, view.timeZone, view.now.until) : ''}`
     : `<div class="nhsuk-warning-callout"><h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>No rota is in force</span></h2>
 <p>No one is on call, and nobody can be paged. Add the rota below.</p></div>`;
-  const check = `<h2 id="check-heading">The next 8 weeks</h2>
+  const refused = view.fileRefused
+    ? `<div class="nhsuk-warning-callout"><h3 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>The rota file has problems</span></h3>
+<p>It was changed outside this page and cannot be used: ${view.now ? 'the last good rota, shown above, stays in force' : 'no rota is in force'} until it is fixed. The problems are listed below.</p></div>`
+    : '';
+  const check = `${refused}<h2 id="check-heading">The next 8 weeks</h2>
 <p class="nhsuk-body">What <code>npm run rota -- check</code> says of the file: problems with their line, people not listed, and gaps in cover.</p>
 <ul class="nhsuk-list${view.check.failed ? ' nhsuk-list--bullet carepoint-check--failed' : ' nhsuk-list--bullet'}" aria-labelledby="check-heading">
 ${view.check.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('\n')}</ul>`;
