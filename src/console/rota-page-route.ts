@@ -1,11 +1,10 @@
 import type { Server } from 'restify';
 import type { Clock } from '../clock.js';
-import { appendAudit } from '../concerns/audit/append-audit.js';
 import type { Database } from '../db/database.js';
-import { announceRotaChange } from '../oncall/rota-changes.js';
+import { saveRota } from '../oncall/rota-changes.js';
 import { checkRota } from '../oncall/rota-check.js';
 import { readRotaFile, type RotaFile } from '../oncall/rota-file.js';
-import { readRotaText, saveRotaText } from '../oncall/rota-save.js';
+import { readRotaText } from '../oncall/rota-save.js';
 import { onCallAt } from '../oncall/on-call.js';
 import type { ConsoleAccess, SignedIn } from './console-access.js';
 import { rotaPageBody, type RotaView } from './pages/rota-page.js';
@@ -60,20 +59,7 @@ export function registerRotaPage(server: Server, deps: RotaPageDeps): void {
     // Browsers send a textarea's lines with CRLF; the file keeps the editor's own line ends.
     const text = body.rota.replace(/\r\n?/g, '\n');
     const edited = typeof body.version === 'string' && body.version !== '' ? body.version : undefined;
-    // One save at a time across every instance (a lock held by the transaction): the version check and the
-    // rename cannot interleave with another save's. Who changed it goes in the audit log, and every instance is
-    // told to read the file again, as this commits.
-    const saved = await deps.db.transaction(async (tx) => {
-      await tx.query(`select pg_advisory_xact_lock(hashtext('carepoint:rota-file'))`);
-      const result = await saveRotaText(deps.path, text, edited);
-      if (!result.ok) return result;
-      await appendAudit(tx, {
-        actor: who.by.actor, action: 'rota-change', source: who.by.source,
-        detail: { file: deps.path, version: result.version, previousVersion: result.previousVersion ?? null, people: result.rota.people.size, shifts: result.rota.shifts.length, overrides: result.rota.overrides.length },
-      });
-      await announceRotaChange(tx, result.version);
-      return result;
-    });
+    const saved = await saveRota(deps.db, { path: deps.path, text, editedVersion: edited, by: who.by });
     if (!saved.ok) {
       const refused = saved.reason === 'invalid'
         ? await viewOf(who, { problems: saved.problems })

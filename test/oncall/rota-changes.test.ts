@@ -3,7 +3,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createLogger } from '../../src/logging.js';
 import { onCallAt } from '../../src/oncall/on-call.js';
-import { announceRotaChange, followRotaChanges } from '../../src/oncall/rota-changes.js';
+import { listAudit } from '../../src/concerns/audit/list-audit.js';
+import { followRotaChanges, saveRota } from '../../src/oncall/rota-changes.js';
 import { openRotaFile, type RotaFile } from '../../src/oncall/rota-file.js';
 import { saveRotaText, rotaVersion } from '../../src/oncall/rota-save.js';
 import { engines, eventually, type OpenedEngine } from '../support/engines.js';
@@ -34,14 +35,31 @@ for (const engine of engines) {
       await opened?.cleanup();
     });
 
-    it('the other instance reads the file again when the save is announced, and not before', async () => {
+    it('the other instance reads the file again when the save commits, and not before; the save is audited', async () => {
       // Give the listener its moment to start.
       await new Promise((r) => setTimeout(r, 200));
-      const saved = await saveRotaText(path, ALEX_ON_WEEKDAYS, rotaVersion(FULL_ROTA));
-      expect(saved.ok).toBe(true);
-      expect(onCallAt(theirs.current()!, NOW)).toMatchObject({ primary: { id: 'sam' } });
-      await opened.db.transaction((tx) => announceRotaChange(tx, rotaVersion(ALEX_ON_WEEKDAYS)));
+      expect(await saveRotaText(path, FULL_ROTA.replace('Kim Evans', 'Kim Evans-Jones'), rotaVersion(FULL_ROTA))).toMatchObject({ ok: true });
+      await new Promise((r) => setTimeout(r, 300));
+      // Written without an announcement (and nobody watching): the other instance does not know yet.
+      expect(theirs.current()!.people.get('kim')!.name).toBe('Kim Evans');
+      const edited = rotaVersion(await readFile(path, 'utf8'));
+      const saved = await saveRota(opened.db, { path, text: ALEX_ON_WEEKDAYS, editedVersion: edited, by: { actor: { id: 'ada', name: 'Ada Test' }, source: '127.0.0.1' } });
+      expect(saved).toMatchObject({ ok: true, previousVersion: edited });
       await eventually(() => (onCallAt(theirs.current()!, NOW) as { primary?: { id: string } }).primary?.id === 'alex');
+      const { lines } = await listAudit(opened.db, { action: 'rota-change' });
+      expect(lines).toMatchObject([{ actor: { id: 'ada', name: 'Ada Test' }, source: '127.0.0.1', detail: { file: path, version: rotaVersion(ALEX_ON_WEEKDAYS), previousVersion: edited } }]);
+    });
+
+    it('of two saves from the same version at once, one is saved and the other refused', async () => {
+      const from = rotaVersion(await readFile(path, 'utf8'));
+      const by = { actor: { id: 'ada', name: 'Ada Test' }, source: null };
+      const [a, b] = await Promise.all([
+        saveRota(opened.db, { path, text: FULL_ROTA, editedVersion: from, by }),
+        saveRota(await opened.another(), { path, text: FULL_ROTA.replace('Jo Williams', 'Jo Williams-Smith'), editedVersion: from, by }),
+      ]);
+      expect([a.ok, b.ok].sort()).toEqual([false, true]);
+      expect([a, b].find((r) => !r.ok)).toMatchObject({ reason: 'changed' });
+      expect((await listAudit(opened.db, { action: 'rota-change' })).lines).toHaveLength(2);
       await mine.close();
       await theirs.close();
     });
