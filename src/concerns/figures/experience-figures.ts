@@ -59,7 +59,17 @@ export interface FiguresQuery {
   hours: WorkingHours;
 }
 
-interface ConcernFact { pathway: string; week: string; priority: Priority; raisedAt: Date; firstContactAt: Date | null; everResolved: boolean; resolvedFirstTime: boolean }
+/** A concern as the figures count it, worked out once (the working-time arithmetic is the costly part). */
+interface ConcernFact {
+  pathway: string;
+  week: string;
+  /** Minutes on the clock to first contact; undefined when not contacted yet. */
+  minutesToContact: number | undefined;
+  /** First contact within its target, past it (or not yet contacted and already past), or still in it. */
+  target: 'within' | 'past' | 'pending';
+  everResolved: boolean;
+  resolvedFirstTime: boolean;
+}
 interface CountFact { pathway: string; week: string; n: number }
 interface ScoreFact extends CountFact { score: number }
 
@@ -74,10 +84,18 @@ const PATHWAY_OF = `coalesce(nullif(c.details->>'pathway', ''), '${NO_PATHWAY}')
  */
 const CONCERNS_SQL = `
 select ${PATHWAY_OF} as pathway, ${WEEK_OF('c.created_at')} as week, c.priority, c.created_at as raised_at,
-  (select min(e.created_at) from concern_events e where e.concern_id = c.id and e.kind in ('claimed', 'reply')) as first_contact_at,
-  (c.status = 'resolved' or exists (select 1 from concern_events e where e.concern_id = c.id and e.kind = 'resolved')) as ever_resolved,
-  (c.status = 'resolved' and not exists (select 1 from concern_events e where e.concern_id = c.id and e.kind = 'reopened')) as resolved_first_time
+  e.first_contact_at,
+  (c.status = 'resolved' or coalesce(e.resolved, false)) as ever_resolved,
+  (c.status = 'resolved' and not coalesce(e.reopened, false)) as resolved_first_time
 from concerns c
+left join (
+  -- One pass over the period's events (a concern's events are never older than it), not three lookups a concern.
+  select concern_id, min(created_at) filter (where kind in ('claimed', 'reply')) as first_contact_at,
+    bool_or(kind = 'resolved') as resolved, bool_or(kind = 'reopened') as reopened
+  from concern_events
+  where created_at >= $1 and kind in ('claimed', 'reply', 'resolved', 'reopened')
+  group by concern_id
+) e on e.concern_id = c.id
 where c.created_at >= $1 and c.created_at < $2 and ($4::text is null or ${PATHWAY_OF} = $4)`;
 
 const FEEDBACK_SQL = `
@@ -107,10 +125,15 @@ export async function experienceFigures(db: Queryable, query: FiguresQuery): Pro
   ]);
   const weekOf = new Map(weeks.map((w) => [w.monday, w.label]));
   const label = (monday: string) => weekOf.get(monday) ?? monday;
-  const concerns: ConcernFact[] = concernRows.rows.map((r) => ({
-    pathway: r.pathway, week: label(r.week), priority: r.priority, raisedAt: new Date(r.raised_at),
-    firstContactAt: r.first_contact_at === null ? null : new Date(r.first_contact_at), everResolved: r.ever_resolved, resolvedFirstTime: r.resolved_first_time,
-  }));
+  const concerns: ConcernFact[] = concernRows.rows.map((r) => {
+    const raisedAt = new Date(r.raised_at);
+    const contactAt = r.first_contact_at === null ? undefined : new Date(r.first_contact_at);
+    const overdue = ageAgainstTarget(r.priority, raisedAt, contactAt ?? query.now, query.hours).overdue;
+    return {
+      pathway: r.pathway, week: label(r.week), minutesToContact: contactAt && (contactAt.getTime() - raisedAt.getTime()) / 60_000,
+      target: overdue ? 'past' : contactAt ? 'within' : 'pending', everResolved: r.ever_resolved, resolvedFirstTime: r.resolved_first_time,
+    };
+  });
   const scores: ScoreFact[] = feedbackRows.rows.map((r) => ({ pathway: r.pathway, week: label(r.week), score: Number(r.score), n: Number(r.n) }));
   const repeats: CountFact[] = repeatRows.rows.map((r) => ({ pathway: r.pathway, week: label(r.week), n: Number(r.n) }));
 
@@ -119,9 +142,23 @@ export async function experienceFigures(db: Queryable, query: FiguresQuery): Pro
   const order = [...PATHWAYS, NO_PATHWAY] as string[];
   const pathways = [...seen].sort((a, b) => (order.indexOf(a) + 1 || order.length + 1) - (order.indexOf(b) + 1 || order.length + 1) || a.localeCompare(b));
 
+  // Each fact filed once under its pathway and week; the wider groupings gather those piles.
+  const piles = new Map<string, { concerns: ConcernFact[]; scores: ScoreFact[]; repeats: CountFact[] }>();
+  const pile = (pathway: string, week: string) => {
+    const key = `${pathway}\n${week}`;
+    let found = piles.get(key);
+    if (!found) piles.set(key, (found = { concerns: [], scores: [], repeats: [] }));
+    return found;
+  };
+  for (const c of concerns) pile(c.pathway, c.week).concerns.push(c);
+  for (const s of scores) pile(s.pathway, s.week).scores.push(s);
+  for (const r of repeats) pile(r.pathway, r.week).repeats.push(r);
   const figuresOf = (pathway: string | undefined, week: string | undefined) => {
-    const keep = (f: { pathway: string; week: string }) => (pathway === undefined || f.pathway === pathway) && (week === undefined || f.week === week);
-    return figures(pathway, week, concerns.filter(keep), scores.filter(keep), repeats.filter(keep), query);
+    const chosen = [...piles].filter(([key]) => {
+      const [p, w] = key.split('\n');
+      return (pathway === undefined || p === pathway) && (week === undefined || w === week);
+    }).map(([, found]) => found);
+    return figures(pathway, week, chosen.flatMap((c) => c.concerns), chosen.flatMap((c) => c.scores), chosen.flatMap((c) => c.repeats));
   };
   return {
     weeks,
@@ -133,19 +170,10 @@ export async function experienceFigures(db: Queryable, query: FiguresQuery): Pro
   };
 }
 
-function figures(pathway: string | undefined, week: string | undefined, concerns: ConcernFact[], scores: ScoreFact[], repeats: CountFact[], query: FiguresQuery): Figures {
-  const waits: number[] = [];
-  let withinTarget = 0;
-  let pastTarget = 0;
-  for (const c of concerns) {
-    if (c.firstContactAt) {
-      waits.push((c.firstContactAt.getTime() - c.raisedAt.getTime()) / 60_000);
-      if (ageAgainstTarget(c.priority, c.raisedAt, c.firstContactAt, query.hours).overdue) pastTarget++;
-      else withinTarget++;
-    } else if (ageAgainstTarget(c.priority, c.raisedAt, query.now, query.hours).overdue) {
-      pastTarget++; // not contacted yet, and already past its target
-    }
-  }
+function figures(pathway: string | undefined, week: string | undefined, concerns: ConcernFact[], scores: ScoreFact[], repeats: CountFact[]): Figures {
+  const waits = concerns.flatMap((c) => (c.minutesToContact === undefined ? [] : [c.minutesToContact]));
+  const withinTarget = concerns.filter((c) => c.target === 'within').length;
+  const pastTarget = concerns.filter((c) => c.target === 'past').length;
   const resolved = concerns.filter((c) => c.everResolved).length;
   const resolvedFirstTime = concerns.filter((c) => c.resolvedFirstTime).length;
   const distribution: Figures['scores'] = [0, 0, 0, 0, 0];
