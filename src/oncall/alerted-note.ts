@@ -14,6 +14,8 @@ export interface AlertedNoteInput {
   rota: Rota | undefined;
   /** How soon an emergency is to be claimed (PAGE_ACK_EMERGENCY_MINUTES): cover ending sooner is said. */
   ackMinutes: number;
+  /** Whether pages can be sent at all (Twilio configured): without, nobody on call hears of it, and the note says only what the working hours make true. */
+  canPage: boolean;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface AlertedNoteInput {
  */
 export function alertedNoteFromRota(input: AlertedNoteInput): string {
   const { reference, channel, now, hours, rota } = input;
-  if (!rota) return alertedNote(reference, channel, now, hours);
+  if (!rota || !input.canPage) return alertedNote(reference, channel, now, hours);
   const cover = onCallAt(rota, now);
   let note: string;
   if (cover.source === 'gap') {

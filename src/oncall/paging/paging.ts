@@ -78,6 +78,7 @@ export function createPaging(deps: PagingDeps): Paging {
     },
     alertedNote: (reference, channel) => alertedNoteFromRota({
       reference, channel, now: clock.now(), hours: config.WORKING_HOURS, rota: rota.current(), ackMinutes: config.PAGE_ACK_EMERGENCY_MINUTES,
+      canPage: pager !== undefined,
     }),
     register: (server, auth) => registerOncallStatusRoute(server, { db, rota, clock, auth }),
     start() {
