@@ -105,4 +105,14 @@ describe('the rota page', () => {
     expect(textOf(refused.html)).toContain('Someone else saved the rota after you opened this page');
     expect(await readFile(ROTA, 'utf8')).toBe(ALEX_ON_WEEKDAYS);
   });
+
+  it('lists the gaps in cover over the next 8 weeks once a rota with gaps is saved', async () => {
+    const ada = await signIn(env, 'ada');
+    const version = versionOf((await ada.get('/console/rota')).html);
+    const noWeekendDays = ALEX_ON_WEEKDAYS.replace('  - { days: [sat, sun], from: "08:00", to: "18:00", primary: alex, backup: kim }\n', '');
+    expect((await ada.post('/console/rota', { _csrf: ada.csrf, rota: noWeekendDays, version })).status).toBe(303);
+    const text = textOf((await ada.get('/console/rota')).html);
+    expect(text).toMatch(/gap: Sat 5 Dec 2026 08:00 GMT to Sat 5 Dec 2026 18:00 GMT \(10 h\): no one on call, only the final contact \(Duty manager\)/);
+    expect(text).toMatch(/4 people, 3 shift\(s\), 1 override\(s\); 8 week\(s\) from .*: 15 gap\(s\)/); // 8 weekends, but Saturday 26 December is the Christmas override's
+  });
 });
