@@ -27,6 +27,9 @@ import { ConcernFeed } from './concerns/feed.js';
 import { ConsoleAccess } from './console/console-access.js';
 import { registerConsoleRoutes } from './console/console-routes.js';
 import { registerAuditPage } from './console/audit-page-route.js';
+import { registerFiguresPage } from './console/figures-page-route.js';
+import { registerRotaPage } from './console/rota-page-route.js';
+import { followRotaChanges } from './oncall/rota-changes.js';
 import { LiveEvents } from './console/live-events.js';
 import { registerAuditRoutes } from './concerns/audit/routes.js';
 import { createHttpServer } from './http/server.js';
@@ -140,6 +143,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
     db, clock, knowledge, screen, logger, hashId, urgencyCheck, spool, turnLeaseMs: config.TURN_LEASE_MS, workingHours: config.WORKING_HOURS, emergencyWaitMs: overrides.emergencyWaitMs,
     languages,
     expectation: paging.expectation,
+    alertedNote: paging.alertedNote,
   });
   // Every channel's adapter runs the same middleware (emergency screening first) and fails the same safe way.
   const joinBot = <A extends BotAdapter>(adapter: A): A => {
@@ -188,6 +192,10 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   const access = new ConsoleAccess({ sessions: consoleAuth.sessions, formOrigins: consoleAuth.formOrigins, addressOf: sources.addressOf });
   registerConsoleRoutes(http.server, { access, actions, clock, hours: config.WORKING_HOURS, leaseMinutes: config.CLAIM_LEASE_MINUTES, live });
   registerAuditPage(http.server, { access, db, timeZone: config.WORKING_HOURS.timeZone });
+  registerFiguresPage(http.server, { access, db, clock, hours: config.WORKING_HOURS });
+  registerRotaPage(http.server, { access, db, rota, path: rotaPath(config), clock, timeZone: config.WORKING_HOURS.timeZone });
+  // A rota saved on any instance is read again here at once (the file watcher is the fallback).
+  const rotaChanges = followRotaChanges(db, rota, logger);
   paging.register(http.server, auth);
 
   // Web chat in the browser: the page, tokens, and (without Azure) the local Direct Line transport.
@@ -243,6 +251,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
               stop: () => feed.stop(),
             }] : []),
             spool,
+            rotaChanges,
             // the outbox worker, once Twilio can call us back
             { start: () => sms.start(config.PUBLIC_BASE_URL ?? url), stop: () => sms.stop() },
             paging,

@@ -11,7 +11,7 @@ import { defaultWorkingHours, type WorkingHours } from '../concerns/working-hour
 import { SqlBotStorage } from '../storage/sql-bot-storage.js';
 import { CarepointBot } from './carepoint-bot.js';
 import { ConversationOrder } from './conversation-order.js';
-import { InboundMiddleware } from './inbound-middleware.js';
+import { InboundMiddleware, type InboundDeps } from './inbound-middleware.js';
 import { LanguageMiddleware } from '../language/language-middleware.js';
 import type { LanguageLines } from '../language/language-lines.js';
 import { TurnLeases, type LastTurn } from './turn-leases.js';
@@ -42,6 +42,8 @@ export interface BotDeps {
   languages?: LanguageLines;
   /** What a concern's reply promises, from the rota and the queue; unset: the working hours alone. */
   expectation?: MainDialogDeps['expectation'];
+  /** The note after a 999 reply, from the rota (paging); unset: the working hours alone. */
+  alertedNote?: InboundDeps['alertedNote'];
 }
 
 /**

@@ -16,6 +16,7 @@ import { remainingMs, within } from '../deadline.js';
 import { emergencyRecord, recordEmergencyFrom, type EmergencySpool } from '../safety/emergency-spool.js';
 import type { TurnLeases } from './turn-leases.js';
 import type { WorkingHours } from '../concerns/working-hours.js';
+import type { Channel } from '../concerns/concern-queue.js';
 // --- end storage failure ---
 
 export interface InboundDeps {
@@ -36,6 +37,8 @@ export interface InboundDeps {
   // --- end storage failure ---
   /** The team's working hours: the alerted note says only what is true at this time of day. */
   workingHours: WorkingHours;
+  /** Who follows an emergency up and until when, from the rota (src/oncall/alerted-note.ts); unset: working hours. */
+  alertedNote?: (reference: string, channel: Channel) => string;
 }
 
 /** Default for InboundDeps.emergencyWaitMs. */
@@ -153,7 +156,8 @@ export class InboundMiddleware implements Middleware {
         log.warn({ event: 'emergency', concernId: item.id, created, flags: emergency.flags }, 'emergency red flag');
         // The item is committed; the message itself still has to reach the transcript.
         if (!inboundStored) await this.deps.spool?.keep(emergency, log);
-        await context.sendActivity(alertedNote(item.reference, requester.channel, clock.now(), this.deps.workingHours));
+        const note = this.deps.alertedNote?.(item.reference, requester.channel) ?? alertedNote(item.reference, requester.channel, clock.now(), this.deps.workingHours);
+        await context.sendActivity(note);
       } catch (err) {
         // The instruction has gone; the spool keeps the emergency and replays it once storage is back.
         log.error({ err, event: 'emergency-not-recorded' }, 'emergency could not be recorded');

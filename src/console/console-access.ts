@@ -37,7 +37,7 @@ export class ConsoleAccess {
   }
 
   /** For GET: the signed-in person with `role`, or undefined once the response has been sent. */
-  async page(req: Request, res: Response, role: Role, options: { background?: boolean } = {}): Promise<SignedIn | undefined> {
+  async page(req: Request, res: Response, role: Role | readonly Role[], options: { background?: boolean } = {}): Promise<SignedIn | undefined> {
     const sessions = this.deps.sessions;
     if (!sessions) return void this.off(res);
     const session = options.background ? await sessions.peek(req) : await sessions.current(req);
@@ -54,7 +54,7 @@ export class ConsoleAccess {
   }
 
   /** For a form's POST: as `page`, and the form must carry the session's CSRF token (403 otherwise). */
-  async form(req: Request, res: Response, role: Role): Promise<SignedIn | undefined> {
+  async form(req: Request, res: Response, role: Role | readonly Role[]): Promise<SignedIn | undefined> {
     const sessions = this.deps.sessions;
     if (!sessions) return void this.off(res);
     const session = await sessions.current(req);
@@ -83,11 +83,14 @@ export class ConsoleAccess {
     };
   }
 
-  private withRole(req: Request, res: Response, session: ConsoleSession, role: Role, background?: boolean): SignedIn | undefined {
+  /** Any one of `role` (a list) lets the person in. */
+  private withRole(req: Request, res: Response, session: ConsoleSession, role: Role | readonly Role[], background?: boolean): SignedIn | undefined {
     const viewer = { name: session.name, roles: session.roles, csrfToken: session.csrfSecret };
-    if (!session.roles.includes(role)) {
-      if (background) return void res.sendRaw(403, `this needs the ${role} role`, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-      return void this.send(res, { status: 403, title: `You need the ${role} role`, body: missingRoleBody(session, role, session.csrfSecret), viewer });
+    const roles: readonly Role[] = typeof role === 'string' ? [role] : role;
+    if (!roles.some((r) => session.roles.includes(r))) {
+      const named = roles.join(' or ');
+      if (background) return void res.sendRaw(403, `this needs the ${named} role`, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      return void this.send(res, { status: 403, title: `You need the ${named} role`, body: missingRoleBody(session, roles, session.csrfSecret), viewer });
     }
     return { session, viewer, by: { actor: { id: session.userId, name: session.name }, source: this.deps.addressOf(req) ?? null } };
   }

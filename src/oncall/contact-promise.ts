@@ -71,7 +71,7 @@ export function overduePromise(input: Pick<PromiseInput, 'priority' | 'now' | 'h
 }
 
 /** The first instant in [from, to) with no one on call, walking the rota's changes; undefined when covered throughout. */
-function firstGapBefore(rota: Rota, from: Date, to: Date): Date | undefined {
+export function firstGapBefore(rota: Rota, from: Date, to: Date): Date | undefined {
   let at = from;
   for (let guard = 0; guard < 100 && at < to; guard++) {
     const cover = onCallAt(rota, at);
@@ -83,7 +83,7 @@ function firstGapBefore(rota: Rota, from: Date, to: Date): Date | undefined {
 }
 
 /** Whichever comes first: someone on call again, or the team's next working hours. */
-function nextHelp(input: PromiseInput): { who: string; when: string } {
+export function nextHelp(input: Pick<PromiseInput, 'rota' | 'now' | 'hours'>): { who: string; when: string } {
   const { rota, now, hours } = input;
   const coverBack = rota ? onCallAt(rota, now).until : undefined;
   const opening = nextWorkingStart(hours, now);

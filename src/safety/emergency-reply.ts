@@ -20,8 +20,9 @@ export function emergencyInstruction(result: ScreenResult, channel: Channel): st
 }
 
 /**
- * Sent once the emergency is in the co-ordinators' queue. Out of working hours nobody is reachable (no on-call
- * rota yet), so it says where the emergency went and when it is looked at, not that anyone was alerted.
+ * Sent once the emergency is in the co-ordinators' queue, when there is no rota (with one, src/oncall/alerted-note.ts
+ * says who is on call). Out of working hours nobody is reachable then, so it says where the emergency went and
+ * when it is looked at, not that anyone was alerted.
  */
 export function alertedNote(reference: string, channel: Channel, now: Date, hours: WorkingHours): string {
   const note = isWorkingTime(hours, now)

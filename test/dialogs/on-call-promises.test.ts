@@ -2,29 +2,35 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { defaultWorkingHours } from '../../src/concerns/working-hours.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
 import { createLogger } from '../../src/logging.js';
+import type { ManualClock } from '../../src/clock.js';
+import type { Database } from '../../src/db/database.js';
 import { createPaging } from '../../src/oncall/paging/paging.js';
+import type { StaffPager } from '../../src/oncall/paging/staff-pager.js';
 import { WEEKDAY_ROTA, rotaOf } from '../oncall/fixtures.js';
 import { fixedRota } from '../oncall/paging/paging-harness.js';
 import { openTestBot, type TestBot } from '../support/test-bot.js';
 import { runTranscript } from '../support/transcript.js';
 
 const rota = rotaOf(WEEKDAY_ROTA);
+
+/** The composition root's wiring: the promise and the 999 note come from the paging feature (rota and queue). */
+function onCallParts({ db, clock }: { db: Database; clock: ManualClock }, pager: StaffPager | undefined) {
+  const logger = createLogger({ level: 'silent' });
+  const paging = createPaging({
+    config: {
+      TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined, TWILIO_PHONE_NUMBER: undefined, TWILIO_API_BASE_URL: undefined,
+      PAGING_FROM_NUMBER: undefined, PAGE_ACK_EMERGENCY_MINUTES: 5, PAGE_ACK_URGENT_MINUTES: 15, PAGE_WATCHDOG_MINUTES: 30,
+      CLAIM_LEASE_MINUTES: 15, ONCALL_CONTACT_MINUTES: 120, WORKING_HOURS: defaultWorkingHours(),
+    },
+    db, rota: fixedRota(rota), clock, jobs: new JobRunner({ db, logger }), logger, baseUrl: () => 'https://carepoint.example', pager,
+  });
+  return { expectation: paging.expectation, alertedNote: paging.alertedNote };
+}
+
 let bot: TestBot;
 beforeAll(async () => {
-  bot = await openTestBot({
-    // The composition root's wiring: the promise comes from the paging feature (rota and queue).
-    expectation: ({ db, clock }) => {
-      const logger = createLogger({ level: 'silent' });
-      return createPaging({
-        config: {
-          TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined, TWILIO_PHONE_NUMBER: undefined, TWILIO_API_BASE_URL: undefined,
-          PAGING_FROM_NUMBER: undefined, PAGE_ACK_EMERGENCY_MINUTES: 5, PAGE_ACK_URGENT_MINUTES: 15, PAGE_WATCHDOG_MINUTES: 30,
-          CLAIM_LEASE_MINUTES: 15, ONCALL_CONTACT_MINUTES: 120, WORKING_HOURS: defaultWorkingHours(),
-        },
-        db, rota: fixedRota(rota), clock, jobs: new JobRunner({ db, logger }), logger, baseUrl: () => 'https://carepoint.example',
-      }).expectation;
-    },
-  });
+  // Pages can be sent (the job runner is not started here, so none is).
+  bot = await openTestBot({ onCall: (parts) => onCallParts(parts, { page: async () => ({ sid: 'SM-test' }) }) });
 });
 afterAll(() => bot.close());
 
@@ -49,6 +55,46 @@ describe('a concern\'s reply promises what the rota can keep', () => {
     await runTranscript(bot.conversation(), [
       ...urgentConcern,
       ['yes', /Your reference is CP-[A-Z0-9]{6}\. No one is on call right now\. Someone will be on call again at 8am on Monday: they will contact you then\. If it cannot wait, or things get worse, call NHS 111 now, or 999 in an emergency\.$/],
+    ]);
+  });
+});
+
+describe('the note after a 999 reply says who follows it up, from the rota', () => {
+  const emergency = 'my dad has collapsed and is not breathing';
+
+  it('at 23:00 on a weeknight (out of working hours, the night shift on call): the person on call, until 8am', async () => {
+    bot.clock.set(new Date('2026-11-24T23:00:00Z'));
+    await runTranscript(bot.conversation(), [
+      [emergency, /^Call 999 now/, /^I have also alerted the person on call until 8am tomorrow \(Wednesday\) \(ref CP-[A-Z0-9]{6}\): they will follow this up as soon as they can, but do not wait for us\. I am still here if you need me\.$/],
+    ]);
+  });
+
+  it('at 17:58 on a Friday, cover ending before anyone is due to claim it: says when cover ends', async () => {
+    bot.clock.set(new Date('2026-11-27T17:58:00Z'));
+    await runTranscript(bot.conversation(), [
+      [emergency, /^Call 999 now/, /^I have also alerted the person on call \(ref CP-[A-Z0-9]{6}\), but on-call cover ends at 6pm today, so they may not be able to follow it up\. Do not wait for us\./],
+    ]);
+  });
+
+  it('on a Saturday, in a gap: no one is on call, and when someone next is', async () => {
+    bot.clock.set(new Date('2026-11-28T11:00:00Z'));
+    await runTranscript(bot.conversation(), [
+      [emergency, /^Call 999 now/, /^No one is on call right now, so I have passed this to the care co-ordination team's list \(ref CP-[A-Z0-9]{6}\)\. Someone will be on call again at 8am on Monday\. Do not wait for us\. I am still here if you need me\.$/],
+    ]);
+  });
+});
+
+describe('with a rota but no way to page anyone (Twilio not configured)', () => {
+  let unpaged: TestBot;
+  beforeAll(async () => {
+    unpaged = await openTestBot({ onCall: (parts) => onCallParts(parts, undefined) });
+  });
+  afterAll(() => unpaged.close());
+
+  it('the 999 note never says the person on call was alerted', async () => {
+    unpaged.clock.set(new Date('2026-11-24T23:00:00Z'));
+    await runTranscript(unpaged.conversation(), [
+      ['my dad has collapsed and is not breathing', /^Call 999 now/, /^I have passed this to the care co-ordination team's list \(ref CP-[A-Z0-9]{6}\); it is looked at in working hours/],
     ]);
   });
 });

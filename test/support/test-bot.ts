@@ -30,7 +30,11 @@ export interface TestBot {
  * replaces the screen's statistical detector (tests that need a message in a given band).
  */
 export async function openTestBot(
-  options: { classifier?: RiskClassifier; expectation?: (parts: { db: Database; clock: ManualClock }) => BotDeps['expectation'] } = {},
+  options: {
+    classifier?: RiskClassifier;
+    /** What the paging feature gives the bot in the composition root: the concern's promise and the 999 note, from the rota. */
+    onCall?: (parts: { db: Database; clock: ManualClock }) => Pick<BotDeps, 'expectation' | 'alertedNote'>;
+  } = {},
 ): Promise<TestBot> {
   const db = await openPgliteDatabase(join(await freshDataDir(), 'pg'));
   const clock = new ManualClock(new Date('2026-11-24T10:00:00Z'));
@@ -39,7 +43,7 @@ export async function openTestBot(
   const screen = createEmergencyScreen(() => (options.classifier ? { ...knowledge.redFlags(), classifier: options.classifier } : knowledge.redFlags()));
   const languages = await loadLanguageLines(KNOWLEDGE_DIR);
   const { bot, middleware } = buildBot({
-    db, clock, knowledge, screen, logger, hashId: createIdHasher('test'), languages, expectation: options.expectation?.({ db, clock }),
+    db, clock, knowledge, screen, logger, hashId: createIdHasher('test'), languages, ...options.onCall?.({ db, clock }),
   });
   return {
     db,

@@ -4,6 +4,8 @@ import type { Actor } from '../actor.js';
 
 export const AUDIT_ACTIONS = [
   'view', 'claim', 'release', 'note', 'reply', 'resolve', 'reopen', 'not-an-emergency', 'link', 'sign-in', 'sign-out', 'hand-back',
+  // the on-call rota saved from the console (src/console/rota-page-route.ts)
+  'rota-change',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -5,9 +5,9 @@ import { sendConsolePage, type ConsolePage, type Viewer } from '../pages/layout.
 
 /** What each role opens, for the pages that explain a 403. */
 const ROLE_PURPOSE: Record<Role, string> = {
-  Coordinator: 'the co-ordinators\' queue',
+  Coordinator: 'the co-ordinators\' queue and the figures',
   ContentEditor: 'the knowledge report',
-  Admin: 'the audit log',
+  Admin: 'the audit log, the rota and the figures',
 };
 
 export { escapeHtml };
@@ -43,10 +43,12 @@ ${signOutForm(csrfToken)}`;
 }
 
 /** A 403 that says why: who is signed in and which role is missing. */
-export function missingRoleBody(person: { name: string; roles: Role[] }, needed: Role, csrfToken: string): string {
+export function missingRoleBody(person: { name: string; roles: Role[] }, needed: Role | readonly Role[], csrfToken: string): string {
   const held = person.roles.length ? person.roles.join(', ') : 'no Carepoint role';
+  const roles: readonly Role[] = typeof needed === 'string' ? [needed] : needed;
+  const what = roles.length === 1 ? `the <strong>${roles[0]}</strong> role (for ${escapeHtml(ROLE_PURPOSE[roles[0]!])})` : `the <strong>${roles.join('</strong> or <strong>')}</strong> role`;
   return `<p>You are signed in as <strong>${escapeHtml(person.name)}</strong>, with ${escapeHtml(held)}.</p>
-<p>This page needs the <strong>${needed}</strong> role (for ${escapeHtml(ROLE_PURPOSE[needed])}).
+<p>This page needs ${what}.
 Ask your organisation's Carepoint administrator to assign you that app role in Microsoft Entra ID, then sign out and in again.</p>
 ${signOutForm(csrfToken)}`;
 }

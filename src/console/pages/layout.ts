@@ -9,7 +9,7 @@ export interface Viewer {
   csrfToken: string;
 }
 
-export type Section = 'home' | 'queue' | 'audit';
+export type Section = 'home' | 'queue' | 'figures' | 'rota' | 'audit';
 
 export interface ConsolePage {
   status: number;
@@ -27,10 +27,13 @@ export interface ConsolePage {
   wide?: boolean;
 }
 
-const SECTIONS: { section: Section; label: string; href: string; role?: Role }[] = [
+/** The header's links; each shown to anyone holding one of its roles. */
+const SECTIONS: { section: Section; label: string; href: string; roles?: Role[] }[] = [
   { section: 'home', label: 'Home', href: '/console' },
-  { section: 'queue', label: 'Queue', href: '/console/queue', role: 'Coordinator' },
-  { section: 'audit', label: 'Audit log', href: '/console/audit', role: 'Admin' },
+  { section: 'queue', label: 'Queue', href: '/console/queue', roles: ['Coordinator'] },
+  { section: 'figures', label: 'Figures', href: '/console/figures', roles: ['Coordinator', 'Admin'] },
+  { section: 'rota', label: 'Rota', href: '/console/rota', roles: ['Admin'] },
+  { section: 'audit', label: 'Audit log', href: '/console/audit', roles: ['Admin'] },
 ];
 
 const NHS_LOGO = `<svg class="nhsuk-header__logo" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 80" height="40" width="100" focusable="false" role="img" aria-label="NHS"><title>NHS</title><path fill="currentcolor" d="M200 0v80H0V0h200Zm-27.5 5.5c-14.5 0-29 5-29 22 0 10.2 7.7 13.5 14.7 16.3l.7.3c5.4 2 10.1 3.9 10.1 8.4 0 6.5-8.5 7.5-14 7.5s-12.5-1.5-16-3.5L135 70c5.5 2 13.5 3.5 20 3.5 15.5 0 32-4.5 32-22.5 0-19.5-25.5-16.5-25.5-25.5 0-5.5 5.5-6.5 12.5-6.5a35 35 0 0 1 14.5 3l4-13.5c-4.5-2-12-3-20-3Zm-131 2h-22l-14 65H22l9-45h.5l13.5 45h21.5l14-65H64l-9 45h-.5l-13-45Zm63 0h-18l-13 65h17l6-28H117l-5.5 28H129l13.5-65H125L119.5 32h-20l5-24.5Z"/></svg>`;
@@ -44,7 +47,7 @@ function header(page: ConsolePage): string {
 <input type="hidden" name="_csrf" value="${escapeHtml(viewer.csrfToken)}"><button class="nhsuk-header__account-button" type="submit">Sign out</button></form></li>
 </ul></nav>` : '';
   const links = viewer
-    ? SECTIONS.filter((s) => !s.role || viewer.roles.includes(s.role)).map((s) => {
+    ? SECTIONS.filter((s) => !s.roles || s.roles.some((r) => viewer.roles.includes(r))).map((s) => {
       const current = page.current?.section === s.section;
       const aria = current ? ` aria-current="${page.current?.exact ? 'page' : 'true'}"` : '';
       return `<li class="nhsuk-header__navigation-item${current ? ' nhsuk-header__navigation-item--current' : ''}"><a class="nhsuk-header__navigation-link" href="${s.href}"${aria}>${s.label}</a></li>`;

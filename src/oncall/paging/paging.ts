@@ -8,6 +8,8 @@ import type { JobRunner } from '../../jobs/job-runner.js';
 import type { Logger } from '../../logging.js';
 import type { RotaSource } from '../rota-file.js';
 import type { Priority } from '../../concerns/priority.js';
+import type { Channel } from '../../concerns/concern-queue.js';
+import { alertedNoteFromRota } from '../alerted-note.js';
 import { contactPromise } from '../contact-promise.js';
 import { pageStepHandler } from './page-step.js';
 import { oldestUnclaimed } from './sql/paging-health.js';
@@ -39,6 +41,8 @@ export interface Paging {
   staffText(phone: string, body: string): Promise<string | undefined>;
   /** What a new concern's reply promises, from the rota, the queue and the priority (contact-promise.ts). */
   expectation(priority: Priority): Promise<string>;
+  /** The note after a 999 reply, once the emergency is queued: who follows it up and until when (alerted-note.ts). */
+  alertedNote(reference: string, channel: Channel): string;
   register(server: Server, auth: CoordinatorAuthenticator): void;
   /** Once listening: the watchdog's first run (one job whatever the number of instances). */
   start(): void;
@@ -72,6 +76,10 @@ export function createPaging(deps: PagingDeps): Paging {
         contactMinutes: config.ONCALL_CONTACT_MINUTES,
       });
     },
+    alertedNote: (reference, channel) => alertedNoteFromRota({
+      reference, channel, now: clock.now(), hours: config.WORKING_HOURS, rota: rota.current(), ackMinutes: config.PAGE_ACK_EMERGENCY_MINUTES,
+      canPage: pager !== undefined,
+    }),
     register: (server, auth) => registerOncallStatusRoute(server, { db, rota, clock, auth }),
     start() {
       starting = startWatchdog(db).catch((err: unknown) => log.error({ err, event: 'watchdog-not-started' }, 'the paging watchdog could not be scheduled'));

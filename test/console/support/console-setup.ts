@@ -26,7 +26,7 @@ export interface ConsoleEnv {
 }
 
 /** FakeEntra and a Carepoint signed in to through it, for one test file: started before its tests, stopped after. */
-export function useConsole(options: { overrides?: Overrides } = {}): ConsoleEnv {
+export function useConsole(options: { overrides?: Overrides; env?: Record<string, string> } = {}): ConsoleEnv {
   const env = { entra: new FakeEntra(ACCOUNTS) } as ConsoleEnv;
   beforeAll(async () => {
     const port = await freePort();
@@ -36,6 +36,7 @@ export function useConsole(options: { overrides?: Overrides } = {}): ConsoleEnv 
       env: {
         PORT: String(port), PUBLIC_BASE_URL: env.base, ENTRA_CLIENT_ID: env.entra.clientId, ENTRA_CLIENT_SECRET: env.entra.clientSecret,
         ENTRA_AUTHORITY: env.entra.issuer, SESSION_SECRET: 'console-pages-test-session-secret-0123456789',
+        ...options.env,
       },
       overrides: { entraFetch: env.entra.fetch, ...options.overrides },
     });
