@@ -66,7 +66,7 @@ export function overduePromise(input: Pick<PromiseInput, 'priority' | 'now' | 'h
   if (isWorkingTime(hours, now)) {
     return `It is still in the care co-ordinators' queue and one will contact you as soon as they can, but we cannot promise a time. ${meanwhile}`;
   }
-  const back = nextHelp({ ...input, oldestWaiting: undefined, contactMinutes: 0 });
+  const back = nextHelp(input);
   return `${back.who} ${back.when} and will see it then. ${meanwhile}`;
 }
 
