@@ -225,7 +225,7 @@ export async function buildCarepoint(config: Config, overrides: Overrides = {}):
   registerOutboundDelivery(jobs, { db, delivery, logger });
   registerHandoffLeaseCheck(jobs, { db, logger });
   // A concern past its target time with nobody in touch: the person is told, once (src/patient-updates).
-  registerOverdueCheck(jobs, { db, clock, hours: config.WORKING_HOURS, rota, logger });
+  registerOverdueCheck(jobs, { db, clock, hours: config.WORKING_HOURS, rota: { current: paging.pagedRota }, logger });
   let workers: Worker[] = [];
 
   return {

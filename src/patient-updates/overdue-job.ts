@@ -8,7 +8,7 @@ import type { Priority } from '../concerns/priority.js';
 import { ageAgainstTarget } from '../concerns/target-time.js';
 import type { WorkingHours } from '../concerns/working-hours.js';
 import { overduePromise } from '../oncall/contact-promise.js';
-import type { RotaSource } from '../oncall/rota-file.js';
+import type { Rota } from '../oncall/rota.js';
 import { OVERDUE_CHECK_JOB, overdueKey } from './overdue-schedule.js';
 import { concernToTell, tellPatient } from './tell-patient.js';
 import { overdueText } from './update-texts.js';
@@ -22,7 +22,8 @@ export interface OverdueDeps {
   db: Database;
   clock: Clock;
   hours: WorkingHours;
-  rota: RotaSource;
+  /** The rota as promises may use it (Paging.pagedRota: none when no page can be sent). */
+  rota: { current(): Rota | undefined };
   logger: Logger;
 }
 

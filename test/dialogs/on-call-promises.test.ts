@@ -97,4 +97,12 @@ describe('with a rota but no way to page anyone (Twilio not configured)', () => 
       ['my dad has collapsed and is not breathing', /^Call 999 now/, /^I have passed this to the care co-ordination team's list \(ref CP-[A-Z0-9]{6}\); it is looked at in working hours/],
     ]);
   });
+
+  it('an urgent concern at 23:00 is promised the working hours, not someone on call', async () => {
+    unpaged.clock.set(new Date('2026-11-24T23:00:00Z'));
+    await runTranscript(unpaged.conversation(), [
+      ...urgentConcern,
+      ['yes', /Your reference is CP-[A-Z0-9]{6}\. The care co-ordination team works .*, so they will see this .*If it cannot wait until then/],
+    ]);
+  });
 });

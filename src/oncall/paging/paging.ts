@@ -10,6 +10,7 @@ import type { RotaSource } from '../rota-file.js';
 import type { Priority } from '../../concerns/priority.js';
 import type { Channel } from '../../concerns/concern-queue.js';
 import { alertedNoteFromRota } from '../alerted-note.js';
+import type { Rota } from '../rota.js';
 import { contactPromise } from '../contact-promise.js';
 import { pageStepHandler } from './page-step.js';
 import { oldestUnclaimed } from './sql/paging-health.js';
@@ -43,6 +44,11 @@ export interface Paging {
   expectation(priority: Priority): Promise<string>;
   /** The note after a 999 reply, once the emergency is queued: who follows it up and until when (alerted-note.ts). */
   alertedNote(reference: string, channel: Channel): string;
+  /**
+   * The rota when pages can reach the people on it, else undefined: without a pager nobody on call hears of a
+   * concern, so what a person is promised falls back to the team's working hours.
+   */
+  pagedRota(): Rota | undefined;
   register(server: Server, auth: CoordinatorAuthenticator): void;
   /** Once listening: the watchdog's first run (one job whatever the number of instances). */
   start(): void;
@@ -72,7 +78,7 @@ export function createPaging(deps: PagingDeps): Paging {
     async expectation(priority) {
       const oldest = await oldestUnclaimed(db);
       return contactPromise({
-        priority, now: clock.now(), hours: config.WORKING_HOURS, rota: rota.current(), oldestWaiting: oldest?.createdAt,
+        priority, now: clock.now(), hours: config.WORKING_HOURS, rota: pager ? rota.current() : undefined, oldestWaiting: oldest?.createdAt,
         contactMinutes: config.ONCALL_CONTACT_MINUTES,
       });
     },
@@ -80,6 +86,7 @@ export function createPaging(deps: PagingDeps): Paging {
       reference, channel, now: clock.now(), hours: config.WORKING_HOURS, rota: rota.current(), ackMinutes: config.PAGE_ACK_EMERGENCY_MINUTES,
       canPage: pager !== undefined,
     }),
+    pagedRota: () => (pager ? rota.current() : undefined),
     register: (server, auth) => registerOncallStatusRoute(server, { db, rota, clock, auth }),
     start() {
       starting = startWatchdog(db).catch((err: unknown) => log.error({ err, event: 'watchdog-not-started' }, 'the paging watchdog could not be scheduled'));
