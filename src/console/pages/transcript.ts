@@ -2,7 +2,7 @@ import type { HandoffView } from '../../handoff/view.js';
 import type { Channel } from '../../concerns/concern-queue.js';
 import type { ConcernDetail } from '../../concerns/sql/detail.js';
 import { escapeHtml, when } from './html.js';
-import { CHANNEL_LABEL } from './labels.js';
+import { botChannelName, CHANNEL_LABEL } from './labels.js';
 
 type Speaker = 'person' | 'carepoint' | 'coordinator';
 
@@ -37,7 +37,7 @@ export function transcriptLines(detail: ConcernDetail & Partial<HandoffView>): L
     const sent = delivery.get(String(e.data.messageId));
     lines.push({
       speaker: 'coordinator', who: `Co-ordinator${e.actor ? ` ${e.actor.name}` : ''}`, channel: detail.concern.channel, text: e.data.text, at: e.at,
-      note: deliveryNote(sent?.status ?? (typeof e.data.status === 'string' ? e.data.status : undefined), sent?.failureReason ?? null),
+      note: deliveryNote(sent?.status ?? (typeof e.data.status === 'string' ? e.data.status : undefined), sent?.failureReason ?? null, detail.route ?? null),
     });
   }
   // ISO instants compare as text; the sort is stable, so messages at the same instant keep their order.
@@ -53,8 +53,14 @@ export function transcriptSection(detail: ConcernDetail & Partial<HandoffView>, 
 ${items.length ? `<ol class="carepoint-transcript" aria-label="Messages, oldest first">${items.join('\n')}</ol>` : '<p class="nhsuk-body">No messages are recorded.</p>'}`;
 }
 
-function deliveryNote(status: string | undefined, reason: string | null): string | undefined {
+/** A reply's status in words, as far as its route can tell: only SMS and the local web chat know it arrived. */
+export function deliveryNote(status: string | undefined, reason: string | null, route: HandoffView['route']): string | undefined {
   if (status === 'pending delivery' || status === 'sending') return 'being sent';
   if (status === 'failed') return `not delivered${reason ? `: ${reason}` : ''}`;
+  if (route?.kind === 'webchat') {
+    if (status === 'delivered') return 'delivered: their chat has fetched it';
+    if (status === 'sent') return 'sent: their chat has not fetched it yet';
+  }
+  if (route?.kind === 'bot-framework' && status === 'sent') return `sent to ${botChannelName(route.channelId)}: the channel does not say when it is read`;
   return status;
 }
