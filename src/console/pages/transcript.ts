@@ -17,7 +17,7 @@ interface Line {
 
 /**
  * The whole story, oldest first, on every channel: what the person wrote, what Carepoint answered, and what a
- * co-ordinator replied (recorded on the concern; delivery comes with the delivery port, so it says so).
+ * co-ordinator replied, with how far its delivery has gone.
  */
 export function transcriptLines(detail: ConcernDetail & Partial<HandoffView>): Line[] {
   const d = detail.concern.details;
@@ -35,10 +35,15 @@ export function transcriptLines(detail: ConcernDetail & Partial<HandoffView>): L
   for (const e of detail.events) {
     if (e.kind !== 'reply' || typeof e.data.text !== 'string') continue;
     const sent = delivery.get(String(e.data.messageId));
-    lines.push({
+    const line: Line = {
       speaker: 'coordinator', who: `Co-ordinator${e.actor ? ` ${e.actor.name}` : ''}`, channel: detail.concern.channel, text: e.data.text, at: e.at,
       note: deliveryNote(sent?.status ?? (typeof e.data.status === 'string' ? e.data.status : undefined), sent?.failureReason ?? null, detail.route ?? null),
-    });
+    };
+    // Once delivered, the channel logged it as an outbound message: that line is the reply, in its place among
+    // the handoff's notices, not a second copy under Carepoint's name.
+    const logged = lines.findIndex((l) => l.speaker === 'carepoint' && l.text === line.text && l.channel === line.channel && l.at >= e.at);
+    if (logged >= 0) lines[logged] = { ...line, at: lines[logged]!.at };
+    else lines.push(line);
   }
   // ISO instants compare as text; the sort is stable, so messages at the same instant keep their order.
   return lines.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
