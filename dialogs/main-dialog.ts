@@ -7,7 +7,7 @@ import type { Clock } from '../src/clock.js';
 import type { Database } from '../src/db/database.js';
 import { channelOf, requesterOf, trustedIdentityOf } from '../src/bot/channel.js';
 import { SharedDialogMemory } from '../src/bot/dialog-memory.js';
-import { ANSWERED_FROM_ARTICLE, EMERGENCY_HANDLED } from '../src/bot/turn-keys.js';
+import { ANSWERED_FROM_ARTICLE, EMERGENCY_HANDLED, WANTS_A_PERSON, type WantsAPersonTurn } from '../src/bot/turn-keys.js';
 import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversation/intents.js';
 import { greeting, help, notPersonalAdvice, smallTalkReply, statusReply } from '../src/conversation/replies.js';
 import type { KnowledgeGapCounter } from '../src/knowledge/knowledge-gaps.js';
@@ -15,7 +15,10 @@ import type { KnowledgeBase } from '../src/knowledge/types.js';
 import { concernsOf } from '../src/concerns/concern-queue.js';
 import { findReference } from '../src/concerns/reference.js';
 import { recordPersonSaidNotEmergency } from '../src/concerns/sql/person-said-not-emergency.js';
-import type { WorkingHours } from '../src/concerns/working-hours.js';
+import { expectationFor } from '../src/concerns/priority.js';
+import { isWorkingTime, type WorkingHours } from '../src/concerns/working-hours.js';
+import { CARRY_ON_WITH_DETAILS, wantsAPersonReply } from '../src/handoff/wants-a-person.js';
+import { MessageFactory } from 'botbuilder';
 import { replyWithAnswer } from './answer-reply.js';
 import { ARTICLE_CHOICE_DIALOG, ArticleChoiceDialog, type ArticleChoiceResult } from './article-choice-dialog.js';
 import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogDeps, type ConcernDialogOptions } from './concern-dialog.js';
@@ -92,6 +95,19 @@ export class MainDialog extends ComponentDialog {
       await inner.repromptDialog();
       return Dialog.EndOfTurn;
     }
+    const asked = context.turnState.get(WANTS_A_PERSON) as WantsAPersonTurn | undefined;
+    if (asked) {
+      // In the middle of giving a concern's details: told what to expect, then on with the same question; the
+      // answers go on the request just committed (src/concerns/sql/add-details.ts).
+      if (inner.activeDialog?.id === CONCERN_DIALOG) {
+        await context.sendActivity(`${await this.wantsAPersonReply(context, asked, false)}\n\n${CARRY_ON_WITH_DETAILS}`);
+        await inner.repromptDialog();
+        return Dialog.EndOfTurn;
+      }
+      await inner.cancelAllDialogs();
+      await this.tellWantsAPerson(context, asked);
+      return { status: DialogTurnStatus.cancelled };
+    }
     if (interruption === 'cancel') {
       await inner.cancelAllDialogs();
       await context.sendActivity('OK, I have stopped that and nothing was sent. Ask me a question, or say "talk to someone" at any time.');
@@ -145,6 +161,11 @@ export class MainDialog extends ComponentDialog {
       memory.greeted = true;
       await context.sendActivity(greeting(channel));
       if (intent.kind === 'greeting') return step.endDialog();
+    }
+    const asked = context.turnState.get(WANTS_A_PERSON) as WantsAPersonTurn | undefined;
+    if (asked) {
+      await this.tellWantsAPerson(context, asked);
+      return step.endDialog();
     }
     if (interruption === 'cancel' || interruption === 'restart') {
       await context.sendActivity('There is nothing in progress. Ask me a question, or say "talk to someone" to raise a concern.');
@@ -211,6 +232,28 @@ export class MainDialog extends ComponentDialog {
     memory.offeredCoordinator = personal || !answer.answered;
     if (answer.answered && !personal) step.context.turnState.set(ANSWERED_FROM_ARTICLE, true);
     return step.endDialog();
+  }
+
+  /**
+   * "talk to someone", "speak to a human": the request is committed already (the handoff middleware). The person
+   * is told when someone can be there, and offered to give the details now; "yes" starts the concern dialog,
+   * whose answers go on that same concern.
+   */
+  private async tellWantsAPerson(context: TurnContext, asked: WantsAPersonTurn): Promise<void> {
+    const offer = !asked.hasDetails;
+    const text = await this.wantsAPersonReply(context, asked, offer);
+    const chat = channelOf(context.activity) === 'chat';
+    await context.sendActivity(offer && chat ? MessageFactory.suggestedActions(['Yes', 'No thanks'], text) : text);
+    const memory = await this.deps.memory.get(context, {});
+    memory.offeredCoordinator = offer;
+  }
+
+  private async wantsAPersonReply(context: TurnContext, asked: WantsAPersonTurn, offerDetails: boolean): Promise<string> {
+    const now = this.deps.clock.now();
+    const promise = this.deps.expectation ? await this.deps.expectation(asked.priority) : expectationFor(asked.priority, now, this.deps.workingHours);
+    return wantsAPersonReply({
+      reference: asked.reference, promise, teamWorking: isWorkingTime(this.deps.workingHours, now), offerDetails, channel: channelOf(context.activity),
+    });
   }
 
   private concernOptions(context: TurnContext): ConcernDialogOptions {
