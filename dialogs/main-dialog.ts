@@ -33,6 +33,8 @@ export interface ConversationMemory {
   pendingMore?: { articleId: string; question: string };
   /** We offered a co-ordinator after an answer we could not give: "yes" takes it up. */
   offeredCoordinator?: boolean;
+  /** The offer was to give the details of a request for a person already made: its reference, for "no thanks". */
+  offeredDetailsFor?: string;
   /**
    * The message that raised an emergency in the middle of a dialog, for one turn: "carry on" (it was not an
    * emergency) makes it the answer to the question it interrupted, so the person need not type it again.
@@ -152,7 +154,9 @@ export class MainDialog extends ComponentDialog {
     }
     const channel = channelOf(context.activity);
     const offered = memory.offeredCoordinator === true;
+    const requested = memory.offeredDetailsFor;
     memory.offeredCoordinator = false;
+    memory.offeredDetailsFor = undefined;
     const text = context.activity.text ?? '';
     const intent = intentOf(text);
     const interruption = interruptionOf(text);
@@ -190,7 +194,9 @@ export class MainDialog extends ComponentDialog {
         await context.sendActivity(smallTalkReply('ok', channel));
         return step.endDialog();
       case 'no':
-        await context.sendActivity(offered ? 'OK. Ask me something else whenever you like.' : 'OK. Ask me a question, or say "talk to someone" to raise a concern.');
+        await context.sendActivity(requested
+          ? `OK. Your request is with the care co-ordination team (reference ${requested}). Ask me a question meanwhile if you like.`
+          : offered ? 'OK. Ask me something else whenever you like.' : 'OK. Ask me a question, or say "talk to someone" to raise a concern.');
         return step.endDialog();
       case 'more': {
         // Fetched afresh: the article may have been changed, withdrawn or passed its review date since.
@@ -246,6 +252,7 @@ export class MainDialog extends ComponentDialog {
     await context.sendActivity(offer && chat ? MessageFactory.suggestedActions(['Yes', 'No thanks'], text) : text);
     const memory = await this.deps.memory.get(context, {});
     memory.offeredCoordinator = offer;
+    memory.offeredDetailsFor = offer ? asked.reference : undefined;
   }
 
   private async wantsAPersonReply(context: TurnContext, asked: WantsAPersonTurn, offerDetails: boolean): Promise<string> {

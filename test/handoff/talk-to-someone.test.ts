@@ -131,7 +131,7 @@ describe('"talk to someone" with no concern open', () => {
     await runTranscript(adapter, [
       ['hello', GREETING],
       ['speak to a human', /^I have asked a care co-ordinator to join this conversation \(reference CP-[A-HJ-NP-Z2-9]{6}\)\.[^]*Shall we do that\?$/],
-      ['no thanks', /^OK\./],
+      ['no thanks', /^OK\. Your request is with the care co-ordination team \(reference CP-[A-HJ-NP-Z2-9]{6}\)\. Ask me a question meanwhile if you like\.$/],
     ]);
     expect(await concernsOf(adapter)).toMatchObject([{ priority: 'soon', details: { wantsAPerson: true } }]);
   });
