@@ -1,3 +1,5 @@
+import type { Priority } from '../concerns/priority.js';
+
 /** Turn-state key set by the inbound middleware and read by the dialogs. */
 export const EMERGENCY_HANDLED = Symbol('carepoint.emergencyHandled');
 
@@ -68,6 +70,6 @@ export const START_AFRESH = Symbol('carepoint.startAfresh');
 export const WANTS_A_PERSON = Symbol('carepoint.wantsAPerson');
 export interface WantsAPersonTurn {
   reference: string;
-  priority: import('../concerns/priority.js').Priority;
+  priority: Priority;
   hasDetails: boolean;
 }

@@ -132,6 +132,9 @@ describe.skipIf(!hasChromium)('a live handoff through the console, in Chromium',
       await waitForReply(patient, "Bob has passed you back to Carepoint's assistant.");
       await say(patient, 'how do I order a repeat prescription');
       await waitForReply(patient, /repeat prescription/i);
+      // The history says what happened in words.
+      const history = await coordinator.locator('#history-caption').locator('xpath=ancestor::table').innerText();
+      for (const what of ['Live conversation started', 'Message from the person', 'Live conversation ended']) expect(history).toContain(what);
       await pictures('4-handed-back', patient, coordinator);
 
       expect(tab.problems()).toEqual([]);

@@ -45,6 +45,10 @@ export const EVENT_LABEL: Record<string, string> = {
   'contact-problem': 'Problem reaching the person',
   'dead-letter': 'A message could not be delivered',
   'person-said-not-emergency': 'The person said it is not an emergency',
+  'wants-a-person': 'Asked to talk to a person',
+  'handoff-started': 'Live conversation started',
+  'handoff-ended': 'Live conversation ended',
+  'patient-message': 'Message from the person',
 };
 
 export function priorityTag(priority: Priority): string {
