@@ -148,4 +148,24 @@ describe.skipIf(!hasChromium)('a live handoff through the console, in Chromium',
       await tab?.close();
     }
   }, 120_000);
+
+  it('"talk to someone" in the web chat: the request is in the queue first, the promise is shown, and Yes starts the details', async () => {
+    const chat = await openChat(browser, env.base);
+    try {
+      const { page } = chat;
+      await say(page, 'talk to someone');
+      const told = await waitForReply(page, /^I have asked a care co-ordinator/);
+      const reference = /\(reference (CP-[A-HJ-NP-Z2-9]{6})\)/.exec(told)?.[1];
+      expect(told).toMatch(/Shall we do that\?$/);
+      const { rows } = await env.carepoint.carepoint.db.query<{ details: Record<string, unknown> }>('select details from concerns where reference = $1', [reference]);
+      expect(rows[0]?.details.wantsAPerson).toBe(true);
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, 'console-5-talk-to-someone-offer', ARTIFACTS);
+      await choose(page, 'Yes');
+      await waitForReply(page, 'Is this concern about you');
+      expect(chat.problems()).toEqual([]);
+    } finally {
+      await chat.close();
+    }
+  }, 60_000);
 });
