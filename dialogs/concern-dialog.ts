@@ -11,6 +11,7 @@ import type { Clock } from '../src/clock.js';
 import type { Database } from '../src/db/database.js';
 import { requesterOf } from '../src/bot/channel.js';
 import { submitConcern } from '../src/concerns/concern-queue.js';
+import { addDetailsToWantsAPerson } from '../src/concerns/sql/add-details.js';
 import { recentTranscript } from '../src/queue/conversation-log.js';
 import {
   CONCERN_KINDS, CONTACT_METHODS, CONTACT_TIMES, PATHWAYS, SUBJECTS, concernDetailsSchema, concernFields,
@@ -219,19 +220,22 @@ export class ConcernDialog extends ComponentDialog {
     }
     const requester = requesterOf(step.context);
     const priority = priorityFor(details.urgency);
-    // Committed before the patient is told it was passed on.
-    const item = await submitConcern(this.deps.db, this.deps.clock, {
+    const submission = {
       ...requester,
       submissionId: step.options.submissionId,
       priority,
       details,
       summary: queueSummary(details),
       transcript: await recentTranscript(this.deps.db, requester.conversationId),
-    });
-    await step.context.sendActivity(
-      `Thank you. I have passed this to the care co-ordination team. Your reference is ${item.reference}. ` +
-        (this.deps.expectation ? await this.deps.expectation(priority) : expectationFor(priority, this.deps.clock.now(), this.deps.workingHours)),
-    );
+    };
+    // Committed before the patient is told it was passed on: onto the request for a person they made first, if
+    // they did, so that the co-ordinator has one concern with everything; else a new concern.
+    const added = await addDetailsToWantsAPerson(this.deps.db, this.deps.clock, submission);
+    const item = added ?? (await submitConcern(this.deps.db, this.deps.clock, submission));
+    const promise = this.deps.expectation ? await this.deps.expectation(item.priority) : expectationFor(item.priority, this.deps.clock.now(), this.deps.workingHours);
+    await step.context.sendActivity(added
+      ? `Thank you. I have added this to your request to talk to a care co-ordinator (reference ${item.reference}), so you will not need to tell them again. ${promise}`
+      : `Thank you. I have passed this to the care co-ordination team. Your reference is ${item.reference}. ${promise}`);
     return step.endDialog(item.reference);
   };
 

@@ -7,7 +7,7 @@ import type { Clock } from '../src/clock.js';
 import type { Database } from '../src/db/database.js';
 import { channelOf, requesterOf, trustedIdentityOf } from '../src/bot/channel.js';
 import { SharedDialogMemory } from '../src/bot/dialog-memory.js';
-import { ANSWERED_FROM_ARTICLE, EMERGENCY_HANDLED } from '../src/bot/turn-keys.js';
+import { ANSWERED_FROM_ARTICLE, EMERGENCY_HANDLED, WANTS_A_PERSON, type WantsAPersonTurn } from '../src/bot/turn-keys.js';
 import { asksForPersonalAdvice, intentOf, interruptionOf } from '../src/conversation/intents.js';
 import { greeting, help, notPersonalAdvice, smallTalkReply, statusReply } from '../src/conversation/replies.js';
 import type { KnowledgeGapCounter } from '../src/knowledge/knowledge-gaps.js';
@@ -15,7 +15,10 @@ import type { KnowledgeBase } from '../src/knowledge/types.js';
 import { concernsOf } from '../src/concerns/concern-queue.js';
 import { findReference } from '../src/concerns/reference.js';
 import { recordPersonSaidNotEmergency } from '../src/concerns/sql/person-said-not-emergency.js';
-import type { WorkingHours } from '../src/concerns/working-hours.js';
+import { expectationFor } from '../src/concerns/priority.js';
+import { isWorkingTime, type WorkingHours } from '../src/concerns/working-hours.js';
+import { CARRY_ON_WITH_DETAILS, wantsAPersonReply } from '../src/handoff/wants-a-person.js';
+import { MessageFactory } from 'botbuilder';
 import { replyWithAnswer } from './answer-reply.js';
 import { ARTICLE_CHOICE_DIALOG, ArticleChoiceDialog, type ArticleChoiceResult } from './article-choice-dialog.js';
 import { CONCERN_DIALOG, ConcernDialog, type ConcernDialogDeps, type ConcernDialogOptions } from './concern-dialog.js';
@@ -30,6 +33,8 @@ export interface ConversationMemory {
   pendingMore?: { articleId: string; question: string };
   /** We offered a co-ordinator after an answer we could not give: "yes" takes it up. */
   offeredCoordinator?: boolean;
+  /** The offer was to give the details of a request for a person already made: its reference, for "no thanks". */
+  offeredDetailsFor?: string;
   /**
    * The message that raised an emergency in the middle of a dialog, for one turn: "carry on" (it was not an
    * emergency) makes it the answer to the question it interrupted, so the person need not type it again.
@@ -92,6 +97,19 @@ export class MainDialog extends ComponentDialog {
       await inner.repromptDialog();
       return Dialog.EndOfTurn;
     }
+    const asked = context.turnState.get(WANTS_A_PERSON) as WantsAPersonTurn | undefined;
+    if (asked) {
+      // In the middle of giving a concern's details: told what to expect, then on with the same question; the
+      // answers go on the request just committed (src/concerns/sql/add-details.ts).
+      if (inner.activeDialog?.id === CONCERN_DIALOG) {
+        await context.sendActivity(`${await this.wantsAPersonReply(context, asked, false)}\n\n${CARRY_ON_WITH_DETAILS}`);
+        await inner.repromptDialog();
+        return Dialog.EndOfTurn;
+      }
+      await inner.cancelAllDialogs();
+      await this.tellWantsAPerson(context, asked);
+      return { status: DialogTurnStatus.cancelled };
+    }
     if (interruption === 'cancel') {
       await inner.cancelAllDialogs();
       await context.sendActivity('OK, I have stopped that and nothing was sent. Ask me a question, or say "talk to someone" at any time.');
@@ -136,7 +154,9 @@ export class MainDialog extends ComponentDialog {
     }
     const channel = channelOf(context.activity);
     const offered = memory.offeredCoordinator === true;
+    const requested = memory.offeredDetailsFor;
     memory.offeredCoordinator = false;
+    memory.offeredDetailsFor = undefined;
     const text = context.activity.text ?? '';
     const intent = intentOf(text);
     const interruption = interruptionOf(text);
@@ -145,6 +165,11 @@ export class MainDialog extends ComponentDialog {
       memory.greeted = true;
       await context.sendActivity(greeting(channel));
       if (intent.kind === 'greeting') return step.endDialog();
+    }
+    const asked = context.turnState.get(WANTS_A_PERSON) as WantsAPersonTurn | undefined;
+    if (asked) {
+      await this.tellWantsAPerson(context, asked);
+      return step.endDialog();
     }
     if (interruption === 'cancel' || interruption === 'restart') {
       await context.sendActivity('There is nothing in progress. Ask me a question, or say "talk to someone" to raise a concern.');
@@ -169,7 +194,9 @@ export class MainDialog extends ComponentDialog {
         await context.sendActivity(smallTalkReply('ok', channel));
         return step.endDialog();
       case 'no':
-        await context.sendActivity(offered ? 'OK. Ask me something else whenever you like.' : 'OK. Ask me a question, or say "talk to someone" to raise a concern.');
+        await context.sendActivity(requested
+          ? `OK. Your request is with the care co-ordination team (reference ${requested}). Ask me a question meanwhile if you like.`
+          : offered ? 'OK. Ask me something else whenever you like.' : 'OK. Ask me a question, or say "talk to someone" to raise a concern.');
         return step.endDialog();
       case 'more': {
         // Fetched afresh: the article may have been changed, withdrawn or passed its review date since.
@@ -211,6 +238,29 @@ export class MainDialog extends ComponentDialog {
     memory.offeredCoordinator = personal || !answer.answered;
     if (answer.answered && !personal) step.context.turnState.set(ANSWERED_FROM_ARTICLE, true);
     return step.endDialog();
+  }
+
+  /**
+   * "talk to someone", "speak to a human": the request is committed already (the handoff middleware). The person
+   * is told when someone can be there, and offered to give the details now; "yes" starts the concern dialog,
+   * whose answers go on that same concern.
+   */
+  private async tellWantsAPerson(context: TurnContext, asked: WantsAPersonTurn): Promise<void> {
+    const offer = !asked.hasDetails;
+    const text = await this.wantsAPersonReply(context, asked, offer);
+    const chat = channelOf(context.activity) === 'chat';
+    await context.sendActivity(offer && chat ? MessageFactory.suggestedActions(['Yes', 'No thanks'], text) : text);
+    const memory = await this.deps.memory.get(context, {});
+    memory.offeredCoordinator = offer;
+    memory.offeredDetailsFor = offer ? asked.reference : undefined;
+  }
+
+  private async wantsAPersonReply(context: TurnContext, asked: WantsAPersonTurn, offerDetails: boolean): Promise<string> {
+    const now = this.deps.clock.now();
+    const promise = this.deps.expectation ? await this.deps.expectation(asked.priority) : expectationFor(asked.priority, now, this.deps.workingHours);
+    return wantsAPersonReply({
+      reference: asked.reference, promise, teamWorking: isWorkingTime(this.deps.workingHours, now), offerDetails, channel: channelOf(context.activity),
+    });
   }
 
   private concernOptions(context: TurnContext): ConcernDialogOptions {

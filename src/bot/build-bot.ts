@@ -63,7 +63,7 @@ export function buildBot(botDeps: BotDeps): { bot: CarepointBot; middleware: Mid
   // A place in line first (no waiting), then emergency screening, then one turn at a time per conversation,
   // then who answers: the assistant, or the co-ordinator holding a live handoff (src/handoff).
   const turns = new ConversationOrder(deps.logger);
-  const handoff = new HandoffMiddleware({ db: deps.db, clock: deps.clock, logger: deps.logger, workingHours: deps.workingHours });
+  const handoff = new HandoffMiddleware({ db: deps.db, clock: deps.clock, logger: deps.logger });
   // Screening first; while a co-ordinator holds the conversation they read it; otherwise a message in another
   // language is answered, in turn order, instead of by the dialogs.
   const language = deps.languages ? [new LanguageMiddleware({ ...deps, lines: deps.languages })] : [];

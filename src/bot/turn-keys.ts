@@ -1,3 +1,5 @@
+import type { Priority } from '../concerns/priority.js';
+
 /** Turn-state key set by the inbound middleware and read by the dialogs. */
 export const EMERGENCY_HANDLED = Symbol('carepoint.emergencyHandled');
 
@@ -60,3 +62,14 @@ export const SAFETY_NET_GIVEN = Symbol('carepoint.safetyNetGiven');
  * question asked before the co-ordinator joined is no longer pending and the dialogs start afresh.
  */
 export const START_AFRESH = Symbol('carepoint.startAfresh');
+
+/**
+ * Set by the handoff middleware when the person asked for a live person and the request is committed (a
+ * wants-a-person concern): the dialogs tell them what to expect and offer to take the details.
+ */
+export const WANTS_A_PERSON = Symbol('carepoint.wantsAPerson');
+export interface WantsAPersonTurn {
+  reference: string;
+  priority: Priority;
+  hasDetails: boolean;
+}

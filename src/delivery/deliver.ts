@@ -56,13 +56,13 @@ export interface DeliveryDeps {
   botFramework: BotFrameworkProactive;
 }
 
-interface StoredConversation {
+export interface StoredConversation {
   channel: 'chat' | 'sms';
   reference: Partial<ConversationReference> | null;
 }
 
 /** Which way a stored conversation is reached: its id and reference say it (src/bot/channel.ts, direct-line-adapter.ts). */
-function routeOf(conversationId: string, stored: StoredConversation): DeliveryRoute {
+export function routeOf(conversationId: string, stored: StoredConversation): DeliveryRoute {
   if (stored.channel === 'sms' || phoneOfConversation(conversationId)) return 'sms';
   if (stored.reference?.serviceUrl === LOCAL_WEBCHAT_SERVICE_URL) return 'webchat';
   return 'bot-framework';

@@ -4,22 +4,21 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import { requesterOf } from '../bot/channel.js';
 import { smsKeywordOf } from '../channels/sms/keywords.js';
-import { EMERGENCY_DEADLINE, EMERGENCY_HANDLED, START_AFRESH } from '../bot/turn-keys.js';
+import { EMERGENCY_DEADLINE, EMERGENCY_HANDLED, START_AFRESH, WANTS_A_PERSON, type WantsAPersonTurn } from '../bot/turn-keys.js';
 import { remainingMs, within } from '../deadline.js';
 import { currentLogger } from '../http/request-context.js';
 import { recentTranscript } from '../queue/conversation-log.js';
-import type { WorkingHours } from '../concerns/working-hours.js';
 import { endHandoff } from './handoff.js';
 import { concernChanged } from './live-events.js';
 import { hasHolderRow, lockHolder, takeFreshStart, type Holder } from './sql/holder.js';
-import { flagWantsAPerson, openConcernOf } from './sql/wants-a-person.js';
-import { wantsAPerson, wantsAPersonReply } from './wants-a-person.js';
+import { flagWantsAPerson } from './sql/wants-a-person.js';
+import { wantsAPerson } from './wants-a-person.js';
 
 export interface HandoffMiddlewareDeps {
   db: Database;
+  /** The app's clock: a raised concern's time, as every other concern's. */
   clock: Clock;
   logger: Logger;
-  workingHours: WorkingHours;
 }
 
 /**
@@ -27,7 +26,8 @@ export interface HandoffMiddlewareDeps {
  * 999 and raised the item, and recorded the message in the transcript. It decides who answers the message:
  * - a co-ordinator holds the conversation: the message is theirs (an event on the concern, and the console hears
  *   of it); the assistant's dialogs and knowledge answers stay silent;
- * - otherwise the assistant, unless the person asks for a live person: that flags a concern `wants-a-person`.
+ * - otherwise the assistant; when the person asks for a live person, a concern flagged `wants-a-person` is
+ *   committed first, and the dialogs then tell them what to expect (turn state WANTS_A_PERSON).
  * The decision is taken under the lock on the conversation's holder row, the lock every switch takes, so a
  * message arriving during a hand-back is handled once, by one side.
  */
@@ -60,11 +60,7 @@ export class HandoffMiddleware implements Middleware {
       log.info({ event: 'handoff-message', concernId: routed.concernId, emergency }, 'message passed to the co-ordinator');
       return;
     }
-    // The cheap test first: only a message that could be a request looks up whether a concern is open.
-    if (!emergency && wantsAPerson(text, true) && wantsAPerson(text, (await openConcernOf(db, requester.conversationId)) !== undefined)) {
-      await this.askForAPerson(context, log);
-      return;
-    }
+    if (!emergency && wantsAPerson(text)) context.turnState.set(WANTS_A_PERSON, await this.askForAPerson(context, log));
     await next();
   }
 
@@ -98,8 +94,9 @@ export class HandoffMiddleware implements Middleware {
     });
   }
 
-  private async askForAPerson(context: TurnContext, log: Logger): Promise<void> {
-    const { db, clock, workingHours } = this.deps;
+  /** Committed before the person is told anything about it. */
+  private async askForAPerson(context: TurnContext, log: Logger): Promise<WantsAPersonTurn> {
+    const { db, clock } = this.deps;
     const requester = requesterOf(context);
     const transcript = await recentTranscript(db, requester.conversationId, 20);
     const concern = await db.transaction(async (tx) => {
@@ -108,6 +105,6 @@ export class HandoffMiddleware implements Middleware {
       return flagged;
     });
     log.info({ event: 'wants-a-person', concernId: concern.id, raised: concern.raised }, 'person asked for a live person');
-    await context.sendActivity(wantsAPersonReply(concern.reference, clock.now(), workingHours, requester.channel));
+    return { reference: concern.reference, priority: concern.priority, hasDetails: concern.hasDetails };
   }
 }

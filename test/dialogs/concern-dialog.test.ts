@@ -68,7 +68,7 @@ describe('concern dialog', () => {
   it('asks who they are to the person when it is about someone they care for, and re-prompts bad input', async () => {
     const adapter = bot.conversation();
     await runTranscript(adapter, [
-      ['I need to speak to someone', GREETING, WHO],
+      ['I want to raise a concern', GREETING, WHO],
       ['purple', /Please choose one of the options: 1 Me, 2 Someone I care for/],
       ['2', RELATIONSHIP],
       ['x', /Please tell me in a word or two[^]*Who are they to you\?/],
@@ -103,7 +103,7 @@ describe('concern dialog', () => {
   it('starts again when the read-back is wrong, and stores nothing until confirmed', async () => {
     const adapter = bot.conversation();
     await runTranscript(adapter, [
-      ['talk to a person', GREETING, WHO],
+      ['I want to raise a concern', GREETING, WHO],
       ['me', NAME],
       ...restOfConcern,
       ['no', /go through it again/, WHO],

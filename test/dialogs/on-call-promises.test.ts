@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => bot.close());
 
 const urgentConcern = [
-  ['talk to a person', /not for emergencies/, /about you/], ['me', /full name\?/],
+  ['I want to raise a concern', /not for emergencies/, /about you/], ['me', /full name\?/],
   ['Jane Smith', /date of birth\?/], ['31/01/1950', /Which condition/], ['kidney', /What kind/], ['2', /what is happening\?/],
   ['The hospital said they would send a dialysis appointment three weeks ago and nothing has come.', /How soon/],
   ['today', /contact you\?/], ['reply here', /When is best/], ['morning', /May we share/], ['yes', /Here is what/, /Is that right\?/],

@@ -31,7 +31,7 @@ describe('promises are true for the time of day', () => {
   it('at 23:04 an urgent concern is not promised today or 6pm, and 111 is said once', async () => {
     await at('2026-11-24T23:04:00Z', () =>
       runTranscript(bot.conversation(), [
-        ['talk to a person', /not for emergencies/, /about you/],
+        ['I want to raise a concern', /not for emergencies/, /about you/],
         ['me', /full name\?/],
         ...concernAbout('today'),
         ['yes', /Your reference is CP-[A-Z0-9]{6}\. The care co-ordination team works Monday to Friday, 8am to 6pm, so they will see this tomorrow from 8am\. If it cannot wait until then, or things get worse, call NHS 111 now, or 999 in an emergency\.$/],
@@ -40,7 +40,7 @@ describe('promises are true for the time of day', () => {
 
   it('at 10:00 on a weekday an urgent concern is expected today, 111 said once', async () => {
     await runTranscript(bot.conversation(), [
-      ['talk to a person', /not for emergencies/, /about you/],
+      ['I want to raise a concern', /not for emergencies/, /about you/],
       ['me', /full name\?/],
       ...concernAbout('today'),
       ['yes', /aims to contact you today\. If you have not heard by 6pm, or things get worse, call NHS 111, or 999 in an emergency\.$/],

@@ -49,6 +49,8 @@ describe('a live handoff on a Bot Framework channel', () => {
     ]);
     expect(connector.received.find((r) => r.conversationId === person.conversationId)!.path).toMatch(new RegExp(`^/v3/conversations/${person.conversationId}/activities`));
     await eventually(async () => (await sam.detail(concernId)).replies.every((r: { status: string }) => r.status === 'sent'), 5_000, 'replies sent');
+    // 'sent' is as far as a Bot Framework channel tells: the console names the channel and says so.
+    expect((await sam.detail(concernId)).route).toEqual({ kind: 'bot-framework', channelId: 'emulator' });
 
     expect(await person.say('I need my repeat prescription moved to a new pharmacy')).toBe('');
     const detail = await sam.detail(concernId);

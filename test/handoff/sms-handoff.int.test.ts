@@ -138,4 +138,28 @@ describe.each(ENGINES)('a live handoff over SMS ($name)', ({ postgres }) => {
     expect(failed.failureReason).toMatch(/^opted-out/);
     expect(twilio.messages.length).toBe(before);
   });
+
+  it('"talk to someone" by text: the request is committed and answered with its promise, and YES takes the details onto it', async () => {
+    const phone = newPhone();
+    await phone.say('hello');
+    const told = await phone.say('talk to someone');
+    const reference = /^I have asked a care co-ordinator to (?:join this conversation|contact you) \(reference (CP-[A-HJ-NP-Z2-9]{6})\)\. /.exec(told)?.[1];
+    expect(reference, told).toBeDefined();
+    expect(told).toMatch(/999[^]*\n\nWhile you wait, I can take the details now, so that you do not have to tell them again\. Reply YES to start\.$/);
+    expect(isGsm7(told)).toBe(true);
+    const raised = await concernOf(app.carepoint.db, `sms:${phone.number}`);
+    expect(raised).toMatchObject({ priority: 'soon', details: { wantsAPerson: true } });
+
+    expect(await phone.say('YES')).toMatch(/about you, or about someone you care for/);
+    for (const says of ['1', 'Jane Smith', '31/01/1950', 'COPD', '1', 'I have run out of my inhaler and the pharmacy has none left', '2', 'text message', '4', '1']) {
+      await phone.say(says);
+    }
+    expect(await phone.say('yes')).toMatch(new RegExp(`^Thank you\\. I have added this to your request to talk to a care co-ordinator \\(reference ${reference}\\), so you will not need to tell them again\\.`));
+    const { rows } = await app.carepoint.db.query<{ id: string; details: Record<string, unknown> }>(
+      'select id, details from concerns where conversation_id = $1', [`sms:${phone.number}`],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.id).toBe(raised.id);
+    expect(rows[0]!.details).toMatchObject({ wantsAPerson: true, name: 'Jane Smith', pathway: 'copd', phone: phone.number });
+  });
 });

@@ -5,6 +5,7 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { SmsPhone } from '../support/sms-phone.js';
 import { DEV_TOKEN } from '../support/start-carepoint.js';
 import { useTwoInstances } from '../support/two-instances.js';
+import { DirectLineClient } from '../webchat/support/direct-line-client.js';
 import { concernOf, eventually, hearConcernChanges, queueApi } from './support.js';
 
 /** Two Carepoint processes over one PostgreSQL database: the patient texts instance A, the co-ordinator works on B. */
@@ -76,4 +77,25 @@ describe.skipIf(!TEST_DATABASE_URL)('a live handoff across two server processes 
     await eventually(() => texts().includes('No problem, I am still here.'), 20_000, 'the reply after the restart');
     expect(texts().filter((t) => t === 'Hello again.')).toHaveLength(1);
   }, 120_000);
+
+  it('marks a web chat reply written on B delivered when the patient\'s client fetched it from A', async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const chat = new DirectLineClient(a.url);
+    const coordinator = queueApi(b.url, DEV_TOKEN);
+    await chat.start();
+    await chat.post('speak to a human');
+    await chat.pollAll();
+    const { id: concernId } = await concernOf(world.db, chat.conversationId);
+    await coordinator.claim(concernId);
+    expect((await coordinator.reply(concernId, 'Hello from the care team.')).status).toBe(202);
+    const statuses = async () => ((await coordinator.detail(concernId)).replies as { status: string }[]).map((r) => r.status);
+    await eventually(async () => (await statuses()).join() === 'sent,sent', 20_000, 'both in the activity log');
+    expect((await chat.poll()).map((a) => a.text)).toContain('Hello from the care team.');
+    expect(await statuses()).toEqual(['sent', 'sent']);
+    const live = await hearConcernChanges(world.db);
+    await chat.poll();
+    expect(await statuses()).toEqual(['delivered', 'delivered']);
+    await eventually(() => live.heard.includes(concernId), 10_000, 'the console told');
+    await live.stop();
+  }, 60_000);
 });

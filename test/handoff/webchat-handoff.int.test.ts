@@ -52,7 +52,9 @@ describe.skipIf(!hasChromium)('a live handoff in the local web chat, in Chromium
       await say(page, 'how do I order a repeat prescription');
       await waitForReply(page, /prescription/i);
       await picture(page, '3-assistant-again');
-      expect((await sam.detail(concernId)).replies.map((r: { status: string }) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+      // Web Chat polls every second: each message it was given and then asked past is delivered.
+      await eventually(async () => (await sam.detail(concernId)).replies.every((r: { status: string }) => r.status === 'delivered'), 10_000, 'delivered');
+      expect((await sam.detail(concernId)).replies).toHaveLength(4);
       expect(chat.problems()).toEqual([]);
     } finally {
       await chat.close();

@@ -20,7 +20,7 @@ describe.skipIf(!hasChromium)('chat page accessibility', () => {
       await say(chat.page, 'my husband has collapsed and is not breathing');
       await waitForReply(chat.page, 'Call 999 now');
       expect(await seriousAxeViolations(chat.page)).toEqual([]);
-      // (Not "talk to someone": with the emergency item open that asks for a person, with no buttons.)
+      // (Not "talk to someone": that asks for a person at once, and offers the details after.)
       await say(chat.page, "I'm worried about something");
       await chat.page.getByRole('button', { name: 'Me', exact: true }).last().waitFor();
       expect(await seriousAxeViolations(chat.page)).toEqual([]);
@@ -32,7 +32,7 @@ describe.skipIf(!hasChromium)('chat page accessibility', () => {
   it('every form control has an accessible name, including the answer buttons', async () => {
     const chat = await openChat(env.browser, env.carepoint.url);
     try {
-      await say(chat.page, 'talk to someone');
+      await say(chat.page, "I'm worried about something");
       await waitForReply(chat.page, 'Is this concern about you');
       await chat.page.getByRole('button', { name: 'Me', exact: true }).last().waitFor();
       const unnamed = await unnamedControls(chat.page);
@@ -114,7 +114,7 @@ describe.skipIf(!hasChromium)('chat page accessibility', () => {
     try {
       expect(await scrollsSideways(page)).toBe(false);
       await messageBox(page).scrollIntoViewIfNeeded();
-      await say(page, 'talk to someone');
+      await say(page, "I'm worried about something");
       await waitForReply(page, 'Is this concern about you');
       await choose(page, 'Someone I care for');
       await waitForReply(page, 'Who are they to you?');
@@ -130,7 +130,7 @@ describe.skipIf(!hasChromium)('chat page accessibility', () => {
     const chat = await openChat(env.browser, env.carepoint.url);
     const { page } = chat;
     try {
-      await say(page, 'talk to someone');
+      await say(page, "I'm worried about something");
       await waitForReply(page, 'Is this concern about you');
       await page.getByRole('button', { name: 'Me', exact: true }).last().waitFor();
       const pairs = await page.evaluate(() => {

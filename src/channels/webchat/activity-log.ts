@@ -76,3 +76,22 @@ export async function webChatActivitiesAfter(
   const last = rows.at(-1);
   return { activities: rows.map((r) => r.activity), watermark: last ? Number(last.seq) : input.watermark };
 }
+
+/**
+ * The browser asked for activities after `watermark`: it holds everything up to there, as far as it was handed
+ * it (a client asking from further on holds nothing more). Kept as the conversation's `fetched_seq`; migration
+ * 033's trigger then marks the co-ordinator replies among them delivered. Most polls change nothing, and write nothing.
+ */
+export async function recordWebChatFetched(db: Queryable, input: { conversationId: string; watermark: number }): Promise<void> {
+  if (input.watermark <= 0) return;
+  await db.query(
+    `update webchat_conversations set fetched_seq = least($2::integer, handed_seq)
+     where id = $1 and fetched_seq < least($2::integer, handed_seq)`,
+    [input.conversationId, input.watermark],
+  );
+}
+
+/** A poll's answer handed the browser activities up to `seq` (written only when that is further than before). */
+export async function recordWebChatHanded(db: Queryable, input: { conversationId: string; seq: number }): Promise<void> {
+  await db.query('update webchat_conversations set handed_seq = $2 where id = $1 and handed_seq < $2', [input.conversationId, input.seq]);
+}

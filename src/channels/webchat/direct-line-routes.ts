@@ -7,7 +7,7 @@ import { withRequestLogger } from '../../http/request-context.js';
 import { route } from '../../http/route.js';
 import type { LoggedRequest } from '../../http/server.js';
 import { within } from '../../deadline.js';
-import { webChatActivitiesAfter, webChatConversationExists } from './activity-log.js';
+import { recordWebChatFetched, recordWebChatHanded, webChatActivitiesAfter, webChatConversationExists } from './activity-log.js';
 import type { DirectLineAdapter } from './direct-line-adapter.js';
 import { withRequestSource } from '../../http/request-source.js';
 import { limitPerSource, type SourceLimiter } from '../../limits/source-limiter.js';
@@ -42,7 +42,8 @@ const postedActivitySchema = z.discriminatedUnion('type', [
     text: z.string().trim().min(1, 'a message needs text').max(4000, 'that message is too long'),
     locale: z.string().max(35).optional(),
     attachments: z.array(z.unknown()).max(0, 'attachments are not accepted').optional(),
-    channelData: z.object({ clientActivityID: z.string().max(100).optional() }).optional(),
+    // The delivery port's keys (outbound:<id>) name co-ordinator replies in the same log: never a browser's.
+    channelData: z.object({ clientActivityID: z.string().max(100).optional().transform((id) => (id?.startsWith('outbound:') ? undefined : id)) }).optional(),
   }),
   z.object({ type: z.literal('typing') }),
 ]);
@@ -109,7 +110,16 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
     const watermarkParam = watermarkSchema.safeParse(req.query?.watermark);
     if (!watermarkParam.success) throw new Invalid('watermark must be a number');
     const after = watermarkParam.data ? Number(watermarkParam.data) : 0;
-    const reading = webChatActivitiesAfter(db, { conversationId: claims.conversationId, watermark: after, limit: POLL_PAGE_SIZE });
+    // What the browser holds (asked from) and was handed (answered with) are recorded: co-ordinator replies
+    // handed over and then held are delivered. Neither write ever costs the browser its page.
+    const { conversationId } = claims;
+    const unrecorded = (err: unknown) => logFor(req, claims).warn({ err, event: 'webchat-fetch-not-recorded' }, 'could not record what the browser was given');
+    const reading = recordWebChatFetched(db, { conversationId, watermark: after }).catch(unrecorded)
+      .then(() => webChatActivitiesAfter(db, { conversationId, watermark: after, limit: POLL_PAGE_SIZE }))
+      .then(async (page) => {
+        if (page.watermark > after) await recordWebChatHanded(db, { conversationId, seq: page.watermark }).catch(unrecorded);
+        return page;
+      });
     // Storage away: what the log could not take (a 999 instruction among it) is still handed to the browser.
     const page = await within(reading, POLL_STORAGE_WAIT_MS, 'web chat poll').catch((err: unknown) => {
       if (!adapter.hasHeld(claims.conversationId)) throw err;

@@ -116,8 +116,10 @@ ${history(view)}`;
 }
 
 /** A version of what the live part shows, so a refresh can tell whether anything changed. */
-export function liveVersion(detail: ConcernDetail): string {
-  return `${detail.concern.updatedAt}|${detail.concern.status}|${detail.concern.claimedBy?.id ?? ''}|${detail.events.length}|${detail.transcript.length}`;
+export function liveVersion(detail: ConcernDetail & Partial<HandoffView>): string {
+  // A reply's delivery and the handoff change neither the concern's row nor its events: they count too.
+  const replies = (detail.replies ?? []).map((r) => r.status).join(',');
+  return `${detail.concern.updatedAt}|${detail.concern.status}|${detail.concern.claimedBy?.id ?? ''}|${detail.events.length}|${detail.transcript.length}|${replies}|${detail.handoff?.coordinator.id ?? ''}`;
 }
 
 export function concernPageBody(view: ConcernView): string {

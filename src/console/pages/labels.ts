@@ -19,6 +19,15 @@ export const CHANNEL_LABEL: Record<Channel, string> = { chat: 'Chat', sms: 'SMS'
 /** How a reply reaches the person on each channel, for "will be sent ...". */
 export const CHANNEL_ROUTE: Record<Channel, string> = { chat: 'in their chat', sms: 'by text message' };
 
+/** Bot Framework channels by their channelId, for "sent to Teams". */
+const BOT_CHANNEL_NAME: Record<string, string> = {
+  msteams: 'Teams', webchat: 'web chat', directline: 'Direct Line', emulator: 'the Emulator', slack: 'Slack',
+  facebook: 'Messenger', telegram: 'Telegram', email: 'email', skype: 'Skype',
+};
+export function botChannelName(channelId: string | null): string {
+  return (channelId && BOT_CHANNEL_NAME[channelId]) || `the channel${channelId ? ` (${channelId})` : ''}`;
+}
+
 export const STATUS_LABEL: Record<string, string> = { open: 'Open', claimed: 'Claimed', resolved: 'Resolved' };
 
 export const EVENT_LABEL: Record<string, string> = {
@@ -42,6 +51,10 @@ export const EVENT_LABEL: Record<string, string> = {
   'feedback-asked': 'Feedback asked for',
   'feedback-given': 'Feedback given',
   'priority-raised': 'Priority raised',
+  'wants-a-person': 'Asked to talk to a person',
+  'handoff-started': 'Live conversation started',
+  'handoff-ended': 'Live conversation ended',
+  'patient-message': 'Message from the person',
 };
 
 export function priorityTag(priority: Priority): string {

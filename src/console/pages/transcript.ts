@@ -2,7 +2,7 @@ import type { HandoffView } from '../../handoff/view.js';
 import type { Channel } from '../../concerns/concern-queue.js';
 import type { ConcernDetail } from '../../concerns/sql/detail.js';
 import { escapeHtml, when } from './html.js';
-import { CHANNEL_LABEL } from './labels.js';
+import { botChannelName, CHANNEL_LABEL } from './labels.js';
 
 type Speaker = 'person' | 'carepoint' | 'coordinator';
 
@@ -17,7 +17,7 @@ interface Line {
 
 /**
  * The whole story, oldest first, on every channel: what the person wrote, what Carepoint answered, and what a
- * co-ordinator replied (recorded on the concern; delivery comes with the delivery port, so it says so).
+ * co-ordinator replied, with how far its delivery has gone.
  */
 export function transcriptLines(detail: ConcernDetail & Partial<HandoffView>): Line[] {
   const d = detail.concern.details;
@@ -35,10 +35,15 @@ export function transcriptLines(detail: ConcernDetail & Partial<HandoffView>): L
   for (const e of detail.events) {
     if (e.kind !== 'reply' || typeof e.data.text !== 'string') continue;
     const sent = delivery.get(String(e.data.messageId));
-    lines.push({
+    const line: Line = {
       speaker: 'coordinator', who: `Co-ordinator${e.actor ? ` ${e.actor.name}` : ''}`, channel: detail.concern.channel, text: e.data.text, at: e.at,
-      note: deliveryNote(sent?.status ?? (typeof e.data.status === 'string' ? e.data.status : undefined), sent?.failureReason ?? null),
-    });
+      note: deliveryNote(sent?.status ?? (typeof e.data.status === 'string' ? e.data.status : undefined), sent?.failureReason ?? null, detail.route ?? null),
+    };
+    // Once delivered, the channel logged it as an outbound message: that line is the reply, in its place among
+    // the handoff's notices, not a second copy under Carepoint's name.
+    const logged = lines.findIndex((l) => l.speaker === 'carepoint' && l.text === line.text && l.channel === line.channel && l.at >= e.at);
+    if (logged >= 0) lines[logged] = { ...line, at: lines[logged]!.at };
+    else lines.push(line);
   }
   // ISO instants compare as text; the sort is stable, so messages at the same instant keep their order.
   return lines.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
@@ -53,8 +58,14 @@ export function transcriptSection(detail: ConcernDetail & Partial<HandoffView>, 
 ${items.length ? `<ol class="carepoint-transcript" aria-label="Messages, oldest first">${items.join('\n')}</ol>` : '<p class="nhsuk-body">No messages are recorded.</p>'}`;
 }
 
-function deliveryNote(status: string | undefined, reason: string | null): string | undefined {
+/** A reply's status in words, as far as its route can tell: only SMS and the local web chat know it arrived. */
+export function deliveryNote(status: string | undefined, reason: string | null, route: HandoffView['route']): string | undefined {
   if (status === 'pending delivery' || status === 'sending') return 'being sent';
   if (status === 'failed') return `not delivered${reason ? `: ${reason}` : ''}`;
+  if (route?.kind === 'webchat') {
+    if (status === 'delivered') return 'delivered: their chat has fetched it';
+    if (status === 'sent') return 'sent: their chat has not fetched it yet';
+  }
+  if (route?.kind === 'bot-framework' && status === 'sent') return `sent to ${botChannelName(route.channelId)}: the channel does not say when it is read`;
   return status;
 }

@@ -30,7 +30,7 @@ describe('a concern over SMS', () => {
     const phone = newPhone();
     const transcript: [string, RegExp][] = [
       ['Hello', /Carepoint/],
-      ['talk to someone', /about you, or about someone you care for\?\n1\. Me\n2\. Someone I care for\nReply 1 or 2$/],
+      ['worried', /about you, or about someone you care for\?\n1\. Me\n2\. Someone I care for\nReply 1 or 2$/],
       ['1', /what is your full name\?/],
       ['Jane Smith', /date of birth\?/],
       ['31/01/1950', /Which condition[\s\S]*\n6\. COPD\n[\s\S]*Reply a number from 1 to 11$/],
@@ -72,7 +72,7 @@ describe('a concern over SMS', () => {
     await world.db.query('insert into patient_contacts (patient_id, phone) values ($1, $2)', [patientId, phone.number]);
 
     await phone.say('hi');
-    expect(await phone.say('talk to someone')).toMatch(/about you, or about someone you care for/);
+    expect(await phone.say('worried')).toMatch(/about you, or about someone you care for/);
     const afterWho = await phone.say('Me');
     expect(afterWho).toMatch(/Which condition/);
     expect(afterWho).not.toMatch(/name|date of birth/i);
@@ -97,7 +97,7 @@ describe('a concern over SMS', () => {
 
   it('takes a concern from a short E.164 number (7 digits) and keeps it as the text-back number', async () => {
     const phone = world.phone('+6907290'); // Tokelau: a valid mobile number, 7 digits with the country code
-    for (const says of ['Hello', 'talk to someone', '1', 'Jane Smith', '31/01/1950', 'COPD', '1',
+    for (const says of ['Hello', 'worried', '1', 'Jane Smith', '31/01/1950', 'COPD', '1',
       'I have run out of my inhaler and the pharmacy has none left', '2', 'text message', '4', '1']) {
       await phone.say(says);
     }
@@ -144,7 +144,7 @@ describe('repeated webhook deliveries', () => {
 
   it('answers two simultaneous deliveries of the same MessageSid alike, with one concern', async () => {
     const phone = newPhone();
-    for (const says of ['hi', 'talk to someone', '2', 'my mum', 'Ann Smith', 'Mary Smith', '02/02/1940', '11', '8',
+    for (const says of ['hi', 'worried', '2', 'my mum', 'Ann Smith', 'Mary Smith', '02/02/1940', '11', '8',
       'Her new hearing aid has not arrived and the clinic has not replied', '3', '2', '1', '1']) {
       await phone.say(says);
     }
@@ -230,7 +230,7 @@ describe('SMS keywords and message kinds', () => {
   it('puts the emergency instruction first, inside the first SMS segment', async () => {
     const phone = newPhone();
     await phone.say('hello');
-    await phone.say('talk to someone');
+    await phone.say('worried');
     const reply = await phone.say('I have crushing chest pain and I am sweating');
     expect(reply.slice(0, SMS_SEGMENT_LENGTH)).toMatch(/^Call 999 now\./);
     expect(isGsm7(reply)).toBe(true);
