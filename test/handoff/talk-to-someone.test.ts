@@ -28,6 +28,7 @@ beforeAll(async () => {
           CLAIM_LEASE_MINUTES: 15, ONCALL_CONTACT_MINUTES: 120, WORKING_HOURS: defaultWorkingHours(),
         },
         db, rota: fixedRota(rotaOf(WEEKDAY_ROTA)), clock, jobs: new JobRunner({ db, logger }), logger, baseUrl: () => 'https://carepoint.example',
+        pager: { page: async () => ({ sid: 'SM-test' }) }, // pages can be sent (the job runner is not started, so none is)
       });
       return { expectation: paging.expectation, alertedNote: paging.alertedNote };
     },

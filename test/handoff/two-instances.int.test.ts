@@ -89,12 +89,13 @@ describe.skipIf(!TEST_DATABASE_URL)('a live handoff across two server processes 
     await coordinator.claim(concernId);
     expect((await coordinator.reply(concernId, 'Hello from the care team.')).status).toBe(202);
     const statuses = async () => ((await coordinator.detail(concernId)).replies as { status: string }[]).map((r) => r.status);
-    await eventually(async () => (await statuses()).join() === 'sent,sent', 20_000, 'both in the activity log');
+    // The claim's message to the person, the handoff notice and the reply.
+    await eventually(async () => (await statuses()).join() === 'sent,sent,sent', 20_000, 'all three in the activity log');
     expect((await chat.poll()).map((a) => a.text)).toContain('Hello from the care team.');
-    expect(await statuses()).toEqual(['sent', 'sent']);
+    expect(await statuses()).toEqual(['sent', 'sent', 'sent']);
     const live = await hearConcernChanges(world.db);
     await chat.poll();
-    expect(await statuses()).toEqual(['delivered', 'delivered']);
+    expect(await statuses()).toEqual(['delivered', 'delivered', 'delivered']);
     await eventually(() => live.heard.includes(concernId), 10_000, 'the console told');
     await live.stop();
   }, 60_000);

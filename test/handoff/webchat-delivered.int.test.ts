@@ -37,23 +37,26 @@ describe('web chat replies delivered when the patient\'s client has fetched them
     // A poll from before them hands them over: the client has not said it holds them yet.
     const live = await hearConcernChanges(carepoint.carepoint.db);
     const handed = await chat.poll();
-    expect(handed.map((a) => a.text)).toEqual(['You are now talking to Sam, a care co-ordinator. If this becomes an emergency, call 999.', 'Hello, this is Sam.']);
-    expect(await replies()).toEqual(['sent', 'sent']);
+    expect(handed.map((a) => a.text)).toEqual([
+      expect.stringMatching(/^Sam from the co-ordination team is looking at your concern CP-/), // the claim, told to the person
+      'You are now talking to Sam, a care co-ordinator. If this becomes an emergency, call 999.', 'Hello, this is Sam.',
+    ]);
+    expect(await replies()).toEqual(['sent', 'sent', 'sent']);
     const detail = await sam.detail(concernId);
     expect(detail.route).toEqual({ kind: 'webchat', channelId: 'webchat' });
 
-    // The next poll asks from past them: both delivered, and the console is told.
+    // The next poll asks from past them: all delivered, and the console is told.
     expect(await chat.poll()).toEqual([]);
-    expect(await replies()).toEqual(['delivered', 'delivered']);
+    expect(await replies()).toEqual(['delivered', 'delivered', 'delivered']);
     await eventually(() => live.heard.includes(concernId), 5_000, 'a live event for the console');
     await live.stop();
 
     // A later reply is sent, then delivered in its turn; the earlier ones stay as they were.
     expect((await sam.reply(concernId, 'Are you still there?')).status).toBe(202);
-    await eventually(async () => (await replies())[2] === 'sent', 10_000, 'the second reply in the log');
-    expect(await replies()).toEqual(['delivered', 'delivered', 'sent']);
+    await eventually(async () => (await replies())[3] === 'sent', 10_000, 'the second reply in the log');
+    expect(await replies()).toEqual(['delivered', 'delivered', 'delivered', 'sent']);
     await chat.pollAll();
-    expect(await replies()).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(await replies()).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
   });
 
   it('does not let a client mark a reply delivered by asking from past what it was given, nor take a reply\'s key', async () => {
@@ -83,9 +86,9 @@ describe('web chat replies delivered when the patient\'s client has fetched them
     const replies = async () => ((await sam.detail(concernId)).replies as Reply[]).map((r) => r.status);
     await eventually(async () => (await replies()).every((s) => s === 'sent'), 10_000, 'the notice and the reply in the log');
     await chat.poll(); // from 999999: nothing, and nothing delivered
-    expect(await replies()).toEqual(['sent', 'sent']);
-    chat.watermark = String(rows[0]!.last_seq + 2); // past the two patient messages, before the notice and reply
+    expect(await replies()).toEqual(['sent', 'sent', 'sent']);
+    chat.watermark = String(rows[0]!.last_seq + 2); // past the two patient messages, before the claim's message, notice and reply
     expect((await chat.pollAll()).map((a) => a.text)).toContain('Hello, this is Sam.');
-    expect(await replies()).toEqual(['delivered', 'delivered']);
+    expect(await replies()).toEqual(['delivered', 'delivered', 'delivered']);
   });
 });
