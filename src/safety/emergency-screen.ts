@@ -41,9 +41,24 @@ export interface EmergencyScreen {
 interface CompiledPattern {
   flag: RedFlag;
   phrase: string;
-  groups: CompiledWords[][];
+  groups: CompiledGroup[];
   /** A name of the condition: it needs the present tense or the classifier's doubt (see the red flags file). */
   mention?: boolean;
+}
+
+/**
+ * One group of a `together` rule (or a phrasing's one alternative): the same words in several rules (a
+ * concept, "@not-breathing-words") are one group, numbered, so a sentence looks for them once (see findGroup).
+ */
+interface CompiledGroup {
+  id: number;
+  alternatives: CompiledWords[];
+}
+
+/** What a sentence holds of a group: where its first alternative found stands, and whether one was negated. */
+interface GroupFound {
+  hit: [number, number] | undefined;
+  negated: boolean;
 }
 
 /** A reading rule: a measure's words, a number or meter word within READING_REACH words of it. */
@@ -110,21 +125,32 @@ interface CompiledSet {
    * where the first word of one of that group's phrasings is, so a sentence tries just those.
    */
   startedBy: number[][];
-  /** Which patterns a sentence can start (see candidatePatterns): marked with the number of the sentence. */
-  marks: Float64Array;
-  marked: number;
+  /** The patterns a sentence can start (see candidatePatterns), one bit each, and in order by index. */
+  candidateBits: Int32Array;
+  candidates: Int32Array;
+  /** What the sentence read last holds of each group (by id), good where its stamp is that sentence's. */
+  groupsFound: GroupFound[];
+  groupStamps: Float64Array;
+  sentenceStamp: number;
 }
 
 function compile(set: RedFlagSet): CompiledSet {
   const compiler = new PhraseCompiler();
   const words = (phrase: string, strict = false) => compiler.words(phrase, strict);
+  const groupsByWords = new Map<string, CompiledGroup>();
+  const group = (phrasings: string[]) => {
+    const key = JSON.stringify(phrasings);
+    let known = groupsByWords.get(key);
+    if (!known) groupsByWords.set(key, (known = { id: groupsByWords.size, alternatives: phrasings.map((w) => words(w)) }));
+    return known;
+  };
   const patterns = set.flags.flatMap((flag) => [
-    ...flag.phrases.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]] })),
-    ...flag.mentions.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]], mention: true })),
+    ...flag.phrases.map((phrase) => ({ flag, phrase, groups: [group([phrase])] })),
+    ...flag.mentions.map((phrase) => ({ flag, phrase, groups: [group([phrase])], mention: true })),
     ...flag.together.map((groups) => ({
       flag,
       phrase: groups.map((g) => g[0]).join(' + '),
-      groups: groups.map((group) => group.map((w) => words(w))),
+      groups: groups.map(group),
     })),
   ]);
   const readings = set.flags.flatMap((flag) =>
@@ -132,18 +158,22 @@ function compile(set: RedFlagSet): CompiledSet {
   );
   const riskWords = set.riskWords.map((w) => words(w, true));
   const tokens = compiler.index();
-  return { patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords, source: set, tokens, startedBy: startersOf(patterns, tokens.tokens.length), marks: new Float64Array(patterns.length), marked: 0 };
+  return {
+    patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords, source: set, tokens, startedBy: startersOf(patterns, tokens.tokens.length),
+    candidateBits: new Int32Array(Math.ceil(patterns.length / 32)), candidates: new Int32Array(patterns.length),
+    groupsFound: Array.from({ length: groupsByWords.size }, () => ({ hit: undefined, negated: false })), groupStamps: new Float64Array(groupsByWords.size), sentenceStamp: 0,
+  };
 }
 
 /** The first letters a pattern needs whichever of each group's alternatives matches. */
 function needsOf(p: CompiledPattern): number {
-  return p.groups.reduce((all, group) => all | group.reduce((common, alt) => common & alt.initials, ~0), 0);
+  return p.groups.reduce((all, group) => all | group.alternatives.reduce((common, alt) => common & alt.initials, ~0), 0);
 }
 
 function startersOf(patterns: CompiledPattern[], tokenCount: number): number[][] {
   const startedBy = Array.from({ length: tokenCount }, (): number[] => []);
   patterns.forEach((p, i) => {
-    for (const alternative of p.groups[0]!) {
+    for (const alternative of p.groups[0]!.alternatives) {
       const first = alternative.required[0];
       if (first && startedBy[first.id]!.at(-1) !== i) startedBy[first.id]!.push(i);
     }
@@ -152,29 +182,24 @@ function startersOf(patterns: CompiledPattern[], tokenCount: number): number[][]
 }
 
 /**
- * The patterns (by index, in order) that can be found in the sentence. findPattern returns nothing for a
- * pattern none of whose first group's phrasings has its first word in the sentence, so the rest are left out.
+ * The patterns (by index, in order) that can be found in the sentence, written to compiled.candidates; how
+ * many. findPattern returns nothing for a pattern none of whose first group's phrasings has its first word
+ * in the sentence, so the rest are left out.
  */
-function candidatePatterns(compiled: CompiledSet, tokens: SentenceTokens, exhaustive: boolean): Iterable<number> {
-  if (exhaustive) return compiled.patterns.keys();
-  const ids = tokens.tokenIds();
-  // Most sentences start a pattern or two: one token's list is already in order.
-  if (ids.length === 1) return compiled.startedBy[ids[0]!]!;
-  // Marked, then read back in order (no sort): a token's patterns are marked once however many start them.
-  const { marks } = compiled;
-  const mark = ++compiled.marked;
-  let first = marks.length;
-  let last = -1;
-  for (const id of ids) {
-    for (const i of compiled.startedBy[id]!) {
-      marks[i] = mark;
-      if (i < first) first = i;
-      if (i > last) last = i;
-    }
+function candidatePatterns(compiled: CompiledSet, tokens: SentenceTokens, exhaustive: boolean): number {
+  const { candidates, candidateBits: bits } = compiled;
+  if (exhaustive) {
+    for (let i = 0; i < candidates.length; i++) candidates[i] = i;
+    return candidates.length;
   }
-  const candidates: number[] = [];
-  for (let i = first; i <= last; i++) if (marks[i] === mark) candidates.push(i);
-  return candidates;
+  // One bit a pattern, then read back in order (no sort): a pattern is set once however many tokens start it.
+  bits.fill(0);
+  for (const id of tokens.tokenIds()) for (const i of compiled.startedBy[id]!) bits[i >>> 5]! |= 1 << (i & 31);
+  let count = 0;
+  for (let w = 0; w < bits.length; w++) {
+    for (let word = bits[w]!; word !== 0; word &= word - 1) candidates[count++] = w * 32 + 31 - Math.clz32(word & -word);
+  }
+  return count;
 }
 
 function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): ScreenResult {
@@ -220,10 +245,13 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
       else if (!happeningNow && mention) mentioned.push({ flag, phrase, by: 'rules' });
       else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
     };
-    for (const i of candidatePatterns(compiled, tokens, exhaustive)) {
+    const sentenceStamp = ++compiled.sentenceStamp;
+    const candidates = compiled.candidates;
+    for (let c = 0, count = candidatePatterns(compiled, tokens, exhaustive); c < count; c++) {
+      const i = candidates[c]!;
       if ((needs[i]! & lacking) !== 0) continue;
       const p = patterns[i]!;
-      const found = findPattern(p, tokens, clauseOf);
+      const found = findPattern(p, tokens, clauseOf, exhaustive ? undefined : { compiled, stamp: sentenceStamp });
       if (!found) continue;
       if (found === 'negated') setAside.push({ phrase: p.phrase, why: 'negated' });
       else judge(p.flag, p.phrase, found, p.mention);
@@ -294,30 +322,48 @@ function findReading(reading: CompiledReading, sentence: SentenceTokens, clauseO
  * Where each group of the pattern stands in the sentence (first and last word), 'negated' when it is
  * there only in negated form ("no chest pain"), or undefined.
  */
-function findPattern(p: CompiledPattern, sentence: SentenceTokens, clauseOf: number[]): [number, number][] | 'negated' | undefined {
-  const { words, initials } = sentence;
+function findPattern(
+  p: CompiledPattern, sentence: SentenceTokens, clauseOf: number[], memo: { compiled: CompiledSet; stamp: number } | undefined,
+): [number, number][] | 'negated' | undefined {
   const hits: [number, number][] = [];
   let negated = false;
   for (const group of p.groups) {
-    let hit: [number, number] | undefined;
-    for (const alternative of group) {
-      // Most phrasings cannot be in the sentence at all: skip them without looking word by word.
-      if ((alternative.initials & ~initials) !== 0) continue;
-      for (let from = 0; from < words.length && !hit; ) {
-        const found = findPhrase(alternative, sentence, from);
-        if (!found) break;
-        // "not" before the words, or between them ("he is not fitting", "face is not drooping").
-        if (isNegated(words, clauseOf, found[0]) || negatorWithin(words, found, alternative)) negated = true;
-        else hit = found;
-        from = found[0] + 1;
-      }
-      if (hit) break;
+    let found: GroupFound;
+    if (!memo) found = findGroup(group, sentence, clauseOf);
+    // A group in several rules (a concept) is looked for once a sentence.
+    else if (memo.compiled.groupStamps[group.id] === memo.stamp) found = memo.compiled.groupsFound[group.id]!;
+    else {
+      found = findGroup(group, sentence, clauseOf);
+      memo.compiled.groupsFound[group.id] = found;
+      memo.compiled.groupStamps[group.id] = memo.stamp;
     }
-    if (!hit) return negated ? 'negated' : undefined;
-    hits.push(hit);
+    negated ||= found.negated;
+    if (!found.hit) return negated ? 'negated' : undefined;
+    hits.push(found.hit);
   }
   // Words that must go together, one of them denied ("no face droop, arms fine"): the rule is denied.
   return negated && p.groups.length > 1 ? 'negated' : hits;
+}
+
+/** Where the group's first alternative found not negated stands, and whether any was found negated before it. */
+function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: number[]): GroupFound {
+  const { words, initials } = sentence;
+  let hit: [number, number] | undefined;
+  let negated = false;
+  for (const alternative of group.alternatives) {
+    // Most phrasings cannot be in the sentence at all: skip them without looking word by word.
+    if ((alternative.initials & ~initials) !== 0 || !sentence.hasAll(alternative)) continue;
+    for (let from = 0; from < words.length && !hit; ) {
+      const found = findPhrase(alternative, sentence, from);
+      if (!found) break;
+      // "not" before the words, or between them ("he is not fitting", "face is not drooping").
+      if (isNegated(words, clauseOf, found[0]) || negatorWithin(words, found, alternative)) negated = true;
+      else hit = found;
+      from = found[0] + 1;
+    }
+    if (hit) break;
+  }
+  return { hit, negated };
 }
 
 /**
