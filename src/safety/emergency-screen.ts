@@ -1,6 +1,6 @@
 import type { Reading, RedFlag, RedFlagSet } from './red-flags.js';
-import { CLASSIFIER_FLAG, type RiskVerdict } from './risk-classifier.js';
-import { findPhrase, initialBits, NEGATORS, OPTIONAL, PhraseCompiler, SentenceTokens, type CompiledWords, type TokenIndex } from './phrase-matcher.js';
+import { CLASSIFIER_FLAG, type ClassifierWord, type RiskVerdict } from './risk-classifier.js';
+import { findPhrase, initialBits, NEGATORS, OPTIONAL, PhraseCompiler, SentenceTokens, type CompiledWords, type Token, type TokenIndex } from './phrase-matcher.js';
 import {
   ABOUT_OTHERS, ABOUT_SELF, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, FIGURE_OF_SPEECH, HAPPENING_NOW, hasWordsOfLetters, LONG_AGO, NOW_IN_MESSAGE, PAST_ONLY, withoutNotNow,
 } from './screen-cues.js';
@@ -69,6 +69,18 @@ interface CompiledReading {
   words: CompiledWords[];
   with: CompiledWords[];
 }
+/**
+ * A word as the screen reads it, looked up once for the rules and the classifier alike: the phrasing words
+ * it matches and what the classifier knows of it (one look-up a word: screening long messages is mostly
+ * looking words up).
+ */
+interface ScreenWord {
+  tokens: readonly Token[];
+  known: ClassifierWord | undefined;
+}
+/** Words read, remembered per set; a bound, so made-up words cannot grow it for ever. */
+const REMEMBERED_WORDS = 50_000;
+
 /** How far a reading's number may stand from its measure ("potassium came back at 6.9"). */
 const READING_REACH = 4;
 /** "under 3", "less than 3": the reading is below the number written. */
@@ -132,6 +144,7 @@ interface CompiledSet {
   groupsFound: GroupFound[];
   groupStamps: Float64Array;
   sentenceStamp: number;
+  words: Map<string, ScreenWord>;
 }
 
 function compile(set: RedFlagSet): CompiledSet {
@@ -162,6 +175,7 @@ function compile(set: RedFlagSet): CompiledSet {
     patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords, source: set, tokens, startedBy: startersOf(patterns, tokens.tokens.length),
     candidateBits: new Int32Array(Math.ceil(patterns.length / 32)), candidates: new Int32Array(patterns.length),
     groupsFound: Array.from({ length: groupsByWords.size }, () => ({ hit: undefined, negated: false })), groupStamps: new Float64Array(groupsByWords.size), sentenceStamp: 0,
+    words: new Map(),
   };
 }
 
@@ -202,6 +216,16 @@ function candidatePatterns(compiled: CompiledSet, tokens: SentenceTokens, exhaus
   return count;
 }
 
+function screenWord(compiled: CompiledSet, word: string): ScreenWord {
+  let read = compiled.words.get(word);
+  if (!read) {
+    if (compiled.words.size >= REMEMBERED_WORDS) compiled.words.clear();
+    read = { tokens: compiled.tokens.tokensOf(word), known: compiled.source.classifier?.readWord(word) };
+    compiled.words.set(word, read);
+  }
+  return read;
+}
+
 function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): ScreenResult {
   const { patterns, needs, readings, riskWords, source } = compiled;
   const matches: FlagMatch[] = [];
@@ -223,9 +247,17 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   // A message that asks about warning signs in general ("what should we look out for?") reports nothing
   // that it does not say is happening now.
   const askingMessage = ANY_MESSAGE_ASKS.test(whole);
+  /** The message's words as the classifier reads them (fast path), sentence after sentence, as messageWords. */
+  const classifierWords: ClassifierWord[] = [];
   for (const { sentence, words, clauseOf } of sentences) {
     if (words.length === 0) continue;
-    const tokens = exhaustive ? SentenceTokens.scanned(words) : SentenceTokens.indexed(words, compiled.tokens);
+    let tokens: SentenceTokens;
+    if (exhaustive) tokens = SentenceTokens.scanned(words);
+    else {
+      const read = words.map((word) => screenWord(compiled, word));
+      for (const { known } of read) if (known) classifierWords.push(known);
+      tokens = SentenceTokens.indexed(words, compiled.tokens, read);
+    }
     const lacking = ~tokens.initials;
     /** Whether what was found at `found` is happening now, or set aside as a question, the past or a figure of speech. */
     const judge = (flag: RedFlag, phrase: string, found: [number, number][], mention = false) => {
@@ -267,7 +299,7 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   const classifier = hasWordsOfLetters(whole, MIN_WORDS_FOR_CLASSIFIER) ? source.classifier : undefined;
   let scored: ScreenResult['classifier'];
   if (classifier) {
-    const features = exhaustive ? undefined : classifier.knownFeatures(messageWords);
+    const features = exhaustive ? undefined : classifier.knownFeaturesOfRead(classifierWords);
     const score = features ? classifier.scoreKnown(features) : classifier.score(text);
     scored = { score, verdict: classifier.verdict(score) };
     // A condition named without "now" is reported when the classifier is not sure the message is calm.

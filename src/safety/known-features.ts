@@ -41,7 +41,7 @@ export class FeatureShapes extends FeatureStrings {
  * A word of a message as the table reads it: its stem's facts, number, and features of its own. A class,
  * so that every one has the same shape: reading them is then quick (object spreads made this three times slower).
  */
-class TableWord implements StemFacts {
+export class TableWord implements StemFacts {
   readonly stem: string;
   readonly opener: string | undefined;
   readonly little: boolean;
@@ -95,20 +95,27 @@ export class FeatureTable {
 
   /** The message's known features (its words as riskFeatures reads them), each once, in riskFeatures' order. */
   find(words: readonly string[]): KnownFeature[] {
+    return this.findRead(words.map((word) => this.word(word)));
+  }
+
+  /** find, from the message's words already read (see read). */
+  findRead(words: readonly TableWord[]): KnownFeature[] {
     const finder = new FeatureFinder(this.pairs);
-    visitFeatures(
-      words.map((word) => this.word(word)),
-      finder,
-    );
+    visitFeatures(words, finder);
     return [...finder.found];
+  }
+
+  /** A word as the table reads it, not remembered here: for a caller that remembers words of its own. */
+  read(word: string): TableWord {
+    const facts = wordFacts(word);
+    return new TableWord(facts, this.stemNumbers.get(facts.stem), this.alone.get(facts.stem), this.scoped.get(facts.stem));
   }
 
   private word(word: string): TableWord {
     let read = this.words.get(word);
     if (!read) {
       if (this.words.size >= REMEMBERED_WORDS) this.words.clear();
-      const facts = wordFacts(word);
-      read = new TableWord(facts, this.stemNumbers.get(facts.stem), this.alone.get(facts.stem), this.scoped.get(facts.stem));
+      read = this.read(word);
       this.words.set(word, read);
     }
     return read;
