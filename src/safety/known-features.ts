@@ -7,6 +7,8 @@ import { FeatureStrings, visitFeatures, wordFacts, type FeatureVisitor, type Ste
 export interface KnownFeature {
   readonly weight: number | undefined;
   readonly kind: number | undefined;
+  /** Its number in the table (0, 1, 2...), so that a message's features are each found once without a Set. */
+  readonly number: number;
 }
 
 /** What a feature is made of: a stem alone, a stem in a scope ("not_"), or a pair of stems. */
@@ -77,12 +79,17 @@ export class FeatureTable {
   private readonly scoped = new Map<string, Map<string, KnownFeature>>();
   private readonly pairs = new Map<number, KnownFeature>();
   private readonly words = new Map<string, TableWord>();
+  /** For each feature (by number), the message that last found it (see FeatureFinder). */
+  private readonly foundIn: Float64Array;
+  private messages = 0;
 
   /** `known`: what the classifier knows of a feature, by name; features it knows nothing of are left out. */
-  constructor(shapes: FeatureShapes, known: (feature: string) => KnownFeature) {
+  constructor(shapes: FeatureShapes, known: (feature: string) => Omit<KnownFeature, 'number'>) {
+    let features = 0;
     for (const [name, shape] of shapes.shapes) {
-      const feature = known(name);
-      if (feature.weight === undefined && feature.kind === undefined) continue;
+      const { weight, kind } = known(name);
+      if (weight === undefined && kind === undefined) continue;
+      const feature: KnownFeature = { weight, kind, number: features++ };
       if (shape.kind === 'alone') this.alone.set(this.numbered(shape.stem), feature);
       else if (shape.kind === 'scoped') {
         const stem = this.numbered(shape.stem);
@@ -91,6 +98,7 @@ export class FeatureTable {
         byScope.set(shape.scope, feature);
       } else this.pairs.set(pairKey(this.stemNumbers.get(this.numbered(shape.first))!, this.stemNumbers.get(this.numbered(shape.second))!), feature);
     }
+    this.foundIn = new Float64Array(features);
   }
 
   /** The message's known features (its words as riskFeatures reads them), each once, in riskFeatures' order. */
@@ -100,9 +108,9 @@ export class FeatureTable {
 
   /** find, from the message's words already read (see read). */
   findRead(words: readonly TableWord[]): KnownFeature[] {
-    const finder = new FeatureFinder(this.pairs);
+    const finder = new FeatureFinder(this.pairs, this.foundIn, ++this.messages);
     visitFeatures(words, finder);
-    return [...finder.found];
+    return finder.found;
   }
 
   /** A word as the table reads it, not remembered here: for a caller that remembers words of its own. */
@@ -135,23 +143,35 @@ function pairKey(first: number, second: number): number {
   return first * MOST_STEMS + second;
 }
 
+/** A message's known features, each once, in the order first found. */
 class FeatureFinder implements FeatureVisitor<TableWord> {
-  readonly found = new Set<KnownFeature>();
+  readonly found: KnownFeature[] = [];
 
-  constructor(private readonly pairs: Map<number, KnownFeature>) {}
+  constructor(
+    private readonly pairs: Map<number, KnownFeature>,
+    /** Which message last found each feature (by number): `message` is this one. */
+    private readonly foundIn: Float64Array,
+    private readonly message: number,
+  ) {}
 
   stem(stem: TableWord): void {
-    if (stem.alone) this.found.add(stem.alone);
+    if (stem.alone) this.add(stem.alone);
   }
 
   scoped(scope: string, stem: TableWord): void {
     const feature = stem.scoped?.get(scope);
-    if (feature) this.found.add(feature);
+    if (feature) this.add(feature);
   }
 
   pair(first: TableWord, second: TableWord): void {
     if (first.number === undefined || second.number === undefined) return;
     const feature = this.pairs.get(pairKey(first.number, second.number));
-    if (feature) this.found.add(feature);
+    if (feature) this.add(feature);
+  }
+
+  private add(feature: KnownFeature): void {
+    if (this.foundIn[feature.number] === this.message) return;
+    this.foundIn[feature.number] = this.message;
+    this.found.push(feature);
   }
 }
