@@ -77,7 +77,7 @@ export class FeatureTable {
   private readonly stemNumbers = new Map<string, number>();
   private readonly alone = new Map<string, KnownFeature>();
   private readonly scoped = new Map<string, Map<string, KnownFeature>>();
-  private readonly pairs = new Map<number, KnownFeature>();
+  private readonly pairs: PairTable;
   private readonly words = new Map<string, TableWord>();
   /** For each feature (by number), the message that last found it (see FeatureFinder). */
   private readonly foundIn: Float64Array;
@@ -86,6 +86,7 @@ export class FeatureTable {
   /** `known`: what the classifier knows of a feature, by name; features it knows nothing of are left out. */
   constructor(shapes: FeatureShapes, known: (feature: string) => Omit<KnownFeature, 'number'>) {
     let features = 0;
+    const pairs = new Map<number, KnownFeature>();
     for (const [name, shape] of shapes.shapes) {
       const { weight, kind } = known(name);
       if (weight === undefined && kind === undefined) continue;
@@ -96,9 +97,10 @@ export class FeatureTable {
         let byScope = this.scoped.get(stem);
         if (!byScope) this.scoped.set(stem, (byScope = new Map()));
         byScope.set(shape.scope, feature);
-      } else this.pairs.set(pairKey(this.stemNumbers.get(this.numbered(shape.first))!, this.stemNumbers.get(this.numbered(shape.second))!), feature);
+      } else pairs.set(pairKey(this.stemNumbers.get(this.numbered(shape.first))!, this.stemNumbers.get(this.numbered(shape.second))!), feature);
     }
     this.foundIn = new Float64Array(features);
+    this.pairs = new PairTable(pairs);
   }
 
   /** The message's known features (its words as riskFeatures reads them), each once, in riskFeatures' order. */
@@ -143,12 +145,51 @@ function pairKey(first: number, second: number): number {
   return first * MOST_STEMS + second;
 }
 
+/**
+ * The known pairs of stems by key, in one typed array: open addressing, each slot a key (plus one; 0 is an
+ * empty slot) beside its feature's number, at most a quarter full, so a look-up reads a slot or two side by
+ * side. As a Map, whose entries lie scattered over the heap, the pairs were the costliest part of finding a
+ * message's features: a cache miss or two for every word on a busy machine.
+ */
+class PairTable {
+  private readonly slots: Int32Array;
+  private readonly shift: number;
+  private readonly features: KnownFeature[] = [];
+
+  constructor(pairs: ReadonlyMap<number, KnownFeature>) {
+    let bits = 2;
+    while (1 << bits < pairs.size * 4) bits++;
+    this.shift = 32 - bits;
+    this.slots = new Int32Array(2 << bits);
+    for (const [key, feature] of pairs) {
+      let at = this.home(key);
+      while (this.slots[at] !== 0) at = (at + 2) % this.slots.length;
+      this.slots[at] = key + 1;
+      this.slots[at + 1] = this.features.length;
+      this.features.push(feature);
+    }
+  }
+
+  get(key: number): KnownFeature | undefined {
+    for (let at = this.home(key); ; at = (at + 2) % this.slots.length) {
+      const found = this.slots[at]!;
+      if (found === 0) return undefined;
+      if (found === key + 1) return this.features[this.slots[at + 1]!];
+    }
+  }
+
+  /** The key's first slot: Fibonacci hashing (the top bits of the key times 2^32 / golden ratio). */
+  private home(key: number): number {
+    return (Math.imul(key, 0x9e3779b1) >>> this.shift) * 2;
+  }
+}
+
 /** A message's known features, each once, in the order first found. */
 class FeatureFinder implements FeatureVisitor<TableWord> {
   readonly found: KnownFeature[] = [];
 
   constructor(
-    private readonly pairs: Map<number, KnownFeature>,
+    private readonly pairs: PairTable,
     /** Which message last found each feature (by number): `message` is this one. */
     private readonly foundIn: Float64Array,
     private readonly message: number,
