@@ -79,27 +79,28 @@ export class FeatureTable {
   private readonly scoped = new Map<string, Map<string, KnownFeature>>();
   private readonly pairs: PairTable;
   private readonly words = new Map<string, TableWord>();
+  private readonly byNumber: KnownFeature[] = [];
   /** For each feature (by number), the message that last found it (see FeatureFinder). */
-  private readonly foundIn: Float64Array;
+  private readonly foundIn: Int32Array;
   private messages = 0;
 
   /** `known`: what the classifier knows of a feature, by name; features it knows nothing of are left out. */
   constructor(shapes: FeatureShapes, known: (feature: string) => Omit<KnownFeature, 'number'>) {
-    let features = 0;
-    const pairs = new Map<number, KnownFeature>();
+    const pairs = new Map<number, number>();
     for (const [name, shape] of shapes.shapes) {
       const { weight, kind } = known(name);
       if (weight === undefined && kind === undefined) continue;
-      const feature: KnownFeature = { weight, kind, number: features++ };
+      const feature: KnownFeature = { weight, kind, number: this.byNumber.length };
+      this.byNumber.push(feature);
       if (shape.kind === 'alone') this.alone.set(this.numbered(shape.stem), feature);
       else if (shape.kind === 'scoped') {
         const stem = this.numbered(shape.stem);
         let byScope = this.scoped.get(stem);
         if (!byScope) this.scoped.set(stem, (byScope = new Map()));
         byScope.set(shape.scope, feature);
-      } else pairs.set(pairKey(this.stemNumbers.get(this.numbered(shape.first))!, this.stemNumbers.get(this.numbered(shape.second))!), feature);
+      } else pairs.set(pairKey(this.stemNumbers.get(this.numbered(shape.first))!, this.stemNumbers.get(this.numbered(shape.second))!), feature.number);
     }
-    this.foundIn = new Float64Array(features);
+    this.foundIn = new Int32Array(this.byNumber.length);
     this.pairs = new PairTable(pairs);
   }
 
@@ -110,7 +111,12 @@ export class FeatureTable {
 
   /** find, from the message's words already read (see read). */
   findRead(words: readonly TableWord[]): KnownFeature[] {
-    const finder = new FeatureFinder(this.pairs, this.foundIn, ++this.messages);
+    // Numbered in an Int32Array (half the memory of doubles): started again before the numbers run out.
+    if (this.messages === 0x7fffffff) {
+      this.foundIn.fill(0);
+      this.messages = 0;
+    }
+    const finder = new FeatureFinder(this.pairs, this.byNumber, this.foundIn, ++this.messages);
     visitFeatures(words, finder);
     return finder.found;
   }
@@ -147,34 +153,34 @@ function pairKey(first: number, second: number): number {
 
 /**
  * The known pairs of stems by key, in one typed array: open addressing, each slot a key (plus one; 0 is an
- * empty slot) beside its feature's number, at most a quarter full, so a look-up reads a slot or two side by
- * side. As a Map, whose entries lie scattered over the heap, the pairs were the costliest part of finding a
+ * empty slot) beside its feature's number, at most half full, so a look-up reads a slot or two side by side.
+ * As a Map, whose entries lie scattered over the heap, the pairs were the costliest part of finding a
  * message's features: a cache miss or two for every word on a busy machine.
  */
 class PairTable {
   private readonly slots: Int32Array;
   private readonly shift: number;
-  private readonly features: KnownFeature[] = [];
 
-  constructor(pairs: ReadonlyMap<number, KnownFeature>) {
+  /** `pairs`: each pair's feature number by key. */
+  constructor(pairs: ReadonlyMap<number, number>) {
     let bits = 2;
-    while (1 << bits < pairs.size * 4) bits++;
+    while (1 << bits < pairs.size * 2) bits++;
     this.shift = 32 - bits;
     this.slots = new Int32Array(2 << bits);
     for (const [key, feature] of pairs) {
       let at = this.home(key);
       while (this.slots[at] !== 0) at = (at + 2) % this.slots.length;
       this.slots[at] = key + 1;
-      this.slots[at + 1] = this.features.length;
-      this.features.push(feature);
+      this.slots[at + 1] = feature;
     }
   }
 
-  get(key: number): KnownFeature | undefined {
+  /** The pair's feature number, or -1. */
+  get(key: number): number {
     for (let at = this.home(key); ; at = (at + 2) % this.slots.length) {
       const found = this.slots[at]!;
-      if (found === 0) return undefined;
-      if (found === key + 1) return this.features[this.slots[at + 1]!];
+      if (found === 0) return -1;
+      if (found === key + 1) return this.slots[at + 1]!;
     }
   }
 
@@ -190,29 +196,30 @@ class FeatureFinder implements FeatureVisitor<TableWord> {
 
   constructor(
     private readonly pairs: PairTable,
+    private readonly byNumber: readonly KnownFeature[],
     /** Which message last found each feature (by number): `message` is this one. */
-    private readonly foundIn: Float64Array,
+    private readonly foundIn: Int32Array,
     private readonly message: number,
   ) {}
 
   stem(stem: TableWord): void {
-    if (stem.alone) this.add(stem.alone);
+    if (stem.alone) this.add(stem.alone.number);
   }
 
   scoped(scope: string, stem: TableWord): void {
     const feature = stem.scoped?.get(scope);
-    if (feature) this.add(feature);
+    if (feature) this.add(feature.number);
   }
 
   pair(first: TableWord, second: TableWord): void {
     if (first.number === undefined || second.number === undefined) return;
     const feature = this.pairs.get(pairKey(first.number, second.number));
-    if (feature) this.add(feature);
+    if (feature >= 0) this.add(feature);
   }
 
-  private add(feature: KnownFeature): void {
-    if (this.foundIn[feature.number] === this.message) return;
-    this.foundIn[feature.number] = this.message;
-    this.found.push(feature);
+  private add(feature: number): void {
+    if (this.foundIn[feature] === this.message) return;
+    this.foundIn[feature] = this.message;
+    this.found.push(this.byNumber[feature]!);
   }
 }
