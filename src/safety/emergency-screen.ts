@@ -384,7 +384,7 @@ function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: num
   let negated = false;
   for (const alternative of group.alternatives) {
     // Most phrasings cannot be in the sentence at all: skip them without looking word by word.
-    if ((alternative.initials & ~initials) !== 0 || !sentence.hasAll(alternative)) continue;
+    if ((alternative.initials & ~initials) !== 0) continue;
     for (let from = 0; from < words.length && !hit; ) {
       const found = findPhrase(alternative, sentence, from);
       if (!found) break;

@@ -254,12 +254,6 @@ export class SentenceTokens {
   positions(token: Token): readonly number[] {
     return this.found.of(token);
   }
-
-  /** Whether every word of the phrase is somewhere in the sentence: findPhrase finds nothing otherwise. */
-  hasAll(phrase: CompiledWords): boolean {
-    for (const token of phrase.required) if (this.found.of(token).length === 0) return false;
-    return true;
-  }
 }
 
 /** Indexes of the first and last words of the phrase in the sentence, searching from `from`, or undefined. */
