@@ -277,13 +277,13 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
       else if (!happeningNow && mention) mentioned.push({ flag, phrase, by: 'rules' });
       else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
     };
-    const sentenceStamp = ++compiled.sentenceStamp;
+    const memo = exhaustive ? undefined : { compiled, stamp: ++compiled.sentenceStamp };
     const candidates = compiled.candidates;
     for (let c = 0, count = candidatePatterns(compiled, tokens, exhaustive); c < count; c++) {
       const i = candidates[c]!;
       if ((needs[i]! & lacking) !== 0) continue;
       const p = patterns[i]!;
-      const found = findPattern(p, tokens, clauseOf, exhaustive ? undefined : { compiled, stamp: sentenceStamp });
+      const found = findPattern(p, tokens, clauseOf, memo);
       if (!found) continue;
       if (found === 'negated') setAside.push({ phrase: p.phrase, why: 'negated' });
       else judge(p.flag, p.phrase, found, p.mention);
@@ -357,7 +357,7 @@ function findReading(reading: CompiledReading, sentence: SentenceTokens, clauseO
 function findPattern(
   p: CompiledPattern, sentence: SentenceTokens, clauseOf: number[], memo: { compiled: CompiledSet; stamp: number } | undefined,
 ): [number, number][] | 'negated' | undefined {
-  const hits: [number, number][] = [];
+  let hits: [number, number][] | undefined;
   let negated = false;
   for (const group of p.groups) {
     let found: GroupFound;
@@ -371,10 +371,10 @@ function findPattern(
     }
     negated ||= found.negated;
     if (!found.hit) return negated ? 'negated' : undefined;
-    hits.push(found.hit);
+    (hits ??= []).push(found.hit);
   }
   // Words that must go together, one of them denied ("no face droop, arms fine"): the rule is denied.
-  return negated && p.groups.length > 1 ? 'negated' : hits;
+  return negated && p.groups.length > 1 ? 'negated' : (hits ?? []);
 }
 
 /** Where the group's first alternative found not negated stands, and whether any was found negated before it. */
