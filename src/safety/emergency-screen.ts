@@ -235,7 +235,7 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   let risk = false;
   // "1.9" is a number, not the end of a sentence; each sentence keeps its closing "?" (it marks a question).
   const decimalsMarked = markDecimals(text);
-  const sentences = (decimalsMarked.match(/[^.!?;\n]+[.!?;\n]*/g) ?? []).map((sentence) => ({ sentence, ...tokenise(sentence, exhaustive) }));
+  const sentences = (decimalsMarked.match(/[^.!?;\n]+[.!?;\n]*/g) ?? []).map((sentence) => tokenise(sentence, exhaustive));
   // Sentences cover every word of the message, so their words, end to end, are the message's words (with its
   // decimals marked): normalised once, for the rules and the classifier alike.
   const messageWords: string[] = [];
@@ -399,10 +399,10 @@ function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: num
 }
 
 /**
- * Words of a sentence, each with the number of its clause: commas and conjunctions start a new one. The
+ * The sentence and its words, each with the number of its clause: commas and conjunctions start a new one. The
  * parts between commas are normalised in one pass, or (exhaustive) each on its own.
  */
-function tokenise(sentence: string, exhaustive: boolean): { words: string[]; clauseOf: number[] } {
+function tokenise(sentence: string, exhaustive: boolean): { sentence: string; words: string[]; clauseOf: number[] } {
   const words: string[] = [];
   const clauseOf: number[] = [];
   let clause = 0;
@@ -414,7 +414,7 @@ function tokenise(sentence: string, exhaustive: boolean): { words: string[]; cla
     }
     clause++;
   }
-  return { words, clauseOf };
+  return { sentence, words, clauseOf };
 }
 
 /** A negator standing among the words of a phrase that does not itself say "not" ("is not fitting"). */
