@@ -260,18 +260,21 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
     }
     const lacking = ~tokens.initials;
     /** Whether what was found at `found` is happening now, or set aside as a question, the past or a figure of speech. */
+    // What judge reads of the sentence depends only on the clauses or the start it is asked about: worked out
+    // once a sentence on the fast path (a long sentence with several phrasings found read them again for each).
+    const once = exhaustive ? (_key: string, test: () => boolean) => test() : remembered();
     const judge = (flag: RedFlag, phrase: string, found: [number, number][], mention = false) => {
       const start = Math.min(...found.map((h) => h[0]));
       const end = Math.max(...found.map((h) => h[1]));
       // The clauses the words stand in: "he had chest pain last month, and now..." is about last month.
       const clauseText = (from: number, to: number) =>
         words.filter((_, i) => clauseOf[i]! >= clauseOf[from]! && clauseOf[i]! <= clauseOf[to]!).join(' ');
-      const around = clauseText(start, end);
-      const happeningNow = HAPPENING_NOW.test(withoutNotNow(around));
+      const clauses = (from: number, to: number) => `${clauseOf[from]}-${clauseOf[to]}`;
+      const happeningNow = once(`now ${clauses(start, end)}`, () => HAPPENING_NOW.test(withoutNotNow(clauseText(start, end))));
       // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
-      const past = pastMessage || found.every(([from, to]) => PAST_ONLY.test(clauseText(from, to)));
-      if (!happeningNow && FIGURE_OF_SPEECH.test(words.join(' '))) setAside.push({ phrase, why: 'question' });
-      else if (!happeningNow && isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence)) setAside.push({ phrase, why: 'question' });
+      const past = pastMessage || found.every(([from, to]) => once(`past ${clauses(from, to)}`, () => PAST_ONLY.test(clauseText(from, to))));
+      if (!happeningNow && once('figure', () => FIGURE_OF_SPEECH.test(words.join(' ')))) setAside.push({ phrase, why: 'question' });
+      else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
       else if (!happeningNow && past) setAside.push({ phrase, why: 'past' });
       else if (!happeningNow && askingMessage) setAside.push({ phrase, why: 'question' });
       else if (!happeningNow && mention) mentioned.push({ flag, phrase, by: 'rules' });
@@ -319,6 +322,16 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   const askedAbout = setAside.some((x) => x.why === 'question');
   const uncertain = !emergency && risk && !askedAbout && (scored ? scored.verdict !== 'calm' : false);
   return { emergency, advice, matches, setAside, risk, uncertain, classifier: scored, aboutOthers: ABOUT_OTHERS.test(whole) && !ABOUT_SELF.test(whole) };
+}
+
+/** A test remembered by key, worked out the first time it is asked. */
+function remembered(): (key: string, test: () => boolean) => boolean {
+  let answers: Map<string, boolean> | undefined; // most sentences find nothing to judge
+  return (key, test) => {
+    let answer = (answers ??= new Map()).get(key);
+    if (answer === undefined) answers.set(key, (answer = test()));
+    return answer;
+  };
 }
 
 /** Where a reading rule is met in the sentence (its measure to its number), or undefined. */
