@@ -1,12 +1,16 @@
 /**
  * Emergency screening cost per message (concept rules and classifier together), on traffic as varied as
  * real messages: every labelled message in knowledge/eval and the screening corpus, each also with a
- * greeting, a sign-off and a slip of the keyboard, so no two are alike. Median of several passes.
+ * greeting, a sign-off and a slip of the keyboard, so no two are alike. Median of several passes. Also the
+ * cost of language identification, which runs on every message too: the same messages and those of the
+ * language set (knowledge/eval/language), so that other languages and scripts are among them.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readKnowledgeFiles } from '../src/knowledge/load-knowledge.js';
+import { identifyLanguage } from '../src/language/identify-language.js';
+import { loadLanguageLines } from '../src/language/language-lines.js';
 import { createEmergencyScreen } from '../src/safety/emergency-screen.js';
 
 const KNOWLEDGE_DIR = fileURLToPath(new URL('../knowledge', import.meta.url));
@@ -16,13 +20,25 @@ export async function runScreeningBench(): Promise<Record<string, unknown>> {
   const { redFlags } = await readKnowledgeFiles(KNOWLEDGE_DIR);
   if (!redFlags) throw new Error('red flags could not be loaded');
   const screen = createEmergencyScreen(() => redFlags);
-  const messages = await variedMessages();
-  for (const m of messages.slice(0, 500)) screen.screen(m); // warm-up
+  const messages = await variedMessages(['eval', 'eval/screening', 'screening/corpus']);
+  const languages = [...(await loadLanguageLines(KNOWLEDGE_DIR)).byCode.keys()];
+  const languageMessages = [...messages, ...(await variedMessages(['eval/language']))];
+  return {
+    messages: messages.length,
+    classifierTrainedOn: redFlags.classifier?.examples ?? 0,
+    microseconds: perMessage(messages, (m) => screen.screen(m)),
+    languageIdentification: { messages: languageMessages.length, microseconds: perMessage(languageMessages, (m) => identifyLanguage(m, languages)) },
+  };
+}
+
+/** Microseconds a message: the median, p99 and max of a pass, each the median of PASSES passes. */
+function perMessage(messages: string[], run: (message: string) => unknown) {
+  for (const m of messages.slice(0, 500)) run(m); // warm-up
   const passes: { median: number; p99: number; max: number }[] = [];
   for (let pass = 0; pass < PASSES; pass++) {
     const times = messages.map((m) => {
       const started = process.hrtime.bigint();
-      screen.screen(m);
+      run(m);
       return Number(process.hrtime.bigint() - started) / 1000;
     });
     times.sort((a, b) => a - b);
@@ -30,12 +46,12 @@ export async function runScreeningBench(): Promise<Record<string, unknown>> {
     passes.push({ median: at(0.5), p99: at(0.99), max: Math.round(times.at(-1)!) });
   }
   const middle = (key: 'median' | 'p99' | 'max') => passes.map((p) => p[key]).sort((a, b) => a - b)[Math.floor(PASSES / 2)];
-  return { messages: messages.length, classifierTrainedOn: redFlags.classifier?.examples ?? 0, microseconds: { median: middle('median'), p99: middle('p99'), max: middle('max') } };
+  return { median: middle('median'), p99: middle('p99'), max: middle('max') };
 }
 
-async function variedMessages(): Promise<string[]> {
+async function variedMessages(folders: string[]): Promise<string[]> {
   const texts: string[] = [];
-  for (const dir of [join(KNOWLEDGE_DIR, 'eval'), join(KNOWLEDGE_DIR, 'eval/screening'), join(KNOWLEDGE_DIR, 'screening/corpus')]) {
+  for (const dir of folders.map((folder) => join(KNOWLEDGE_DIR, folder))) {
     for (const name of (await readdir(dir)).filter((n) => n.endsWith('.jsonl'))) {
       for (const line of (await readFile(join(dir, name), 'utf8')).split('\n')) {
         if (!line.trim()) continue;

@@ -1,6 +1,6 @@
 import type { Reading, RedFlag, RedFlagSet } from './red-flags.js';
-import { CLASSIFIER_FLAG, type RiskVerdict } from './risk-classifier.js';
-import { findPhrase, initialBits, NEGATORS, OPTIONAL, PhraseCompiler, SentenceTokens, type CompiledWords, type TokenIndex } from './phrase-matcher.js';
+import { CLASSIFIER_FLAG, type ClassifierWord, type RiskVerdict } from './risk-classifier.js';
+import { findPhrase, initialBits, NEGATORS, OPTIONAL, PhraseCompiler, SentenceTokens, type CompiledWords, type Token, type TokenIndex } from './phrase-matcher.js';
 import {
   ABOUT_OTHERS, ABOUT_SELF, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, FIGURE_OF_SPEECH, HAPPENING_NOW, hasWordsOfLetters, LONG_AGO, NOW_IN_MESSAGE, PAST_ONLY, withoutNotNow,
 } from './screen-cues.js';
@@ -41,9 +41,24 @@ export interface EmergencyScreen {
 interface CompiledPattern {
   flag: RedFlag;
   phrase: string;
-  groups: CompiledWords[][];
+  groups: CompiledGroup[];
   /** A name of the condition: it needs the present tense or the classifier's doubt (see the red flags file). */
   mention?: boolean;
+}
+
+/**
+ * One group of a `together` rule (or a phrasing's one alternative): the same words in several rules (a
+ * concept, "@not-breathing-words") are one group, numbered, so a sentence looks for them once (see findGroup).
+ */
+interface CompiledGroup {
+  id: number;
+  alternatives: CompiledWords[];
+}
+
+/** What a sentence holds of a group: where its first alternative found stands, and whether one was negated. */
+interface GroupFound {
+  hit: [number, number] | undefined;
+  negated: boolean;
 }
 
 /** A reading rule: a measure's words, a number or meter word within READING_REACH words of it. */
@@ -54,6 +69,18 @@ interface CompiledReading {
   words: CompiledWords[];
   with: CompiledWords[];
 }
+/**
+ * A word as the screen reads it, looked up once for the rules and the classifier alike: the phrasing words
+ * it matches and what the classifier knows of it (one look-up a word: screening long messages is mostly
+ * looking words up).
+ */
+interface ScreenWord {
+  tokens: readonly Token[];
+  known: ClassifierWord | undefined;
+}
+/** Words read, remembered per set; a bound, so made-up words cannot grow it for ever. */
+const REMEMBERED_WORDS = 50_000;
+
 /** How far a reading's number may stand from its measure ("potassium came back at 6.9"). */
 const READING_REACH = 4;
 /** "under 3", "less than 3": the reading is below the number written. */
@@ -110,21 +137,33 @@ interface CompiledSet {
    * where the first word of one of that group's phrasings is, so a sentence tries just those.
    */
   startedBy: number[][];
-  /** Which patterns a sentence can start (see candidatePatterns): marked with the number of the sentence. */
-  marks: Float64Array;
-  marked: number;
+  /** The patterns a sentence can start (see candidatePatterns), one bit each, and in order by index. */
+  candidateBits: Int32Array;
+  candidates: Int32Array;
+  /** What the sentence read last holds of each group (by id), good where its stamp is that sentence's. */
+  groupsFound: GroupFound[];
+  groupStamps: Float64Array;
+  sentenceStamp: number;
+  words: Map<string, ScreenWord>;
 }
 
 function compile(set: RedFlagSet): CompiledSet {
   const compiler = new PhraseCompiler();
   const words = (phrase: string, strict = false) => compiler.words(phrase, strict);
+  const groupsByWords = new Map<string, CompiledGroup>();
+  const group = (phrasings: string[]) => {
+    const key = JSON.stringify(phrasings);
+    let known = groupsByWords.get(key);
+    if (!known) groupsByWords.set(key, (known = { id: groupsByWords.size, alternatives: phrasings.map((w) => words(w)) }));
+    return known;
+  };
   const patterns = set.flags.flatMap((flag) => [
-    ...flag.phrases.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]] })),
-    ...flag.mentions.map((phrase) => ({ flag, phrase, groups: [[words(phrase)]], mention: true })),
+    ...flag.phrases.map((phrase) => ({ flag, phrase, groups: [group([phrase])] })),
+    ...flag.mentions.map((phrase) => ({ flag, phrase, groups: [group([phrase])], mention: true })),
     ...flag.together.map((groups) => ({
       flag,
       phrase: groups.map((g) => g[0]).join(' + '),
-      groups: groups.map((group) => group.map((w) => words(w))),
+      groups: groups.map(group),
     })),
   ]);
   const readings = set.flags.flatMap((flag) =>
@@ -132,18 +171,23 @@ function compile(set: RedFlagSet): CompiledSet {
   );
   const riskWords = set.riskWords.map((w) => words(w, true));
   const tokens = compiler.index();
-  return { patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords, source: set, tokens, startedBy: startersOf(patterns, tokens.tokens.length), marks: new Float64Array(patterns.length), marked: 0 };
+  return {
+    patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords, source: set, tokens, startedBy: startersOf(patterns, tokens.tokens.length),
+    candidateBits: new Int32Array(Math.ceil(patterns.length / 32)), candidates: new Int32Array(patterns.length),
+    groupsFound: Array.from({ length: groupsByWords.size }, () => ({ hit: undefined, negated: false })), groupStamps: new Float64Array(groupsByWords.size), sentenceStamp: 0,
+    words: new Map(),
+  };
 }
 
 /** The first letters a pattern needs whichever of each group's alternatives matches. */
 function needsOf(p: CompiledPattern): number {
-  return p.groups.reduce((all, group) => all | group.reduce((common, alt) => common & alt.initials, ~0), 0);
+  return p.groups.reduce((all, group) => all | group.alternatives.reduce((common, alt) => common & alt.initials, ~0), 0);
 }
 
 function startersOf(patterns: CompiledPattern[], tokenCount: number): number[][] {
   const startedBy = Array.from({ length: tokenCount }, (): number[] => []);
   patterns.forEach((p, i) => {
-    for (const alternative of p.groups[0]!) {
+    for (const alternative of p.groups[0]!.alternatives) {
       const first = alternative.required[0];
       if (first && startedBy[first.id]!.at(-1) !== i) startedBy[first.id]!.push(i);
     }
@@ -152,29 +196,34 @@ function startersOf(patterns: CompiledPattern[], tokenCount: number): number[][]
 }
 
 /**
- * The patterns (by index, in order) that can be found in the sentence. findPattern returns nothing for a
- * pattern none of whose first group's phrasings has its first word in the sentence, so the rest are left out.
+ * The patterns (by index, in order) that can be found in the sentence, written to compiled.candidates; how
+ * many. findPattern returns nothing for a pattern none of whose first group's phrasings has its first word
+ * in the sentence, so the rest are left out.
  */
-function candidatePatterns(compiled: CompiledSet, tokens: SentenceTokens, exhaustive: boolean): Iterable<number> {
-  if (exhaustive) return compiled.patterns.keys();
-  const ids = tokens.tokenIds();
-  // Most sentences start a pattern or two: one token's list is already in order.
-  if (ids.length === 1) return compiled.startedBy[ids[0]!]!;
-  // Marked, then read back in order (no sort): a token's patterns are marked once however many start them.
-  const { marks } = compiled;
-  const mark = ++compiled.marked;
-  let first = marks.length;
-  let last = -1;
-  for (const id of ids) {
-    for (const i of compiled.startedBy[id]!) {
-      marks[i] = mark;
-      if (i < first) first = i;
-      if (i > last) last = i;
-    }
+function candidatePatterns(compiled: CompiledSet, tokens: SentenceTokens, exhaustive: boolean): number {
+  const { candidates, candidateBits: bits } = compiled;
+  if (exhaustive) {
+    for (let i = 0; i < candidates.length; i++) candidates[i] = i;
+    return candidates.length;
   }
-  const candidates: number[] = [];
-  for (let i = first; i <= last; i++) if (marks[i] === mark) candidates.push(i);
-  return candidates;
+  // One bit a pattern, then read back in order (no sort): a pattern is set once however many tokens start it.
+  bits.fill(0);
+  for (const id of tokens.tokenIds()) for (const i of compiled.startedBy[id]!) bits[i >>> 5]! |= 1 << (i & 31);
+  let count = 0;
+  for (let w = 0; w < bits.length; w++) {
+    for (let word = bits[w]!; word !== 0; word &= word - 1) candidates[count++] = w * 32 + 31 - Math.clz32(word & -word);
+  }
+  return count;
+}
+
+function screenWord(compiled: CompiledSet, word: string): ScreenWord {
+  let read = compiled.words.get(word);
+  if (!read) {
+    if (compiled.words.size >= REMEMBERED_WORDS) compiled.words.clear();
+    read = { tokens: compiled.tokens.tokensOf(word), known: compiled.source.classifier?.readWord(word) };
+    compiled.words.set(word, read);
+  }
+  return read;
 }
 
 function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): ScreenResult {
@@ -186,7 +235,7 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   let risk = false;
   // "1.9" is a number, not the end of a sentence; each sentence keeps its closing "?" (it marks a question).
   const decimalsMarked = markDecimals(text);
-  const sentences = (decimalsMarked.match(/[^.!?;\n]+[.!?;\n]*/g) ?? []).map((sentence) => ({ sentence, ...tokenise(sentence, exhaustive) }));
+  const sentences = (decimalsMarked.match(/[^.!?;\n]+[.!?;\n]*/g) ?? []).map((sentence) => tokenise(sentence, exhaustive));
   // Sentences cover every word of the message, so their words, end to end, are the message's words (with its
   // decimals marked): normalised once, for the rules and the classifier alike.
   const messageWords: string[] = [];
@@ -198,32 +247,46 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   // A message that asks about warning signs in general ("what should we look out for?") reports nothing
   // that it does not say is happening now.
   const askingMessage = ANY_MESSAGE_ASKS.test(whole);
+  /** The message's words as the classifier reads them (fast path), sentence after sentence, as messageWords. */
+  const classifierWords: ClassifierWord[] = [];
   for (const { sentence, words, clauseOf } of sentences) {
     if (words.length === 0) continue;
-    const tokens = exhaustive ? SentenceTokens.scanned(words) : SentenceTokens.indexed(words, compiled.tokens);
+    let tokens: SentenceTokens;
+    if (exhaustive) tokens = SentenceTokens.scanned(words);
+    else {
+      const read = words.map((word) => screenWord(compiled, word));
+      for (const { known } of read) if (known) classifierWords.push(known);
+      tokens = SentenceTokens.indexed(words, compiled.tokens, read);
+    }
     const lacking = ~tokens.initials;
     /** Whether what was found at `found` is happening now, or set aside as a question, the past or a figure of speech. */
+    // What judge reads of the sentence depends only on the clauses or the start it is asked about: worked out
+    // once a sentence on the fast path (a long sentence with several phrasings found read them again for each).
+    const once = exhaustive ? (_key: string, test: () => boolean) => test() : remembered();
     const judge = (flag: RedFlag, phrase: string, found: [number, number][], mention = false) => {
       const start = Math.min(...found.map((h) => h[0]));
       const end = Math.max(...found.map((h) => h[1]));
       // The clauses the words stand in: "he had chest pain last month, and now..." is about last month.
       const clauseText = (from: number, to: number) =>
         words.filter((_, i) => clauseOf[i]! >= clauseOf[from]! && clauseOf[i]! <= clauseOf[to]!).join(' ');
-      const around = clauseText(start, end);
-      const happeningNow = HAPPENING_NOW.test(withoutNotNow(around));
+      const clauses = (from: number, to: number) => `${clauseOf[from]}-${clauseOf[to]}`;
+      const happeningNow = once(`now ${clauses(start, end)}`, () => HAPPENING_NOW.test(withoutNotNow(clauseText(start, end))));
       // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
-      const past = pastMessage || found.every(([from, to]) => PAST_ONLY.test(clauseText(from, to)));
-      if (!happeningNow && FIGURE_OF_SPEECH.test(words.join(' '))) setAside.push({ phrase, why: 'question' });
-      else if (!happeningNow && isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence)) setAside.push({ phrase, why: 'question' });
+      const past = pastMessage || found.every(([from, to]) => once(`past ${clauses(from, to)}`, () => PAST_ONLY.test(clauseText(from, to))));
+      if (!happeningNow && once('figure', () => FIGURE_OF_SPEECH.test(words.join(' ')))) setAside.push({ phrase, why: 'question' });
+      else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
       else if (!happeningNow && past) setAside.push({ phrase, why: 'past' });
       else if (!happeningNow && askingMessage) setAside.push({ phrase, why: 'question' });
       else if (!happeningNow && mention) mentioned.push({ flag, phrase, by: 'rules' });
       else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
     };
-    for (const i of candidatePatterns(compiled, tokens, exhaustive)) {
+    const memo = exhaustive ? undefined : { compiled, stamp: ++compiled.sentenceStamp };
+    const candidates = compiled.candidates;
+    for (let c = 0, count = candidatePatterns(compiled, tokens, exhaustive); c < count; c++) {
+      const i = candidates[c]!;
       if ((needs[i]! & lacking) !== 0) continue;
       const p = patterns[i]!;
-      const found = findPattern(p, tokens, clauseOf);
+      const found = findPattern(p, tokens, clauseOf, memo);
       if (!found) continue;
       if (found === 'negated') setAside.push({ phrase: p.phrase, why: 'negated' });
       else judge(p.flag, p.phrase, found, p.mention);
@@ -239,7 +302,7 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   const classifier = hasWordsOfLetters(whole, MIN_WORDS_FOR_CLASSIFIER) ? source.classifier : undefined;
   let scored: ScreenResult['classifier'];
   if (classifier) {
-    const features = exhaustive ? undefined : classifier.knownFeatures(messageWords);
+    const features = exhaustive ? undefined : classifier.knownFeaturesOfRead(classifierWords);
     const score = features ? classifier.scoreKnown(features) : classifier.score(text);
     scored = { score, verdict: classifier.verdict(score) };
     // A condition named without "now" is reported when the classifier is not sure the message is calm.
@@ -259,6 +322,16 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   const askedAbout = setAside.some((x) => x.why === 'question');
   const uncertain = !emergency && risk && !askedAbout && (scored ? scored.verdict !== 'calm' : false);
   return { emergency, advice, matches, setAside, risk, uncertain, classifier: scored, aboutOthers: ABOUT_OTHERS.test(whole) && !ABOUT_SELF.test(whole) };
+}
+
+/** A test remembered by key, worked out the first time it is asked. */
+function remembered(): (key: string, test: () => boolean) => boolean {
+  let answers: Map<string, boolean> | undefined; // most sentences find nothing to judge
+  return (key, test) => {
+    let answer = (answers ??= new Map()).get(key);
+    if (answer === undefined) answers.set(key, (answer = test()));
+    return answer;
+  };
 }
 
 /** Where a reading rule is met in the sentence (its measure to its number), or undefined. */
@@ -294,37 +367,55 @@ function findReading(reading: CompiledReading, sentence: SentenceTokens, clauseO
  * Where each group of the pattern stands in the sentence (first and last word), 'negated' when it is
  * there only in negated form ("no chest pain"), or undefined.
  */
-function findPattern(p: CompiledPattern, sentence: SentenceTokens, clauseOf: number[]): [number, number][] | 'negated' | undefined {
-  const { words, initials } = sentence;
-  const hits: [number, number][] = [];
+function findPattern(
+  p: CompiledPattern, sentence: SentenceTokens, clauseOf: number[], memo: { compiled: CompiledSet; stamp: number } | undefined,
+): [number, number][] | 'negated' | undefined {
+  let hits: [number, number][] | undefined;
   let negated = false;
   for (const group of p.groups) {
-    let hit: [number, number] | undefined;
-    for (const alternative of group) {
-      // Most phrasings cannot be in the sentence at all: skip them without looking word by word.
-      if ((alternative.initials & ~initials) !== 0) continue;
-      for (let from = 0; from < words.length && !hit; ) {
-        const found = findPhrase(alternative, sentence, from);
-        if (!found) break;
-        // "not" before the words, or between them ("he is not fitting", "face is not drooping").
-        if (isNegated(words, clauseOf, found[0]) || negatorWithin(words, found, alternative)) negated = true;
-        else hit = found;
-        from = found[0] + 1;
-      }
-      if (hit) break;
+    let found: GroupFound;
+    if (!memo) found = findGroup(group, sentence, clauseOf);
+    // A group in several rules (a concept) is looked for once a sentence.
+    else if (memo.compiled.groupStamps[group.id] === memo.stamp) found = memo.compiled.groupsFound[group.id]!;
+    else {
+      found = findGroup(group, sentence, clauseOf);
+      memo.compiled.groupsFound[group.id] = found;
+      memo.compiled.groupStamps[group.id] = memo.stamp;
     }
-    if (!hit) return negated ? 'negated' : undefined;
-    hits.push(hit);
+    negated ||= found.negated;
+    if (!found.hit) return negated ? 'negated' : undefined;
+    (hits ??= []).push(found.hit);
   }
   // Words that must go together, one of them denied ("no face droop, arms fine"): the rule is denied.
-  return negated && p.groups.length > 1 ? 'negated' : hits;
+  return negated && p.groups.length > 1 ? 'negated' : (hits ?? []);
+}
+
+/** Where the group's first alternative found not negated stands, and whether any was found negated before it. */
+function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: number[]): GroupFound {
+  const { words, initials } = sentence;
+  let hit: [number, number] | undefined;
+  let negated = false;
+  for (const alternative of group.alternatives) {
+    // Most phrasings cannot be in the sentence at all: skip them without looking word by word.
+    if ((alternative.initials & ~initials) !== 0) continue;
+    for (let from = 0; from < words.length && !hit; ) {
+      const found = findPhrase(alternative, sentence, from);
+      if (!found) break;
+      // "not" before the words, or between them ("he is not fitting", "face is not drooping").
+      if (isNegated(words, clauseOf, found[0]) || negatorWithin(words, found, alternative)) negated = true;
+      else hit = found;
+      from = found[0] + 1;
+    }
+    if (hit) break;
+  }
+  return { hit, negated };
 }
 
 /**
- * Words of a sentence, each with the number of its clause: commas and conjunctions start a new one. The
+ * The sentence and its words, each with the number of its clause: commas and conjunctions start a new one. The
  * parts between commas are normalised in one pass, or (exhaustive) each on its own.
  */
-function tokenise(sentence: string, exhaustive: boolean): { words: string[]; clauseOf: number[] } {
+function tokenise(sentence: string, exhaustive: boolean): { sentence: string; words: string[]; clauseOf: number[] } {
   const words: string[] = [];
   const clauseOf: number[] = [];
   let clause = 0;
@@ -336,7 +427,7 @@ function tokenise(sentence: string, exhaustive: boolean): { words: string[]; cla
     }
     clause++;
   }
-  return { words, clauseOf };
+  return { sentence, words, clauseOf };
 }
 
 /** A negator standing among the words of a phrase that does not itself say "not" ("is not fitting"). */

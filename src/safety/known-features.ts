@@ -7,6 +7,8 @@ import { FeatureStrings, visitFeatures, wordFacts, type FeatureVisitor, type Ste
 export interface KnownFeature {
   readonly weight: number | undefined;
   readonly kind: number | undefined;
+  /** Its number in the table (0, 1, 2...), so that a message's features are each found once without a Set. */
+  readonly number: number;
 }
 
 /** What a feature is made of: a stem alone, a stem in a scope ("not_"), or a pair of stems. */
@@ -41,7 +43,7 @@ export class FeatureShapes extends FeatureStrings {
  * A word of a message as the table reads it: its stem's facts, number, and features of its own. A class,
  * so that every one has the same shape: reading them is then quick (object spreads made this three times slower).
  */
-class TableWord implements StemFacts {
+export class TableWord implements StemFacts {
   readonly stem: string;
   readonly opener: string | undefined;
   readonly little: boolean;
@@ -75,40 +77,61 @@ export class FeatureTable {
   private readonly stemNumbers = new Map<string, number>();
   private readonly alone = new Map<string, KnownFeature>();
   private readonly scoped = new Map<string, Map<string, KnownFeature>>();
-  private readonly pairs = new Map<number, KnownFeature>();
+  private readonly pairs: PairTable;
   private readonly words = new Map<string, TableWord>();
+  private readonly byNumber: KnownFeature[] = [];
+  /** For each feature (by number), the message that last found it (see FeatureFinder). */
+  private readonly foundIn: Int32Array;
+  private messages = 0;
 
   /** `known`: what the classifier knows of a feature, by name; features it knows nothing of are left out. */
-  constructor(shapes: FeatureShapes, known: (feature: string) => KnownFeature) {
+  constructor(shapes: FeatureShapes, known: (feature: string) => Omit<KnownFeature, 'number'>) {
+    const pairs = new Map<number, number>();
     for (const [name, shape] of shapes.shapes) {
-      const feature = known(name);
-      if (feature.weight === undefined && feature.kind === undefined) continue;
+      const { weight, kind } = known(name);
+      if (weight === undefined && kind === undefined) continue;
+      const feature: KnownFeature = { weight, kind, number: this.byNumber.length };
+      this.byNumber.push(feature);
       if (shape.kind === 'alone') this.alone.set(this.numbered(shape.stem), feature);
       else if (shape.kind === 'scoped') {
         const stem = this.numbered(shape.stem);
         let byScope = this.scoped.get(stem);
         if (!byScope) this.scoped.set(stem, (byScope = new Map()));
         byScope.set(shape.scope, feature);
-      } else this.pairs.set(pairKey(this.stemNumbers.get(this.numbered(shape.first))!, this.stemNumbers.get(this.numbered(shape.second))!), feature);
+      } else pairs.set(pairKey(this.stemNumbers.get(this.numbered(shape.first))!, this.stemNumbers.get(this.numbered(shape.second))!), feature.number);
     }
+    this.foundIn = new Int32Array(this.byNumber.length);
+    this.pairs = new PairTable(pairs);
   }
 
   /** The message's known features (its words as riskFeatures reads them), each once, in riskFeatures' order. */
   find(words: readonly string[]): KnownFeature[] {
-    const finder = new FeatureFinder(this.pairs);
-    visitFeatures(
-      words.map((word) => this.word(word)),
-      finder,
-    );
-    return [...finder.found];
+    return this.findRead(words.map((word) => this.word(word)));
+  }
+
+  /** find, from the message's words already read (see read). */
+  findRead(words: readonly TableWord[]): KnownFeature[] {
+    // Numbered in an Int32Array (half the memory of doubles): started again before the numbers run out.
+    if (this.messages === 0x7fffffff) {
+      this.foundIn.fill(0);
+      this.messages = 0;
+    }
+    const finder = new FeatureFinder(this.pairs, this.byNumber, this.foundIn, ++this.messages);
+    visitFeatures(words, finder);
+    return finder.found;
+  }
+
+  /** A word as the table reads it, not remembered here: for a caller that remembers words of its own. */
+  read(word: string): TableWord {
+    const facts = wordFacts(word);
+    return new TableWord(facts, this.stemNumbers.get(facts.stem), this.alone.get(facts.stem), this.scoped.get(facts.stem));
   }
 
   private word(word: string): TableWord {
     let read = this.words.get(word);
     if (!read) {
       if (this.words.size >= REMEMBERED_WORDS) this.words.clear();
-      const facts = wordFacts(word);
-      read = new TableWord(facts, this.stemNumbers.get(facts.stem), this.alone.get(facts.stem), this.scoped.get(facts.stem));
+      read = this.read(word);
       this.words.set(word, read);
     }
     return read;
@@ -128,23 +151,75 @@ function pairKey(first: number, second: number): number {
   return first * MOST_STEMS + second;
 }
 
-class FeatureFinder implements FeatureVisitor<TableWord> {
-  readonly found = new Set<KnownFeature>();
+/**
+ * The known pairs of stems by key, in one typed array: open addressing, each slot a key (plus one; 0 is an
+ * empty slot) beside its feature's number, at most half full, so a look-up reads a slot or two side by side.
+ * As a Map, whose entries lie scattered over the heap, the pairs were the costliest part of finding a
+ * message's features: a cache miss or two for every word on a busy machine.
+ */
+class PairTable {
+  private readonly slots: Int32Array;
+  private readonly shift: number;
 
-  constructor(private readonly pairs: Map<number, KnownFeature>) {}
+  /** `pairs`: each pair's feature number by key. */
+  constructor(pairs: ReadonlyMap<number, number>) {
+    let bits = 2;
+    while (1 << bits < pairs.size * 2) bits++;
+    this.shift = 32 - bits;
+    this.slots = new Int32Array(2 << bits);
+    for (const [key, feature] of pairs) {
+      let at = this.home(key);
+      while (this.slots[at] !== 0) at = (at + 2) % this.slots.length;
+      this.slots[at] = key + 1;
+      this.slots[at + 1] = feature;
+    }
+  }
+
+  /** The pair's feature number, or -1. */
+  get(key: number): number {
+    for (let at = this.home(key); ; at = (at + 2) % this.slots.length) {
+      const found = this.slots[at]!;
+      if (found === 0) return -1;
+      if (found === key + 1) return this.slots[at + 1]!;
+    }
+  }
+
+  /** The key's first slot: Fibonacci hashing (the top bits of the key times 2^32 / golden ratio). */
+  private home(key: number): number {
+    return (Math.imul(key, 0x9e3779b1) >>> this.shift) * 2;
+  }
+}
+
+/** A message's known features, each once, in the order first found. */
+class FeatureFinder implements FeatureVisitor<TableWord> {
+  readonly found: KnownFeature[] = [];
+
+  constructor(
+    private readonly pairs: PairTable,
+    private readonly byNumber: readonly KnownFeature[],
+    /** Which message last found each feature (by number): `message` is this one. */
+    private readonly foundIn: Int32Array,
+    private readonly message: number,
+  ) {}
 
   stem(stem: TableWord): void {
-    if (stem.alone) this.found.add(stem.alone);
+    if (stem.alone) this.add(stem.alone.number);
   }
 
   scoped(scope: string, stem: TableWord): void {
     const feature = stem.scoped?.get(scope);
-    if (feature) this.found.add(feature);
+    if (feature) this.add(feature.number);
   }
 
   pair(first: TableWord, second: TableWord): void {
     if (first.number === undefined || second.number === undefined) return;
     const feature = this.pairs.get(pairKey(first.number, second.number));
-    if (feature) this.found.add(feature);
+    if (feature >= 0) this.add(feature);
+  }
+
+  private add(feature: number): void {
+    if (this.foundIn[feature] === this.message) return;
+    this.foundIn[feature] = this.message;
+    this.found.push(this.byNumber[feature]!);
   }
 }

@@ -89,18 +89,26 @@ export class TokenIndex {
     let found = this.remembered.get(word);
     if (found === undefined) {
       if (this.remembered.size >= REMEMBERED_WORDS) this.remembered.clear();
-      found = this.lookUp(word, stem(word));
+      found = this.tokensOf(word);
       this.remembered.set(word, found);
     }
     return found;
   }
 
-  /** Where each token stands in the sentence. Only the sentence read last can be asked (it is checked). */
-  read(words: readonly string[]): IndexedPositions {
+  /** matches, not remembered here: for a caller that remembers words of its own. */
+  tokensOf(word: string): readonly Token[] {
+    return this.lookUp(word, stem(word));
+  }
+
+  /**
+   * Where each token stands in the sentence, from the tokens each of its words matches (`matched`, word by
+   * word: see matches). Only the sentence read last can be asked (it is checked).
+   */
+  read(matched: readonly { readonly tokens: readonly Token[] }[]): IndexedPositions {
     const stamp = ++this.stamp;
     const tokenIds: number[] = [];
-    for (let i = 0; i < words.length; i++) {
-      for (const { id } of this.matches(words[i]!)) {
+    for (let i = 0; i < matched.length; i++) {
+      for (const { id } of matched[i]!.tokens) {
         if (this.stamps[id] === stamp) this.positionsOf[id]!.push(i);
         else {
           this.stamps[id] = stamp;
@@ -214,9 +222,12 @@ export class SentenceTokens {
     this.initials = initialBits(words);
   }
 
-  /** Only the sentence indexed last can be read (TokenIndex.read): one sentence at a time. */
-  static indexed(words: string[], index: TokenIndex): SentenceTokens {
-    return new SentenceTokens(words, index.read(words));
+  /**
+   * Only the sentence indexed last can be read (TokenIndex.read): one sentence at a time. `matched`: the
+   * tokens each word matches (TokenIndex.matches), word by word.
+   */
+  static indexed(words: string[], index: TokenIndex, matched: readonly { readonly tokens: readonly Token[] }[]): SentenceTokens {
+    return new SentenceTokens(words, index.read(matched));
   }
 
   static scanned(words: string[]): SentenceTokens {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MODEL_ASSESSED_FLAG } from './model-urgency-check.js';
 import type { RedFlag } from './red-flags.js';
 import { kindOddsOf } from './kind-odds.js';
-import { FeatureShapes, FeatureTable, type KnownFeature } from './known-features.js';
+import { FeatureShapes, FeatureTable, type KnownFeature, type TableWord } from './known-features.js';
 import { riskFeatures } from './risk-features.js';
 import { markDecimals, normaliseWords } from './text-normalise.js';
 
@@ -41,6 +41,8 @@ export type RiskVerdict = 'raise' | 'ask' | 'calm';
 
 /** A message's features the classifier knows (see knownFeatures). */
 export type MessageFeatures = readonly KnownFeature[];
+/** A word as the classifier reads it (see readWord). */
+export type ClassifierWord = TableWord;
 
 /**
  * The classifier's log odds are the prior plus one term per known feature, so each feature's term is
@@ -67,6 +69,12 @@ export interface RiskClassifier {
    * decimals marked): for scoreKnown and kindOfKnown, which give what score and kindOf give, more quickly.
    */
   knownFeatures(words: readonly string[]): MessageFeatures;
+  /**
+   * One word as knownFeatures reads it, for a caller that remembers the words it has read (the screen, which
+   * looks each word up once for its rules and the classifier): knownFeaturesOfRead gives knownFeatures' answer.
+   */
+  readWord(word: string): ClassifierWord;
+  knownFeaturesOfRead(words: readonly ClassifierWord[]): MessageFeatures;
   scoreKnown(features: MessageFeatures): number;
   /** The same log odds the library's own (slower) way: the test that holds `score` equal to it uses this. */
   libraryScore(text: string): number;
@@ -152,6 +160,8 @@ export function trainRiskClassifier(corpus: LabelledMessage[], settings: Classif
       return known === 0 ? -Infinity : score;
     },
     knownFeatures,
+    readWord: (word) => table.read(word),
+    knownFeaturesOfRead: (words) => table.findRead(words),
     scoreKnown,
     libraryScore(text) {
       const odds = urgency.computeOdds(riskFeatures(text)).find(([label]) => label === EMERGENCY);
