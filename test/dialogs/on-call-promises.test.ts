@@ -1,36 +1,15 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { defaultWorkingHours } from '../../src/concerns/working-hours.js';
-import { JobRunner } from '../../src/jobs/job-runner.js';
-import { createLogger } from '../../src/logging.js';
-import type { ManualClock } from '../../src/clock.js';
-import type { Database } from '../../src/db/database.js';
-import { createPaging } from '../../src/oncall/paging/paging.js';
-import type { StaffPager } from '../../src/oncall/paging/staff-pager.js';
 import { WEEKDAY_ROTA, rotaOf } from '../oncall/fixtures.js';
-import { fixedRota } from '../oncall/paging/paging-harness.js';
+import { ACCEPTING_PAGER, onCallParts } from '../support/on-call-parts.js';
 import { openTestBot, type TestBot } from '../support/test-bot.js';
 import { runTranscript } from '../support/transcript.js';
 
 const rota = rotaOf(WEEKDAY_ROTA);
 
-/** The composition root's wiring: the promise and the 999 note come from the paging feature (rota and queue). */
-function onCallParts({ db, clock }: { db: Database; clock: ManualClock }, pager: StaffPager | undefined) {
-  const logger = createLogger({ level: 'silent' });
-  const paging = createPaging({
-    config: {
-      TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined, TWILIO_PHONE_NUMBER: undefined, TWILIO_API_BASE_URL: undefined,
-      PAGING_FROM_NUMBER: undefined, PAGE_ACK_EMERGENCY_MINUTES: 5, PAGE_ACK_URGENT_MINUTES: 15, PAGE_WATCHDOG_MINUTES: 30,
-      CLAIM_LEASE_MINUTES: 15, ONCALL_CONTACT_MINUTES: 120, WORKING_HOURS: defaultWorkingHours(),
-    },
-    db, rota: fixedRota(rota), clock, jobs: new JobRunner({ db, logger }), logger, baseUrl: () => 'https://carepoint.example', pager,
-  });
-  return { expectation: paging.expectation, alertedNote: paging.alertedNote };
-}
-
 let bot: TestBot;
 beforeAll(async () => {
   // Pages can be sent (the job runner is not started here, so none is).
-  bot = await openTestBot({ onCall: (parts) => onCallParts(parts, { page: async () => ({ sid: 'SM-test' }) }) });
+  bot = await openTestBot({ onCall: onCallParts(rota, ACCEPTING_PAGER) });
 });
 afterAll(() => bot.close());
 
@@ -87,7 +66,7 @@ describe('the note after a 999 reply says who follows it up, from the rota', () 
 describe('with a rota but no way to page anyone (Twilio not configured)', () => {
   let unpaged: TestBot;
   beforeAll(async () => {
-    unpaged = await openTestBot({ onCall: (parts) => onCallParts(parts, undefined) });
+    unpaged = await openTestBot({ onCall: onCallParts(rota, undefined) });
   });
   afterAll(() => unpaged.close());
 

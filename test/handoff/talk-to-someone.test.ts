@@ -1,11 +1,7 @@
 import type { TestAdapter } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultWorkingHours } from '../../src/concerns/working-hours.js';
-import { JobRunner } from '../../src/jobs/job-runner.js';
-import { createLogger } from '../../src/logging.js';
-import { createPaging } from '../../src/oncall/paging/paging.js';
 import { WEEKDAY_ROTA, rotaOf } from '../oncall/fixtures.js';
-import { fixedRota } from '../oncall/paging/paging-harness.js';
+import { ACCEPTING_PAGER, onCallParts } from '../support/on-call-parts.js';
 import { openTestBot, type TestBot } from '../support/test-bot.js';
 import { runTranscript, type Exchange } from '../support/transcript.js';
 
@@ -19,19 +15,7 @@ let bot: TestBot;
 beforeAll(async () => {
   bot = await openTestBot({
     // As the composition root wires it: the promise comes from the paging feature (rota and queue).
-    onCall: ({ db, clock }) => {
-      const logger = createLogger({ level: 'silent' });
-      const paging = createPaging({
-        config: {
-          TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined, TWILIO_PHONE_NUMBER: undefined, TWILIO_API_BASE_URL: undefined,
-          PAGING_FROM_NUMBER: undefined, PAGE_ACK_EMERGENCY_MINUTES: 5, PAGE_ACK_URGENT_MINUTES: 15, PAGE_WATCHDOG_MINUTES: 30,
-          CLAIM_LEASE_MINUTES: 15, ONCALL_CONTACT_MINUTES: 120, WORKING_HOURS: defaultWorkingHours(),
-        },
-        db, rota: fixedRota(rotaOf(WEEKDAY_ROTA)), clock, jobs: new JobRunner({ db, logger }), logger, baseUrl: () => 'https://carepoint.example',
-        pager: { page: async () => ({ sid: 'SM-test' }) }, // pages can be sent (the job runner is not started, so none is)
-      });
-      return { expectation: paging.expectation, alertedNote: paging.alertedNote };
-    },
+    onCall: onCallParts(rotaOf(WEEKDAY_ROTA), ACCEPTING_PAGER),
   });
 });
 afterAll(() => bot.close());
