@@ -1,12 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { BotClient } from '../../src/tools/bot-client.js';
 import { CONCERN_ANSWERS } from '../support/concern-answers.js';
 import { DEV_TOKEN } from '../support/start-carepoint.js';
-import { hasChromium, launchChromium, screenshot, scrollsSideways } from '../webchat/support/browser.js';
-import { openConsole, seriousViolations, type ConsoleTab } from './support/console-browser.js';
-import { startEntraTlsFront } from './support/entra-tls-front.js';
+import { hasChromium, screenshot, scrollsSideways } from '../webchat/support/browser.js';
+import { seriousViolations, useConsoleBrowser } from './support/console-browser.js';
 import { raiseConcern, useConsole } from './support/console-setup.js';
 
 /**
@@ -45,30 +44,7 @@ const banner = (page: Page) => page.locator('.nhsuk-notification-banner');
 
 describe.skipIf(!hasChromium)('the console in a browser', () => {
   const env = useConsole();
-  let browser: Browser;
-  let front: Awaited<ReturnType<typeof startEntraTlsFront>>;
-  beforeAll(async () => {
-    front = await startEntraTlsFront(env.entra);
-    browser = await launchChromium([`--host-resolver-rules=MAP ${new URL(env.entra.issuer).host} 127.0.0.1:${front.port}`]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await front?.stop();
-  });
-
-  /** Runs `work` in a signed-in tab; fails on any CSP violation or script error; keeps a screenshot if it fails. */
-  const inTab = async (login: 'bob' | 'ada' | 'alice', path: string, work: (tab: ConsoleTab) => Promise<void>, options: { bypassCSP?: boolean } = {}) => {
-    const tab = await openConsole(browser, env, login, path, options);
-    try {
-      await work(tab);
-      expect(tab.problems()).toEqual([]);
-    } catch (error) {
-      await screenshot(tab.page, `failed-${login}-${path.replace(/\W+/g, '-')}`, ARTIFACTS).catch(() => undefined);
-      throw error;
-    } finally {
-      await tab.close();
-    }
-  };
+  const { inTab } = useConsoleBrowser(env, ARTIFACTS);
 
   it('shows a concern raised over chat live on the queue, then claim, note and resolve; an Admin sees it in the audit log', async () => {
     let reference = '';

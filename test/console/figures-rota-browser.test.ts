@@ -2,15 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { onCallAt } from '../../src/oncall/on-call.js';
-import { hasChromium, launchChromium, screenshot, scrollsSideways } from '../webchat/support/browser.js';
+import { hasChromium, screenshot, scrollsSideways } from '../webchat/support/browser.js';
 import { FIGURES_NOW, insertKnownFigures } from '../concerns/support/figures-rows.js';
 import { FULL_ROTA } from '../oncall/fixtures.js';
-import { openConsole, seriousViolations, type ConsoleTab } from './support/console-browser.js';
-import { startEntraTlsFront } from './support/entra-tls-front.js';
+import { seriousViolations, useConsoleBrowser } from './support/console-browser.js';
 import { useConsole } from './support/console-setup.js';
 
 /** The figures and rota pages in Chromium, signed in through the local OpenID provider: rendered, used, and checked with axe. */
@@ -22,30 +20,8 @@ writeFileSync(ROTA, FULL_ROTA);
 
 describe.skipIf(!hasChromium)('the figures and rota pages in a browser', () => {
   const env = useConsole({ env: { ROTA_FILE: ROTA }, overrides: { clock: new ManualClock(FIGURES_NOW) } });
-  let browser: Browser;
-  let front: Awaited<ReturnType<typeof startEntraTlsFront>>;
-  beforeAll(async () => {
-    front = await startEntraTlsFront(env.entra);
-    browser = await launchChromium([`--host-resolver-rules=MAP ${new URL(env.entra.issuer).host} 127.0.0.1:${front.port}`]);
-    await insertKnownFigures(env.carepoint.carepoint.db);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await front?.stop();
-  });
-
-  const inTab = async (login: 'bob' | 'ada' | 'alice', path: string, work: (tab: ConsoleTab) => Promise<void>, options: { bypassCSP?: boolean } = {}) => {
-    const tab = await openConsole(browser, env, login, path, options);
-    try {
-      await work(tab);
-      expect(tab.problems()).toEqual([]);
-    } catch (error) {
-      await screenshot(tab.page, `failed-${login}-${path.replace(/\W+/g, '-')}`, ARTIFACTS).catch(() => undefined);
-      throw error;
-    } finally {
-      await tab.close();
-    }
-  };
+  const { inTab } = useConsoleBrowser(env, ARTIFACTS);
+  beforeAll(() => insertKnownFigures(env.carepoint.carepoint.db));
 
   it('draws the figures as charts with their tables, filters them, and has no serious or critical axe-core violations', async () => {
     const results: Record<string, unknown[]> = {};

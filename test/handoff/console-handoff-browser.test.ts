@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConsole, seriousViolations, type ConsoleTab } from '../console/support/console-browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openConsole, seriousViolations, useConsoleBrowser, type ConsoleTab } from '../console/support/console-browser.js';
 import { useConsole } from '../console/support/console-setup.js';
-import { startEntraTlsFront } from '../console/support/entra-tls-front.js';
-import { botMessages, choose, hasChromium, launchChromium, openChat, say, screenshot, waitForReply, type ChatPage } from '../webchat/support/browser.js';
+import { botMessages, choose, hasChromium, openChat, raiseConcernInChat, say, screenshot, waitForReply, type ChatPage } from '../webchat/support/browser.js';
 import { FAST } from './support.js';
 
 /**
@@ -22,36 +21,6 @@ async function pictures(step: string, chat: Page, console: Page): Promise<void> 
   await screenshot(console, `console-${step}-coordinator`, ARTIFACTS);
 }
 
-/** The patient raises a concern through the concern dialog, as the chat page offers it; its reference. */
-async function raiseConcernInChat(page: Page): Promise<string> {
-  await say(page, "I'm worried about something");
-  await waitForReply(page, 'Is this concern about you');
-  await choose(page, 'Me');
-  await waitForReply(page, 'what is your full name?');
-  await say(page, 'Alex Morgan');
-  await waitForReply(page, 'date of birth?');
-  await say(page, '31/01/1950');
-  await waitForReply(page, 'Which condition or care is this about?');
-  await say(page, 'Diabetes');
-  await waitForReply(page, 'What kind of concern is it?');
-  await say(page, 'Medicines');
-  await waitForReply(page, 'In your own words');
-  await say(page, 'The pharmacy says my metformin prescription has not come through from the GP.');
-  await waitForReply(page, 'How soon does this need attention?');
-  await choose(page, 'In the next few days');
-  await waitForReply(page, 'How would you like the co-ordinator to contact you?');
-  await choose(page, 'Reply here');
-  await waitForReply(page, 'When is best to reach you?');
-  await choose(page, 'Any time');
-  await waitForReply(page, 'May we share this with the care team');
-  await choose(page, 'Yes');
-  await waitForReply(page, 'Is that right?');
-  await choose(page, 'Yes, send it');
-  const done = await waitForReply(page, 'Your reference is');
-  const reference = /Your reference is (CP-[A-HJ-NP-Z2-9]{6})/.exec(done)?.[1];
-  if (!reference) throw new Error(`no reference in: ${done}`);
-  return reference;
-}
 
 const banner = (page: Page) => page.locator('.nhsuk-notification-banner');
 const notReloaded = (page: Page) => page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded === true);
@@ -59,23 +28,15 @@ const markNotReloaded = (page: Page) => page.evaluate(() => ((window as unknown 
 
 describe.skipIf(!hasChromium)('a live handoff through the console, in Chromium', () => {
   const env = useConsole({ overrides: FAST });
-  let browser: Browser;
-  let front: Awaited<ReturnType<typeof startEntraTlsFront>>;
-  beforeAll(async () => {
-    front = await startEntraTlsFront(env.entra);
-    browser = await launchChromium([`--host-resolver-rules=MAP ${new URL(env.entra.issuer).host} 127.0.0.1:${front.port}`]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await front?.stop();
-  });
+  const consoleBrowser = useConsoleBrowser(env, ARTIFACTS);
+  const browser = () => consoleBrowser.browser();
 
   it('the co-ordinator claims, replies, hears the answer live and hands back, all on the console page; the patient sees each step in the web chat', async () => {
     let tab: ConsoleTab | undefined;
     let chat: ChatPage | undefined;
     try {
-      tab = await openConsole(browser, env, 'bob', '/console/queue');
-      chat = await openChat(browser, env.base);
+      tab = await openConsole(browser(), env, 'bob', '/console/queue');
+      chat = await openChat(browser(), env.base);
       const coordinator = tab.page;
       const patient = chat.page;
       await coordinator.locator('#live-note', { hasText: 'This page updates itself' }).waitFor();
@@ -150,7 +111,7 @@ describe.skipIf(!hasChromium)('a live handoff through the console, in Chromium',
   }, 120_000);
 
   it('"talk to someone" in the web chat: the request is in the queue first, the promise is shown, and Yes starts the details', async () => {
-    const chat = await openChat(browser, env.base);
+    const chat = await openChat(browser(), env.base);
     try {
       const { page } = chat;
       await say(page, 'talk to someone');

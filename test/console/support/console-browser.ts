@@ -1,5 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { launchChromium, screenshot } from '../../webchat/support/browser.js';
 import type { ConsoleEnv, ACCOUNTS } from './console-setup.js';
+import { startEntraTlsFront } from './entra-tls-front.js';
 
 export interface ConsoleTab {
   context: BrowserContext;
@@ -52,3 +55,43 @@ export async function openConsole(
 
 /** axe-core's serious and critical findings for the page as it is now: the one check every page test uses. */
 export { seriousAxeViolations as seriousViolations } from '../../support/axe.js';
+
+export interface ConsoleBrowser {
+  /** Chromium, launched once for the file with the fake tenant's host mapped to its TLS front. */
+  browser: () => Browser;
+  /** Runs `work` in a signed-in tab; fails on any CSP violation or script error; keeps a screenshot in `artifacts` if it fails. */
+  inTab: (login: keyof typeof ACCOUNTS, path: string, work: (tab: ConsoleTab) => Promise<void>, options?: { bypassCSP?: boolean }) => Promise<void>;
+}
+
+/** The browser half of a console test file: the TLS front and Chromium started before its tests, stopped after. */
+export function useConsoleBrowser(env: ConsoleEnv, artifacts: string): ConsoleBrowser {
+  let browser: Browser | undefined;
+  let front: Awaited<ReturnType<typeof startEntraTlsFront>> | undefined;
+  beforeAll(async () => {
+    front = await startEntraTlsFront(env.entra);
+    browser = await launchChromium([`--host-resolver-rules=MAP ${new URL(env.entra.issuer).host} 127.0.0.1:${front.port}`]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await front?.stop();
+  });
+  const started = () => {
+    if (!browser) throw new Error('the console browser is started in beforeAll');
+    return browser;
+  };
+  return {
+    browser: started,
+    async inTab(login, path, work, options = {}) {
+      const tab = await openConsole(started(), env, login, path, options);
+      try {
+        await work(tab);
+        expect(tab.problems()).toEqual([]);
+      } catch (error) {
+        await screenshot(tab.page, `failed-${login}-${path.replace(/\W+/g, '-')}`, artifacts).catch(() => undefined);
+        throw error;
+      } finally {
+        await tab.close();
+      }
+    },
+  };
+}

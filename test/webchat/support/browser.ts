@@ -143,3 +143,34 @@ export async function journey(
     await chat.close();
   }
 }
+
+/** The patient raises a concern through the concern dialog, with the chat page's buttons where it offers them; its reference. */
+export async function raiseConcernInChat(page: Page): Promise<string> {
+  await say(page, "I'm worried about something");
+  await waitForReply(page, 'Is this concern about you');
+  await choose(page, 'Me');
+  await waitForReply(page, 'what is your full name?');
+  await say(page, 'Alex Morgan');
+  await waitForReply(page, 'date of birth?');
+  await say(page, '31/01/1950');
+  await waitForReply(page, 'Which condition or care is this about?');
+  await say(page, 'Diabetes');
+  await waitForReply(page, 'What kind of concern is it?');
+  await say(page, 'Medicines');
+  await waitForReply(page, 'In your own words');
+  await say(page, 'The pharmacy says my metformin prescription has not come through from the GP.');
+  await waitForReply(page, 'How soon does this need attention?');
+  await choose(page, 'In the next few days');
+  await waitForReply(page, 'How would you like the co-ordinator to contact you?');
+  await choose(page, 'Reply here');
+  await waitForReply(page, 'When is best to reach you?');
+  await choose(page, 'Any time');
+  await waitForReply(page, 'May we share this with the care team');
+  await choose(page, 'Yes');
+  await waitForReply(page, 'Is that right?');
+  await choose(page, 'Yes, send it');
+  const done = await waitForReply(page, 'Your reference is');
+  const reference = /Your reference is (CP-[A-HJ-NP-Z2-9]{6})/.exec(done)?.[1];
+  if (!reference) throw new Error(`no reference in: ${done}`);
+  return reference;
+}
