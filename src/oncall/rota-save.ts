@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { copyFile, readFile } from 'node:fs/promises';
 import type { Problem } from '../knowledge/yaml-lines.js';
+import { replaceFileSynced } from '../storage/synced-files.js';
 import { parseRota } from './parse-rota.js';
 import type { Rota } from './rota.js';
 
@@ -46,20 +46,6 @@ export async function saveRotaText(path: string, text: string, editedVersion: st
   const before = await readRotaText(path);
   if (before.version !== editedVersion) return { ok: false, reason: 'changed', currentVersion: before.version };
   if (before.version !== undefined) await copyFile(path, previousPath(path));
-  // A dot name the watcher ignores (it follows only the rota's own name).
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await replaceFileSynced(path, text);
   return { ok: true, rota: parsed.rota, version: rotaVersion(text), previousVersion: before.version };
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { chmod, open, readFile, rename } from 'node:fs/promises';
+import { chmod, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import { recordEmergencyOnce, type Channel } from '../concerns/concern-queue.js';
 import { recordInbound } from '../queue/conversation-log.js';
+import { replaceFileSynced, syncDirectory } from '../storage/synced-files.js';
 
 /** An emergency message as the turn saw it: enough to record it, and its queue item, later. */
 export interface EmergencyRecord {
@@ -155,7 +156,7 @@ export class EmergencySpool {
     }
     if (replayed === 0) return;
     const path = this.deps.path;
-    if (path) await this.serialised(() => rewriteSynced(path, [...this.records.values()].map((r) => `${JSON.stringify(r)}\n`).join('')));
+    if (path) await this.serialised(() => replaceFileSynced(path, [...this.records.values()].map((r) => `${JSON.stringify(r)}\n`).join('')));
     logger.info({ event: 'emergency-spool-replay', replayed, left: this.depth(), ms: Date.now() - started }, 'emergency spool replayed');
   }
 
@@ -198,27 +199,4 @@ async function appendSynced(path: string, text: string): Promise<void> {
     await file.close();
   }
   await syncDirectory(dirname(path)); // the file's own entry, when this append created it
-}
-
-/** Replaces the file's content whole: a new file, fsynced, renamed over it, and the directory fsynced. */
-async function rewriteSynced(path: string, text: string): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  const file = await open(temporary, 'w', 0o600);
-  try {
-    await file.writeFile(text);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(temporary, path);
-  await syncDirectory(dirname(path));
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  const dir = await open(path, 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
 }
