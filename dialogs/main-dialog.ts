@@ -5,6 +5,8 @@ import {
 } from 'botbuilder-dialogs';
 import type { Clock } from '../src/clock.js';
 import type { Database } from '../src/db/database.js';
+import type { Logger } from '../src/logging.js';
+import { currentLogger } from '../src/http/request-context.js';
 import { channelOf, requesterOf, trustedIdentityOf } from '../src/bot/channel.js';
 import { SharedDialogMemory } from '../src/bot/dialog-memory.js';
 import { ANSWERED_FROM_ARTICLE, EMERGENCY_HANDLED, WANTS_A_PERSON, type WantsAPersonTurn } from '../src/bot/turn-keys.js';
@@ -17,6 +19,7 @@ import { findReference } from '../src/concerns/reference.js';
 import { recordPersonSaidNotEmergency } from '../src/concerns/sql/person-said-not-emergency.js';
 import { expectationFor } from '../src/concerns/priority.js';
 import { isWorkingTime, type WorkingHours } from '../src/concerns/working-hours.js';
+import { askForAPerson } from '../src/handoff/ask-for-a-person.js';
 import { CARRY_ON_WITH_DETAILS, wantsAPersonReply } from '../src/handoff/wants-a-person.js';
 import { MessageFactory } from 'botbuilder';
 import { replyWithAnswer } from './answer-reply.js';
@@ -45,6 +48,8 @@ export interface ConversationMemory {
 export interface MainDialogDeps {
   db: Database;
   clock: Clock;
+  /** Never given message text. */
+  logger: Logger;
   knowledge: KnowledgeBase;
   memory: StatePropertyAccessor<ConversationMemory>;
   /** Counts declines and choices offered, by the question's digest: what to write next. */
@@ -189,7 +194,13 @@ export class MainDialog extends ComponentDialog {
       case 'concern':
         return step.beginDialog(CONCERN_DIALOG, { ...this.concernOptions(context), opening: text });
       case 'yes':
-        if (offered) return step.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
+        // Yes to giving the details of a request for a person already committed: they go onto it.
+        if (requested) return step.beginDialog(CONCERN_DIALOG, this.concernOptions(context));
+        // Yes to "I can pass your question to a care co-ordinator": the same path as "talk to someone".
+        if (offered) {
+          await this.raiseWantsAPerson(context);
+          return step.endDialog();
+        }
         // "ok" with nothing offered is an acknowledgement, not a question to look up.
         await context.sendActivity(smallTalkReply('ok', channel));
         return step.endDialog();
@@ -219,7 +230,10 @@ export class MainDialog extends ComponentDialog {
 
   private finishStep = async (step: WaterfallStepContext) => {
     const choice = step.result as ArticleChoiceResult | undefined;
-    if (choice?.kind === 'talk-to-someone') return step.beginDialog(CONCERN_DIALOG, this.concernOptions(step.context));
+    if (choice?.kind === 'talk-to-someone') {
+      await this.raiseWantsAPerson(step.context);
+      return step.endDialog();
+    }
     // Not one of the articles offered: a new question or request, routed afresh.
     if (choice?.kind === 'something-else') return step.replaceDialog(ROUTE);
     return step.endDialog(step.result);
@@ -253,6 +267,11 @@ export class MainDialog extends ComponentDialog {
     const memory = await this.deps.memory.get(context, {});
     memory.offeredCoordinator = offer;
     memory.offeredDetailsFor = offer ? asked.reference : undefined;
+  }
+
+  /** "None of these: talk to someone", or yes to the offer of a co-ordinator: committed first, then told. */
+  private async raiseWantsAPerson(context: TurnContext): Promise<void> {
+    await this.tellWantsAPerson(context, await askForAPerson(this.deps, context, currentLogger(this.deps.logger)));
   }
 
   private async wantsAPersonReply(context: TurnContext, asked: WantsAPersonTurn, offerDetails: boolean): Promise<string> {

@@ -57,7 +57,7 @@ export function buildBot(botDeps: BotDeps): { bot: CarepointBot; middleware: Mid
   const dialogState = conversationState.createProperty('dialogState');
   const memory = conversationState.createProperty<ConversationMemory>('memory');
   const gaps = new KnowledgeGapCounter({ db: deps.db, clock: deps.clock, logger: deps.logger });
-  const dialog = new MainDialog({ db: deps.db, clock: deps.clock, knowledge: deps.knowledge, memory, gaps, workingHours: deps.workingHours, expectation: deps.expectation });
+  const dialog = new MainDialog({ db: deps.db, clock: deps.clock, logger: deps.logger, knowledge: deps.knowledge, memory, gaps, workingHours: deps.workingHours, expectation: deps.expectation });
   const leases = new TurnLeases(deps.db, conversationState.createProperty<LastTurn>('lastTurn'), deps.turnLeaseMs ?? 30_000);
   const bot = new CarepointBot(dialog, conversationState, dialogState, memory, leases);
   // A place in line first (no waiting), then emergency screening, then one turn at a time per conversation,

@@ -4,14 +4,13 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import { requesterOf } from '../bot/channel.js';
 import { smsKeywordOf } from '../channels/sms/keywords.js';
-import { EMERGENCY_DEADLINE, EMERGENCY_HANDLED, START_AFRESH, WANTS_A_PERSON, type WantsAPersonTurn } from '../bot/turn-keys.js';
+import { EMERGENCY_DEADLINE, EMERGENCY_HANDLED, START_AFRESH, WANTS_A_PERSON } from '../bot/turn-keys.js';
 import { remainingMs, within } from '../deadline.js';
 import { currentLogger } from '../http/request-context.js';
-import { recentTranscript } from '../queue/conversation-log.js';
 import { endHandoff } from './handoff.js';
 import { concernChanged } from './live-events.js';
 import { hasHolderRow, lockHolder, takeFreshStart, type Holder } from './sql/holder.js';
-import { flagWantsAPerson } from './sql/wants-a-person.js';
+import { askForAPerson } from './ask-for-a-person.js';
 import { wantsAPerson } from './wants-a-person.js';
 
 export interface HandoffMiddlewareDeps {
@@ -60,7 +59,7 @@ export class HandoffMiddleware implements Middleware {
       log.info({ event: 'handoff-message', concernId: routed.concernId, emergency }, 'message passed to the co-ordinator');
       return;
     }
-    if (!emergency && wantsAPerson(text)) context.turnState.set(WANTS_A_PERSON, await this.askForAPerson(context, log));
+    if (!emergency && wantsAPerson(text)) context.turnState.set(WANTS_A_PERSON, await askForAPerson(this.deps, context, log));
     await next();
   }
 
@@ -94,17 +93,4 @@ export class HandoffMiddleware implements Middleware {
     });
   }
 
-  /** Committed before the person is told anything about it. */
-  private async askForAPerson(context: TurnContext, log: Logger): Promise<WantsAPersonTurn> {
-    const { db, clock } = this.deps;
-    const requester = requesterOf(context);
-    const transcript = await recentTranscript(db, requester.conversationId, 20);
-    const concern = await db.transaction(async (tx) => {
-      const flagged = await flagWantsAPerson(tx, { ...requester, transcript, at: clock.now() });
-      await concernChanged(tx, flagged.id);
-      return flagged;
-    });
-    log.info({ event: 'wants-a-person', concernId: concern.id, raised: concern.raised }, 'person asked for a live person');
-    return { reference: concern.reference, priority: concern.priority, hasDetails: concern.hasDetails };
-  }
 }

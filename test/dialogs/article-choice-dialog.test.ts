@@ -19,6 +19,8 @@ const GREETING = /Hello, I am Carepoint/;
 const CHOICES = /I found a few articles that might answer that/;
 const CITED_RIGHT = new RegExp(`Source: ${RIGHT}, reviewed \\d{1,2} [A-Z][a-z]{2} \\d{4}`);
 const WHO = /about you, or about someone you care for\?/;
+// The request for a person is committed first and the person told when; then the details are offered.
+const ASKED = /^I have asked a care co-ordinator to (?:join this conversation|contact you) \(reference CP-[A-HJ-NP-Z2-9]{6}\)\.[^]*take the details now/;
 
 const chat = () => bot.conversation({ channelId: 'webchat' });
 let nextPhone = 900_100;
@@ -56,16 +58,16 @@ describe('choices on chat', () => {
     await runTranscript(adapter, [[RIGHT, CITED_RIGHT]]);
   });
 
-  it('"none of these" starts a concern for a care co-ordinator', async () => {
+  it('"none of these" asks for a care co-ordinator, then takes the details', async () => {
     const adapter = chat();
     await offered(adapter, UNSURE);
-    await runTranscript(adapter, [['None of these: talk to someone', WHO]]);
+    await runTranscript(adapter, [['None of these: talk to someone', ASKED], ['Yes', WHO]]);
   });
 
   it('takes a message that is none of the options as a new one', async () => {
     const adapter = chat();
     await offered(adapter, UNSURE);
-    await runTranscript(adapter, [['what is the capital of france', /not sure[^]*co-ordinator/i], ['yes', WHO]]);
+    await runTranscript(adapter, [['what is the capital of france', /not sure[^]*co-ordinator/i], ['yes', ASKED]]);
   });
 
   it('leaves an emergency to the screen while the choices wait: the 999 instruction, then the choices again', async () => {
@@ -98,10 +100,10 @@ describe('the three outcomes on SMS', () => {
     ]);
   });
 
-  it('"none of these" by its number starts a concern', async () => {
+  it('"none of these" by its number asks for a co-ordinator, and YES takes the details', async () => {
     const adapter = sms();
     await offered(adapter, UNSURE);
-    await runTranscript(adapter, [['4', WHO]]);
+    await runTranscript(adapter, [['4', ASKED], ['yes', WHO]]);
   });
 
   it('answers outright when the top article is clearly right, with MORE for the rest', async () => {
@@ -109,6 +111,6 @@ describe('the three outcomes on SMS', () => {
   });
 
   it('declines what nothing fits, and offers a co-ordinator', async () => {
-    await runTranscript(sms(), [['what is the capital of france', GREETING, /not sure[^]*talk to someone/], ['yes', WHO]]);
+    await runTranscript(sms(), [['what is the capital of france', GREETING, /not sure[^]*talk to someone/], ['yes', ASKED]]);
   });
 });

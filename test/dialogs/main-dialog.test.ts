@@ -13,6 +13,8 @@ afterAll(async () => {
 
 const GREETING = /Hello, I am Carepoint[^]*not for emergencies/;
 const CITED = /Source: .+, reviewed \d{1,2} [A-Z][a-z]{2} \d{4}/;
+// The request for a person is committed first and the person told when; then the details are offered.
+const ASKED = /^I have asked a care co-ordinator to (?:join this conversation|contact you) \(reference CP-[A-HJ-NP-Z2-9]{6}\)\.[^]*take the details now/;
 
 describe('main dialog', () => {
   it('greets a new conversation once, saying it is not for emergencies and what it can do', async () => {
@@ -28,9 +30,10 @@ describe('main dialog', () => {
     ]);
   });
 
-  it('says plainly when it does not know, offers a co-ordinator, and "yes" starts a concern', async () => {
+  it('says plainly when it does not know, offers a co-ordinator, and "yes" asks for one, then takes the details', async () => {
     await runTranscript(bot.conversation(), [
       ['what is the capital of france', GREETING, /not sure[^]*co-ordinator/i],
+      ['yes', ASKED],
       ['yes', /about you, or about someone you care for\?/],
     ]);
   });
@@ -122,6 +125,7 @@ describe('personal advice', () => {
   it('never decides about a person\'s own treatment: it says who can, and offers a co-ordinator', async () => {
     await runTranscript(bot.conversation(), [
       ['should I stop taking my warfarin before my dental appointment', GREETING, /cannot give advice about your own treatment[^]*GP, pharmacist/],
+      ['yes', ASKED],
       ['yes', /about you, or about someone you care for\?/],
     ]);
   });

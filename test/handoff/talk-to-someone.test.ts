@@ -122,6 +122,24 @@ describe('"talk to someone" with no concern open', () => {
     expect(await concernsOf(adapter)).toMatchObject([{ priority: 'soon', details: { wantsAPerson: true } }]);
   });
 
+  it('the choices\' "none of these" and "yes" to a decline\'s offer are the same path: committed with the question, then told', async () => {
+    bot.clock.set(new Date('2026-11-24T10:00:00Z'));
+    for (const [question, take] of [['the paid carer didnt show up what do i do', 'None of these: talk to someone'], ['what is the capital of france', 'yes']] as const) {
+      const adapter = bot.conversation();
+      const committed = committedAtEachReply(adapter);
+      await runTranscript(adapter, [[question, GREETING, /./]]);
+      expect(await concernsOf(adapter)).toEqual([]);
+      await runTranscript(adapter, [[take, /^I have asked a care co-ordinator to join this conversation \(reference CP-[A-HJ-NP-Z2-9]{6}\)\.[^]*Shall we do that\?$/]]);
+      const [raised] = await concernsOf(adapter);
+      expect(raised).toMatchObject({ priority: 'soon', details: { wantsAPerson: true } });
+      // Already there when the promise went out, and the co-ordinator sees the question without asking again.
+      expect(committed.at(-1)).toHaveLength(1);
+      const { rows } = await bot.db.query<{ transcript: string }>('select transcript::text from concerns where id = $1', [raised!.id]);
+      expect(rows[0]!.transcript).toContain(question);
+      await runTranscript(adapter, [['yes', WHO]]);
+    }
+  });
+
   it('asked in the middle of giving a concern: committed, told when, and the same question again; the answers go on it', async () => {
     bot.clock.set(new Date('2026-11-24T10:00:00Z'));
     const adapter = bot.conversation();

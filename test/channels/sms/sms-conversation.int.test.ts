@@ -115,7 +115,7 @@ describe('a concern over SMS', () => {
 });
 
 describe('knowledge choices over SMS', () => {
-  it('numbers the articles offered, answers the one chosen by number, and "none of these" starts a concern', async () => {
+  it('numbers the articles offered, answers the one chosen by number, and "none of these" asks for a co-ordinator', async () => {
     const phone = newPhone();
     await phone.say('hi');
     const question = 'the paid carer didnt show up what do i do';
@@ -126,7 +126,9 @@ describe('knowledge choices over SMS', () => {
     expect(number).toBeGreaterThan(0);
     expect(await phone.say(String(number))).toMatch(/Source: When a home carer does not turn up, reviewed/);
     await phone.say(question);
-    expect(await phone.say('4')).toMatch(/about you, or about someone you care for\?\n1\. Me/);
+    // The request is committed and the promise given first; YES then takes the details onto it.
+    expect(await phone.say('4')).toMatch(/^I have asked a care co-ordinator to (?:join this conversation|contact you) \(reference CP-[A-HJ-NP-Z2-9]{6}\)\.[^]*Reply YES to start\.$/);
+    expect(await phone.say('YES')).toMatch(/about you, or about someone you care for\?\n1\. Me/);
   });
 });
 
