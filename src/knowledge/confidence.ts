@@ -30,16 +30,17 @@ export const ANSWER_THRESHOLD = 0.85;
  * Offer choices (up to MAX_CHOICES titles, and "none of these") when the scope score (`scopeScore`: the top
  * article's confidence, plus PHRASE_BONUS for each pair of neighbouring words the question shares with the
  * articles) reaches this; decline below it. Both are what `npm run kb -- calibrate-gate` chooses on eval.jsonl,
- * knowledge-blind-2026-12.jsonl and the held-out example questions together: the most right articles answered
- * or offered with at least 88% of out-of-scope questions declined (the goal of 90% less a margin). Its
- * cross-validated estimate is about 83% and 87%: near-subject questions ("should my dad go into a care home")
- * score like covered ones, so no setting reaches both goals (95% and 90%); every step down trades declines
- * for offers (the command prints the trade). Re-run it after large content changes.
+ * the three published blind sets (knowledge-blind-2026-12, -2026-12-02, -2026-12-02b) and the held-out example
+ * questions together: the most right articles answered or offered with at least 88% of out-of-scope questions
+ * declined (the goal of 90% less a margin). Its cross-validated estimate is about 79% and 87%: near-subject
+ * questions ("should my dad go into a care home") score like covered ones, so no setting reaches both goals (95%
+ * and 90%); every step down trades declines for offers (the command prints the trade). Re-run it after large
+ * content changes or a new tuning set.
  */
-export const CHOICE_THRESHOLD = 0.74;
+export const CHOICE_THRESHOLD = 0.75;
 
 /** What one shared pair of words ("repeat prescription") adds to the scope score, for up to MAX_PHRASES pairs. */
-export const PHRASE_BONUS = 0.15;
+export const PHRASE_BONUS = 0.1;
 export const MAX_PHRASES = 3;
 
 /** Whether a question is on a subject the articles cover, compared with CHOICE_THRESHOLD. */
@@ -49,8 +50,11 @@ export function scopeScore(confidence: number, phrases: number): number {
 
 export const MAX_CHOICES = 3;
 
-/** An article is offered beside the best only if its score is at least this share of the best's. */
-export const CHOICE_SCORE_SHARE = 0.5;
+/**
+ * An article is offered beside the best only if its score is at least this share of the best's. 0.3 (0.5 before):
+ * on every tuning set a few more questions had the right article third, below half the best's score.
+ */
+export const CHOICE_SCORE_SHARE = 0.3;
 
 /** Margin counts because a question that fits two articles equally is often answered from the wrong one. */
 export const CONFIDENCE_WEIGHTS = { coverage: 0.4, score: 0.4, margin: 0.2 };

@@ -99,12 +99,15 @@ describe('evaluation set', () => {
  * The set written blind in 2026-12, measured before this gate and tuned on since (no longer blind): held above
  * floors a few points under the figures measured, as eval.jsonl is.
  */
-export const BLIND_2026_12_FLOORS = { rightAnsweredOrOffered: 0.8, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.87 };
+// Lowered on 2026-12-02 (0.80 before) when the gate's settings were chosen again with knowledge-blind-2026-12-02b among
+// the tuning sets: a stricter choice threshold, fewer out-of-scope questions offered choices (README, "Measured").
+export const BLIND_2026_12_FLOORS = { rightAnsweredOrOffered: 0.78, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.87 };
 
 // Sets written blind and measured before they were used (README, "Measured"); held above floors once published.
 const PUBLISHED_BLIND_SETS = [
   { file: 'knowledge-blind-2026-12.jsonl', floors: BLIND_2026_12_FLOORS },
-  { file: 'knowledge-blind-2026-12-02.jsonl', floors: { rightAnsweredOrOffered: 0.79, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.86 } },
+  { file: 'knowledge-blind-2026-12-02.jsonl', floors: { rightAnsweredOrOffered: 0.77, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.88 } },
+  { file: 'knowledge-blind-2026-12-02b.jsonl', floors: { rightAnsweredOrOffered: 0.73, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.81 } },
 ];
 
 describe.each(PUBLISHED_BLIND_SETS)('$file (published since it was measured)', ({ file, floors }) => {
