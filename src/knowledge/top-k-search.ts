@@ -1,0 +1,294 @@
+import type MiniSearch from 'minisearch';
+import type { SearchOptions, SearchResult } from 'minisearch';
+import { LRUCache } from 'lru-cache';
+
+/**
+ * MiniSearch's `search`, for the best `k` results only. MiniSearch scores every article that any query term
+ * or typo neighbour reaches, as an object with arrays for each, and sorts them all: at 10,000 articles that
+ * is most of a question's time, yet only the top few are used. This scores the same postings of the same
+ * index into flat arrays, keeps the best k as it goes, and builds result objects for those k alone.
+ *
+ * The results are MiniSearch's own, bit for bit: each article's BM25 terms are added up in MiniSearch's order
+ * (query term by query term; within one, the term as typed, then its typo neighbours in the order MiniSearch
+ * finds them, field by field), and ties keep MiniSearch's order (the order it first met the articles). It reads
+ * MiniSearch's index (`_index` and the field lengths), so it is tied to the version in package.json;
+ * test/knowledge/top-k-search.test.ts compares the two on the evaluation questions and on random ones.
+ *
+ * Only what the lexical retriever uses is supported: OR, fuzzy matching, field and term boosts, no prefix
+ * search, filter or document boost; `topKSearch` says undefined for any other set-up. The index must not
+ * change after this is made (no add, remove or discard).
+ */
+export interface TopKSearch {
+  search(query: string, k: number, options?: Pick<SearchOptions, 'processTerm'>): SearchResult[];
+}
+
+type Postings = Map<number, Map<number, number>>; // field id -> short document id -> term frequency
+interface Neighbour {
+  term: string;
+  data: Postings;
+  /** MiniSearch's fuzzy weight for it. */
+  weight: number;
+}
+
+/** One field's postings of one term: the articles, and the BM25 part of each. */
+interface FieldPostings {
+  docs: Int32Array;
+  raw: Float64Array;
+}
+/** One term's postings, by position in the index's fields (undefined: not in that field). */
+type Compiled = (FieldPostings | undefined)[];
+
+/** One query term: its boost, its postings as typed (if any), and its typo neighbours'. */
+interface Spec {
+  term: string;
+  boost: number;
+  exact: Postings | undefined;
+  neighbours: Neighbour[];
+}
+
+interface IndexInternals {
+  _index: { get(term: string): Postings | undefined; fuzzyGet(term: string, distance: number): Map<string, [Postings, number]> };
+  _options: { tokenize: (text: string, field?: string) => string[]; processTerm: (term: string, field?: string) => string | string[] | null | undefined | false; fields: string[]; searchOptions: SearchOptions };
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _documentCount: number;
+  _nextId: number;
+  _dirtCount: number;
+  _documentIds: Map<number, unknown>;
+  _storedFields: Map<number, Record<string, unknown> | undefined>;
+}
+
+const FUZZY_WEIGHT_DEFAULT = 0.45;
+const BM25_DEFAULT = { k: 1.2, b: 0.7, d: 0.5 };
+
+/**
+ * `neighbourCacheSize`: query terms whose typo neighbours are kept; `postingsCacheSize`: postings kept as flat
+ * arrays (12 bytes each; 10,000 articles have about 1.8 million in all).
+ */
+export function topKSearch(index: MiniSearch<never> | MiniSearch<object>, options: { neighbourCacheSize?: number; postingsCacheSize?: number } = {}): TopKSearch | undefined {
+  const ms = index as unknown as Partial<IndexInternals>;
+  const o = ms._options?.searchOptions ?? {};
+  const supported =
+    ms._index && typeof ms._index.get === 'function' && typeof ms._index.fuzzyGet === 'function' && ms._fieldLength instanceof Map &&
+    Array.isArray(ms._avgFieldLength) && ms._documentIds instanceof Map && ms._storedFields instanceof Map && ms._dirtCount === 0 &&
+    ms._documentCount === ms._nextId && (o.combineWith ?? 'OR').toUpperCase() === 'OR' && !o.prefix && !o.filter && !o.boostDocument && !o.fields;
+  if (!supported) return undefined;
+  return new FlatScorer(ms as IndexInternals, options.neighbourCacheSize ?? 5_000, options.postingsCacheSize ?? 2_000_000);
+}
+
+class FlatScorer implements TopKSearch {
+  private readonly fields: { id: number; boost: number; lengths: Float64Array; average: number }[];
+  private readonly fuzzyWeight: number;
+  private readonly bm25: { k: number; b: number; d: number };
+  private readonly maxFuzzy: number;
+  // Per article, reused by every search (search is synchronous): the running total, the current query
+  // term's part, how many query terms matched, and stamps saying which search and term last touched it.
+  private readonly total: Float64Array;
+  private readonly part: Float64Array;
+  private readonly matched: Uint16Array;
+  private readonly seenIn: Uint32Array;
+  private readonly partOf: Uint32Array;
+  private readonly touched: Int32Array;
+  private readonly touchedPart: Int32Array;
+  private stamp = 0;
+  /** A term's typo neighbours never change in an index that does not change; questions share their words. */
+  private readonly neighbours: LRUCache<string, Neighbour[]>;
+  /** Terms' postings as flat arrays, made on first use; bounded by the number of postings held. */
+  private readonly postings: LRUCache<Postings, Compiled>;
+
+  constructor(private readonly ms: IndexInternals, neighbourCacheSize: number, postingsCacheSize: number) {
+    const o = ms._options.searchOptions;
+    const n = ms._nextId;
+    this.fields = ms._options.fields.map((field) => {
+      const id = ms._fieldIds[field]!;
+      const lengths = new Float64Array(n);
+      for (const [doc, perField] of ms._fieldLength) lengths[doc] = perField[id] ?? 0;
+      // `|| 1` as MiniSearch: a field without a boost counts once.
+      return { id, boost: (Object.hasOwn(o.boost ?? {}, field) ? o.boost![field] : 0) || 1, lengths, average: ms._avgFieldLength[id]! };
+    });
+    this.fuzzyWeight = o.weights?.fuzzy ?? FUZZY_WEIGHT_DEFAULT;
+    this.bm25 = o.bm25 ?? BM25_DEFAULT;
+    this.maxFuzzy = o.maxFuzzy ?? 6;
+    this.total = new Float64Array(n);
+    this.part = new Float64Array(n);
+    this.matched = new Uint16Array(n);
+    this.seenIn = new Uint32Array(n);
+    this.partOf = new Uint32Array(n);
+    this.touched = new Int32Array(n);
+    this.touchedPart = new Int32Array(n);
+    this.neighbours = new LRUCache({ max: Math.max(1, neighbourCacheSize) });
+    this.postings = new LRUCache({
+      maxSize: Math.max(1, postingsCacheSize),
+      sizeCalculation: (compiled) => Math.max(1, compiled.reduce((sum, p) => sum + (p?.docs.length ?? 0), 0)),
+    });
+  }
+
+  search(query: string, k: number, overrides: Pick<SearchOptions, 'processTerm'> = {}): SearchResult[] {
+    const { _options: options } = this.ms;
+    const o = options.searchOptions;
+    // As MiniSearch's executeQuery: the search options' own tokenize and processTerm come first.
+    const tokenize = o.tokenize ?? options.tokenize;
+    const processTerm = overrides.processTerm ?? o.processTerm ?? options.processTerm;
+    const terms = tokenize(query).flatMap((t) => processTerm(t) as string | string[]).filter((t) => !!t);
+    const queryStamp = this.nextStamp(terms.length + 1);
+    let touchedCount = 0;
+    const specs: Spec[] = [];
+    terms.forEach((term, i) => {
+      const boost = typeof o.boostTerm === 'function' ? o.boostTerm(term, i, terms) : 1;
+      const spec: Spec = { term, boost, exact: this.ms._index.get(term), neighbours: this.neighboursOf(term, i, terms) };
+      specs.push(spec);
+      // A repeated query term adds its score again but is one matched term (MiniSearch's `terms` are unique).
+      const repeat = terms.indexOf(term) < i;
+      const partStamp = queryStamp + 1 + i;
+      let partCount = 0;
+      // The term as typed (weight 1), then its typo neighbours.
+      for (let n = -1; n < spec.neighbours.length; n++) {
+        const data = n < 0 ? spec.exact : spec.neighbours[n]!.data;
+        if (!data) continue;
+        const weight = n < 0 ? 1 : spec.neighbours[n]!.weight;
+        const compiled = this.compiled(data);
+        this.fields.forEach((field, f) => {
+          const postings = compiled[f];
+          if (postings) partCount = this.addField(postings, weight * boost * field.boost, partStamp, partCount);
+        });
+      }
+      for (let j = 0; j < partCount; j++) {
+        const doc = this.touchedPart[j]!;
+        if (this.seenIn[doc] !== queryStamp) {
+          this.seenIn[doc] = queryStamp;
+          this.total[doc] = this.part[doc]!;
+          this.matched[doc] = 1;
+          this.touched[touchedCount++] = doc;
+        } else {
+          this.total[doc] = this.total[doc]! + this.part[doc]!;
+          if (!repeat) this.matched[doc]!++;
+        }
+      }
+    });
+    return this.best(touchedCount, k).map(({ doc, score }) => this.result(doc, score, specs));
+  }
+
+  /** Adds one field's postings of one term to each article's part for the current query term. */
+  private addField(postings: FieldPostings, factor: number, partStamp: number, partCount: number): number {
+    const { docs, raw } = postings;
+    const { part, partOf, touchedPart } = this;
+    for (let j = 0; j < docs.length; j++) {
+      const doc = docs[j]!;
+      // MiniSearch multiplies termWeight * termBoost * fieldBoost * docBoost (1) * raw, left to right.
+      const weighted = factor * raw[j]!;
+      if (partOf[doc] !== partStamp) {
+        partOf[doc] = partStamp;
+        part[doc] = weighted;
+        touchedPart[partCount++] = doc;
+      } else {
+        part[doc] = part[doc]! + weighted;
+      }
+    }
+    return partCount;
+  }
+
+  /**
+   * A term's postings as flat arrays, field by field in MiniSearch's order, with each article's BM25 part
+   * (before weights and boosts) worked out once: MiniSearch's calcBM25Score, term for term, so that every
+   * rounding is the same. Articles stay in MiniSearch's order (the order it meets them in).
+   */
+  private compiled(data: Postings): Compiled {
+    let found = this.postings.get(data);
+    if (found) return found;
+    const { k, b, d } = this.bm25;
+    const n = this.ms._documentCount;
+    found = this.fields.map((field) => {
+      const freqs = data.get(field.id);
+      if (!freqs) return undefined;
+      const matching = freqs.size;
+      const invDocFreq = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
+      const docs = new Int32Array(matching);
+      const raw = new Float64Array(matching);
+      let j = 0;
+      for (const [doc, tf] of freqs) {
+        docs[j] = doc;
+        raw[j++] = invDocFreq * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * field.lengths[doc]!) / field.average)));
+      }
+      return { docs, raw };
+    });
+    this.postings.set(data, found);
+    return found;
+  }
+
+  /** The k best, best first; on equal scores the one met first, as MiniSearch's stable sort leaves them. */
+  private best(touchedCount: number, k: number): { doc: number; score: number }[] {
+    const top: { doc: number; score: number }[] = [];
+    if (k <= 0) return top;
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = this.touched[i]!;
+      // MiniSearch's `score * quality`, quality being the number of query terms matched.
+      const score = this.total[doc]! * (this.matched[doc] || 1);
+      if (top.length === k && !(score > top[k - 1]!.score)) continue;
+      let at = top.length === k ? k - 1 : top.length;
+      while (at > 0 && top[at - 1]!.score < score) at--;
+      if (top.length === k) top.pop();
+      top.splice(at, 0, { doc, score });
+    }
+    return top;
+  }
+
+  /** MiniSearch's result for one article: its stored fields, the query terms it matched, and where. */
+  private result(doc: number, score: number, specs: Spec[]): SearchResult {
+    const queryTerms: string[] = [];
+    const match: Record<string, string[]> = {};
+    const names = this.ms._options.fields;
+    for (const spec of specs) {
+      // Each query term's matches replace an earlier term's for the same document term (MiniSearch's Object.assign).
+      const own: Record<string, string[]> = {};
+      let found = false;
+      for (let n = -1; n < spec.neighbours.length; n++) {
+        const data = n < 0 ? spec.exact : spec.neighbours[n]!.data;
+        if (!data) continue;
+        const term = n < 0 ? spec.term : spec.neighbours[n]!.term;
+        this.fields.forEach((field, f) => {
+          if (!data.get(field.id)?.has(doc)) return;
+          (own[term] ??= []).push(names[f]!);
+          found = true;
+        });
+      }
+      if (!found) continue;
+      if (!queryTerms.includes(spec.term)) queryTerms.push(spec.term);
+      Object.assign(match, own);
+    }
+    return { id: this.ms._documentIds.get(doc), score, terms: Object.keys(match), queryTerms, match, ...this.ms._storedFields.get(doc) } as SearchResult;
+  }
+
+  /** The term's typo neighbours as MiniSearch's executeQuerySpec finds and weighs them (not the term itself). */
+  private neighboursOf(term: string, i: number, terms: string[]): Neighbour[] {
+    const option = this.ms._options.searchOptions.fuzzy;
+    const fuzzy = typeof option === 'function' ? option(term, i, terms) : (option || false);
+    if (!fuzzy) return [];
+    const amount = fuzzy === true ? 0.2 : fuzzy;
+    const distance = amount < 1 ? Math.min(this.maxFuzzy, Math.round(term.length * amount)) : amount;
+    if (!distance) return [];
+    const key = `${distance} ${term}`;
+    let found = this.neighbours.get(key);
+    if (!found) {
+      found = [];
+      for (const [other, [data, edits]] of this.ms._index.fuzzyGet(term, distance)) {
+        if (!edits) continue;
+        found.push({ term: other, data, weight: (this.fuzzyWeight * other.length) / (other.length + edits) });
+      }
+      this.neighbours.set(key, found);
+    }
+    return found;
+  }
+
+  /** A fresh range of stamps for one search; all arrays cleared on the (rare) wrap-around. */
+  private nextStamp(width: number): number {
+    if (this.stamp + width + 2 >= 0xffffffff) {
+      this.stamp = 0;
+      this.seenIn.fill(0);
+      this.partOf.fill(0);
+    }
+    const start = this.stamp + 1;
+    this.stamp += width + 1;
+    return start;
+  }
+}
