@@ -23,27 +23,27 @@ export interface TopKSearch {
 }
 
 type Postings = Map<number, Map<number, number>>; // field id -> short document id -> term frequency
-interface Neighbour {
-  term: string;
-  data: Postings;
-  /** MiniSearch's fuzzy weight for it. */
-  weight: number;
-}
 
 /** One field's postings of one term: the articles, and the BM25 part of each. */
 interface FieldPostings {
   docs: Int32Array;
   raw: Float64Array;
 }
-/** One term's postings, by position in the index's fields (undefined: not in that field). */
-type Compiled = (FieldPostings | undefined)[];
 
-/** One query term: its boost, its postings as typed (if any), and its typo neighbours'. */
+/** A term a query term reaches: itself (weight 1) or a typo neighbour (MiniSearch's fuzzy weight). */
+interface Source {
+  term: string;
+  data: Postings;
+  weight: number;
+  /** `data` as flat arrays, by position in the index's fields (undefined: not in that field). */
+  fields: (FieldPostings | undefined)[];
+}
+
+/** One query term: its boost, and the terms it reaches, itself first, in MiniSearch's order. */
 interface Spec {
   term: string;
   boost: number;
-  exact: Postings | undefined;
-  neighbours: Neighbour[];
+  sources: Source[];
 }
 
 interface IndexInternals {
@@ -63,10 +63,10 @@ const FUZZY_WEIGHT_DEFAULT = 0.45;
 const BM25_DEFAULT = { k: 1.2, b: 0.7, d: 0.5 };
 
 /**
- * `neighbourCacheSize`: query terms whose typo neighbours are kept; `postingsCacheSize`: postings kept as flat
- * arrays (12 bytes each; 10,000 articles have about 1.8 million in all).
+ * `cacheSize`: postings kept as flat arrays, with the query terms that reach them (12 bytes a posting; 10,000
+ * articles have about 1.8 million in all, 86 about 12,000).
  */
-export function topKSearch(index: MiniSearch<never> | MiniSearch<object>, options: { neighbourCacheSize?: number; postingsCacheSize?: number } = {}): TopKSearch | undefined {
+export function topKSearch(index: MiniSearch<never> | MiniSearch<object>, options: { cacheSize?: number } = {}): TopKSearch | undefined {
   const ms = index as unknown as Partial<IndexInternals>;
   const o = ms._options?.searchOptions ?? {};
   const supported =
@@ -74,38 +74,41 @@ export function topKSearch(index: MiniSearch<never> | MiniSearch<object>, option
     Array.isArray(ms._avgFieldLength) && ms._documentIds instanceof Map && ms._storedFields instanceof Map && ms._dirtCount === 0 &&
     ms._documentCount === ms._nextId && (o.combineWith ?? 'OR').toUpperCase() === 'OR' && !o.prefix && !o.filter && !o.boostDocument && !o.fields;
   if (!supported) return undefined;
-  return new FlatScorer(ms as IndexInternals, options.neighbourCacheSize ?? 5_000, options.postingsCacheSize ?? 2_000_000);
+  return new FlatScorer(ms as IndexInternals, options.cacheSize ?? 2_000_000);
 }
 
 class FlatScorer implements TopKSearch {
-  private readonly fields: { id: number; boost: number; lengths: Float64Array; average: number }[];
+  private readonly fields: { id: number; name: string; boost: number; lengths: Float64Array; average: number }[];
   private readonly fuzzyWeight: number;
   private readonly bm25: { k: number; b: number; d: number };
   private readonly maxFuzzy: number;
   // Per article, reused by every search (search is synchronous): the running total, the current query
-  // term's part, how many query terms matched, and stamps saying which search and term last touched it.
+  // term's part, how many query terms matched and which (the first 32), and stamps saying which search and
+  // query term last touched it.
   private readonly total: Float64Array;
   private readonly part: Float64Array;
   private readonly matched: Uint16Array;
+  private readonly matchedSpecs: Uint32Array;
   private readonly seenIn: Uint32Array;
   private readonly partOf: Uint32Array;
   private readonly touched: Int32Array;
   private readonly touchedPart: Int32Array;
   private stamp = 0;
-  /** A term's typo neighbours never change in an index that does not change; questions share their words. */
-  private readonly neighbours: LRUCache<string, Neighbour[]>;
-  /** Terms' postings as flat arrays, made on first use; bounded by the number of postings held. */
-  private readonly postings: LRUCache<Postings, Compiled>;
+  /**
+   * Each query term's sources, by term and edit distance: in an index that does not change they never do,
+   * and questions share their words even when no two are worded alike. Bounded by the postings held.
+   */
+  private readonly sources: LRUCache<string, Source[]>;
 
-  constructor(private readonly ms: IndexInternals, neighbourCacheSize: number, postingsCacheSize: number) {
+  constructor(private readonly ms: IndexInternals, cacheSize: number) {
     const o = ms._options.searchOptions;
     const n = ms._nextId;
-    this.fields = ms._options.fields.map((field) => {
-      const id = ms._fieldIds[field]!;
+    this.fields = ms._options.fields.map((name) => {
+      const id = ms._fieldIds[name]!;
       const lengths = new Float64Array(n);
       for (const [doc, perField] of ms._fieldLength) lengths[doc] = perField[id] ?? 0;
       // `|| 1` as MiniSearch: a field without a boost counts once.
-      return { id, boost: (Object.hasOwn(o.boost ?? {}, field) ? o.boost![field] : 0) || 1, lengths, average: ms._avgFieldLength[id]! };
+      return { id, name, boost: (Object.hasOwn(o.boost ?? {}, name) ? o.boost![name] : 0) || 1, lengths, average: ms._avgFieldLength[id]! };
     });
     this.fuzzyWeight = o.weights?.fuzzy ?? FUZZY_WEIGHT_DEFAULT;
     this.bm25 = o.bm25 ?? BM25_DEFAULT;
@@ -113,14 +116,14 @@ class FlatScorer implements TopKSearch {
     this.total = new Float64Array(n);
     this.part = new Float64Array(n);
     this.matched = new Uint16Array(n);
+    this.matchedSpecs = new Uint32Array(n);
     this.seenIn = new Uint32Array(n);
     this.partOf = new Uint32Array(n);
     this.touched = new Int32Array(n);
     this.touchedPart = new Int32Array(n);
-    this.neighbours = new LRUCache({ max: Math.max(1, neighbourCacheSize) });
-    this.postings = new LRUCache({
-      maxSize: Math.max(1, postingsCacheSize),
-      sizeCalculation: (compiled) => Math.max(1, compiled.reduce((sum, p) => sum + (p?.docs.length ?? 0), 0)),
+    this.sources = new LRUCache({
+      maxSize: Math.max(1, cacheSize),
+      sizeCalculation: (sources) => Math.max(1, sources.reduce((sum, s) => sum + s.fields.reduce((n, f) => n + (f?.docs.length ?? 0), 0), 0)),
     });
   }
 
@@ -132,39 +135,36 @@ class FlatScorer implements TopKSearch {
     const processTerm = overrides.processTerm ?? o.processTerm ?? options.processTerm;
     const terms = tokenize(query).flatMap((t) => processTerm(t) as string | string[]).filter((t) => !!t);
     const queryStamp = this.nextStamp(terms.length + 1);
+    const { total, part, matched, matchedSpecs, seenIn, touched, touchedPart } = this;
     let touchedCount = 0;
-    const specs: Spec[] = [];
-    terms.forEach((term, i) => {
+    const specs = terms.map((term, i): Spec => {
       const boost = typeof o.boostTerm === 'function' ? o.boostTerm(term, i, terms) : 1;
-      const spec: Spec = { term, boost, exact: this.ms._index.get(term), neighbours: this.neighboursOf(term, i, terms) };
-      specs.push(spec);
+      const spec = { term, boost, sources: this.sourcesOf(term, i, terms) };
       // A repeated query term adds its score again but is one matched term (MiniSearch's `terms` are unique).
       const repeat = terms.indexOf(term) < i;
+      const bit = i < 32 ? 1 << i : 0;
       const partStamp = queryStamp + 1 + i;
       let partCount = 0;
-      // The term as typed (weight 1), then its typo neighbours.
-      for (let n = -1; n < spec.neighbours.length; n++) {
-        const data = n < 0 ? spec.exact : spec.neighbours[n]!.data;
-        if (!data) continue;
-        const weight = n < 0 ? 1 : spec.neighbours[n]!.weight;
-        const compiled = this.compiled(data);
-        this.fields.forEach((field, f) => {
-          const postings = compiled[f];
-          if (postings) partCount = this.addField(postings, weight * boost * field.boost, partStamp, partCount);
+      for (const source of spec.sources) {
+        source.fields.forEach((postings, f) => {
+          if (postings) partCount = this.addField(postings, source.weight * boost * this.fields[f]!.boost, partStamp, partCount);
         });
       }
       for (let j = 0; j < partCount; j++) {
-        const doc = this.touchedPart[j]!;
-        if (this.seenIn[doc] !== queryStamp) {
-          this.seenIn[doc] = queryStamp;
-          this.total[doc] = this.part[doc]!;
-          this.matched[doc] = 1;
-          this.touched[touchedCount++] = doc;
+        const doc = touchedPart[j]!;
+        if (seenIn[doc] !== queryStamp) {
+          seenIn[doc] = queryStamp;
+          total[doc] = part[doc]!;
+          matched[doc] = 1;
+          matchedSpecs[doc] = bit;
+          touched[touchedCount++] = doc;
         } else {
-          this.total[doc] = this.total[doc]! + this.part[doc]!;
-          if (!repeat) this.matched[doc]!++;
+          total[doc] = total[doc]! + part[doc]!;
+          if (!repeat) matched[doc]!++;
+          matchedSpecs[doc]! |= bit;
         }
       }
+      return spec;
     });
     return this.best(touchedCount, k).map(({ doc, score }) => this.result(doc, score, specs));
   }
@@ -188,34 +188,6 @@ class FlatScorer implements TopKSearch {
     return partCount;
   }
 
-  /**
-   * A term's postings as flat arrays, field by field in MiniSearch's order, with each article's BM25 part
-   * (before weights and boosts) worked out once: MiniSearch's calcBM25Score, term for term, so that every
-   * rounding is the same. Articles stay in MiniSearch's order (the order it meets them in).
-   */
-  private compiled(data: Postings): Compiled {
-    let found = this.postings.get(data);
-    if (found) return found;
-    const { k, b, d } = this.bm25;
-    const n = this.ms._documentCount;
-    found = this.fields.map((field) => {
-      const freqs = data.get(field.id);
-      if (!freqs) return undefined;
-      const matching = freqs.size;
-      const invDocFreq = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
-      const docs = new Int32Array(matching);
-      const raw = new Float64Array(matching);
-      let j = 0;
-      for (const [doc, tf] of freqs) {
-        docs[j] = doc;
-        raw[j++] = invDocFreq * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * field.lengths[doc]!) / field.average)));
-      }
-      return { docs, raw };
-    });
-    this.postings.set(data, found);
-    return found;
-  }
-
   /** The k best, best first; on equal scores the one met first, as MiniSearch's stable sort leaves them. */
   private best(touchedCount: number, k: number): { doc: number; score: number }[] {
     const top: { doc: number; score: number }[] = [];
@@ -237,47 +209,70 @@ class FlatScorer implements TopKSearch {
   private result(doc: number, score: number, specs: Spec[]): SearchResult {
     const queryTerms: string[] = [];
     const match: Record<string, string[]> = {};
-    const names = this.ms._options.fields;
-    for (const spec of specs) {
+    const known = this.matchedSpecs[doc]!;
+    specs.forEach((spec, i) => {
+      if (i < 32 && !(known & (1 << i))) return;
       // Each query term's matches replace an earlier term's for the same document term (MiniSearch's Object.assign).
       const own: Record<string, string[]> = {};
       let found = false;
-      for (let n = -1; n < spec.neighbours.length; n++) {
-        const data = n < 0 ? spec.exact : spec.neighbours[n]!.data;
-        if (!data) continue;
-        const term = n < 0 ? spec.term : spec.neighbours[n]!.term;
-        this.fields.forEach((field, f) => {
-          if (!data.get(field.id)?.has(doc)) return;
-          (own[term] ??= []).push(names[f]!);
+      for (const source of spec.sources) {
+        for (const field of this.fields) {
+          if (!source.data.get(field.id)?.has(doc)) continue;
+          (own[source.term] ??= []).push(field.name);
           found = true;
-        });
+        }
       }
-      if (!found) continue;
+      if (!found) return;
       if (!queryTerms.includes(spec.term)) queryTerms.push(spec.term);
       Object.assign(match, own);
-    }
+    });
     return { id: this.ms._documentIds.get(doc), score, terms: Object.keys(match), queryTerms, match, ...this.ms._storedFields.get(doc) } as SearchResult;
   }
 
-  /** The term's typo neighbours as MiniSearch's executeQuerySpec finds and weighs them (not the term itself). */
-  private neighboursOf(term: string, i: number, terms: string[]): Neighbour[] {
+  /** The terms a query term reaches as MiniSearch's executeQuerySpec finds and weighs them: itself, then its typo neighbours. */
+  private sourcesOf(term: string, i: number, terms: string[]): Source[] {
     const option = this.ms._options.searchOptions.fuzzy;
     const fuzzy = typeof option === 'function' ? option(term, i, terms) : (option || false);
-    if (!fuzzy) return [];
-    const amount = fuzzy === true ? 0.2 : fuzzy;
+    const amount = fuzzy === true ? 0.2 : fuzzy || 0;
     const distance = amount < 1 ? Math.min(this.maxFuzzy, Math.round(term.length * amount)) : amount;
-    if (!distance) return [];
     const key = `${distance} ${term}`;
-    let found = this.neighbours.get(key);
-    if (!found) {
-      found = [];
+    let found = this.sources.get(key);
+    if (found) return found;
+    found = [];
+    const exact = this.ms._index.get(term);
+    if (exact) found.push(this.source(term, exact, 1));
+    if (distance) {
       for (const [other, [data, edits]] of this.ms._index.fuzzyGet(term, distance)) {
-        if (!edits) continue;
-        found.push({ term: other, data, weight: (this.fuzzyWeight * other.length) / (other.length + edits) });
+        if (edits) found.push(this.source(other, data, (this.fuzzyWeight * other.length) / (other.length + edits)));
       }
-      this.neighbours.set(key, found);
     }
+    this.sources.set(key, found);
     return found;
+  }
+
+  /**
+   * A term's postings as flat arrays, field by field in MiniSearch's order, with each article's BM25 part
+   * (before weights and boosts) worked out once: MiniSearch's calcBM25Score, term for term, so that every
+   * rounding is the same. Articles stay in MiniSearch's order (the order it meets them in).
+   */
+  private source(term: string, data: Postings, weight: number): Source {
+    const { k, b, d } = this.bm25;
+    const n = this.ms._documentCount;
+    const fields = this.fields.map((field) => {
+      const freqs = data.get(field.id);
+      if (!freqs) return undefined;
+      const matching = freqs.size;
+      const invDocFreq = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
+      const docs = new Int32Array(matching);
+      const raw = new Float64Array(matching);
+      let j = 0;
+      for (const [doc, tf] of freqs) {
+        docs[j] = doc;
+        raw[j++] = invDocFreq * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * field.lengths[doc]!) / field.average)));
+      }
+      return { docs, raw };
+    });
+    return { term, data, weight, fields };
   }
 
   /** A fresh range of stamps for one search; all arrays cleared on the (rare) wrap-around. */
