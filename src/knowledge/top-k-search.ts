@@ -24,10 +24,10 @@ export interface TopKSearch {
 
 type Postings = Map<number, Map<number, number>>; // field id -> short document id -> term frequency
 
-/** One field's postings of one term: the articles, and the BM25 part of each. */
+/** One field's postings of one term: where its articles, and the BM25 part of each, are in the flat arrays. */
 interface FieldPostings {
-  docs: Int32Array;
-  raw: Float64Array;
+  start: number;
+  end: number;
 }
 
 /** A term a query term reaches: itself (weight 1) or a typo neighbour (MiniSearch's fuzzy weight). */
@@ -35,7 +35,7 @@ interface Source {
   term: string;
   data: Postings;
   weight: number;
-  /** `data` as flat arrays, by position in the index's fields (undefined: not in that field). */
+  /** Where `data` is in the flat arrays, by position in the index's fields (undefined: not in that field). */
   fields: (FieldPostings | undefined)[];
 }
 
@@ -62,10 +62,7 @@ interface IndexInternals {
 const FUZZY_WEIGHT_DEFAULT = 0.45;
 const BM25_DEFAULT = { k: 1.2, b: 0.7, d: 0.5 };
 
-/**
- * `cacheSize`: postings kept as flat arrays, with the query terms that reach them (12 bytes a posting; 10,000
- * articles have about 1.8 million in all, 86 about 12,000).
- */
+/** `cacheSize`: how many query terms' sources (the terms each reaches) to keep. */
 export function topKSearch(index: MiniSearch<never> | MiniSearch<object>, options: { cacheSize?: number } = {}): TopKSearch | undefined {
   const ms = index as unknown as Partial<IndexInternals>;
   const o = ms._options?.searchOptions ?? {};
@@ -74,7 +71,7 @@ export function topKSearch(index: MiniSearch<never> | MiniSearch<object>, option
     Array.isArray(ms._avgFieldLength) && ms._documentIds instanceof Map && ms._storedFields instanceof Map && ms._dirtCount === 0 &&
     ms._documentCount === ms._nextId && (o.combineWith ?? 'OR').toUpperCase() === 'OR' && !o.prefix && !o.filter && !o.boostDocument && !o.fields;
   if (!supported) return undefined;
-  return new FlatScorer(ms as IndexInternals, options.cacheSize ?? 2_000_000);
+  return new FlatScorer(ms as IndexInternals, options.cacheSize ?? 10_000);
 }
 
 class FlatScorer implements TopKSearch {
@@ -95,8 +92,16 @@ class FlatScorer implements TopKSearch {
   private readonly touchedPart: Int32Array;
   private stamp = 0;
   /**
+   * Every posting of the index, term by term and field by field in MiniSearch's order: the article, and its
+   * BM25 part before weights and boosts (12 bytes a posting: 10,000 articles have about 1.8 million, 86 about
+   * 12,000). Made once, when the search is made, so that no question pays for it.
+   */
+  private readonly docs: Int32Array;
+  private readonly raw: Float64Array;
+  private readonly flat = new Map<Postings, (FieldPostings | undefined)[]>();
+  /**
    * Each query term's sources, by term and edit distance: in an index that does not change they never do,
-   * and questions share their words even when no two are worded alike. Bounded by the postings held.
+   * and questions share their words even when no two are worded alike.
    */
   private readonly sources: LRUCache<string, Source[]>;
 
@@ -121,10 +126,37 @@ class FlatScorer implements TopKSearch {
     this.partOf = new Uint32Array(n);
     this.touched = new Int32Array(n);
     this.touchedPart = new Int32Array(n);
-    this.sources = new LRUCache({
-      maxSize: Math.max(1, cacheSize),
-      sizeCalculation: (sources) => Math.max(1, sources.reduce((sum, s) => sum + s.fields.reduce((n, f) => n + (f?.docs.length ?? 0), 0), 0)),
-    });
+    this.sources = new LRUCache({ max: Math.max(1, cacheSize) });
+    let postings = 0;
+    for (const [, data] of ms._index as unknown as Iterable<[string, Postings]>) for (const freqs of data.values()) postings += freqs.size;
+    this.docs = new Int32Array(postings);
+    this.raw = new Float64Array(postings);
+    let at = 0;
+    for (const [, data] of ms._index as unknown as Iterable<[string, Postings]>) {
+      this.flat.set(data, this.fields.map((field) => {
+        const freqs = data.get(field.id);
+        if (!freqs) return undefined;
+        const start = at;
+        at = this.flatten(freqs, field, at);
+        return { start, end: at };
+      }));
+    }
+  }
+
+  /**
+   * One field's postings into the flat arrays at `at`, articles in MiniSearch's order (the order it meets them
+   * in), each BM25 part by MiniSearch's calcBM25Score, term for term, so that every rounding is the same.
+   */
+  private flatten(freqs: Map<number, number>, field: FlatScorer['fields'][number], at: number): number {
+    const { k, b, d } = this.bm25;
+    const n = this.ms._documentCount;
+    const matching = freqs.size;
+    const invDocFreq = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
+    for (const [doc, tf] of freqs) {
+      this.docs[at] = doc;
+      this.raw[at++] = invDocFreq * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * field.lengths[doc]!) / field.average)));
+    }
+    return at;
   }
 
   search(query: string, k: number, overrides: Pick<SearchOptions, 'processTerm'> = {}): SearchResult[] {
@@ -171,9 +203,8 @@ class FlatScorer implements TopKSearch {
 
   /** Adds one field's postings of one term to each article's part for the current query term. */
   private addField(postings: FieldPostings, factor: number, partStamp: number, partCount: number): number {
-    const { docs, raw } = postings;
-    const { part, partOf, touchedPart } = this;
-    for (let j = 0; j < docs.length; j++) {
+    const { part, partOf, touchedPart, docs, raw } = this;
+    for (let j = postings.start; j < postings.end; j++) {
       const doc = docs[j]!;
       // MiniSearch multiplies termWeight * termBoost * fieldBoost * docBoost (1) * raw, left to right.
       const weighted = factor * raw[j]!;
@@ -250,29 +281,8 @@ class FlatScorer implements TopKSearch {
     return found;
   }
 
-  /**
-   * A term's postings as flat arrays, field by field in MiniSearch's order, with each article's BM25 part
-   * (before weights and boosts) worked out once: MiniSearch's calcBM25Score, term for term, so that every
-   * rounding is the same. Articles stay in MiniSearch's order (the order it meets them in).
-   */
   private source(term: string, data: Postings, weight: number): Source {
-    const { k, b, d } = this.bm25;
-    const n = this.ms._documentCount;
-    const fields = this.fields.map((field) => {
-      const freqs = data.get(field.id);
-      if (!freqs) return undefined;
-      const matching = freqs.size;
-      const invDocFreq = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
-      const docs = new Int32Array(matching);
-      const raw = new Float64Array(matching);
-      let j = 0;
-      for (const [doc, tf] of freqs) {
-        docs[j] = doc;
-        raw[j++] = invDocFreq * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * field.lengths[doc]!) / field.average)));
-      }
-      return { docs, raw };
-    });
-    return { term, data, weight, fields };
+    return { term, data, weight, fields: this.flat.get(data) ?? [] };
   }
 
   /** A fresh range of stamps for one search; all arrays cleared on the (rare) wrap-around. */
