@@ -126,8 +126,11 @@ export function choicesText(choices: readonly { title: string }[]): AnswerText {
   };
 }
 
+// Converted once: every decline gives it.
+const NOT_SURE_SMS = toGsm7(NOT_SURE_TEXT);
+
 export function notSureText(): AnswerText {
-  return { chat: NOT_SURE_TEXT, sms: toGsm7(NOT_SURE_TEXT) };
+  return { chat: NOT_SURE_TEXT, sms: NOT_SURE_SMS };
 }
 
 /** Joins lines and keeps the whole within one SMS reply, shortening the first (longest) part if needed. */
