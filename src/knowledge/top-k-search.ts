@@ -100,9 +100,12 @@ class FlatScorer implements TopKSearch {
   private readonly raw: Float64Array;
   private readonly flat = new Map<Postings, (FieldPostings | undefined)[]>();
   /**
-   * Each query term's sources, by term and edit distance: in an index that does not change they never do,
-   * and questions share their words even when no two are worded alike.
+   * Each query term's sources, by edit distance and term: in an index that does not change they never do.
+   * The index's own terms are all worked out when the search is made (10,000 articles: about 2 s), as most
+   * words of a question are article words once spelling is corrected; other terms are kept as they come
+   * (bounded), as questions share their words even when no two are worded alike.
    */
+  private readonly indexTerms = new Map<string, Source[]>();
   private readonly sources: LRUCache<string, Source[]>;
 
   constructor(private readonly ms: IndexInternals, cacheSize: number) {
@@ -140,6 +143,10 @@ class FlatScorer implements TopKSearch {
         at = this.flatten(freqs, field, at);
         return { start, end: at };
       }));
+    }
+    for (const [term] of ms._index as unknown as Iterable<[string, Postings]>) {
+      const key = this.sourcesKey(term, 0, [term]);
+      this.indexTerms.set(key, this.findSources(term, key));
     }
   }
 
@@ -262,14 +269,24 @@ class FlatScorer implements TopKSearch {
 
   /** The terms a query term reaches as MiniSearch's executeQuerySpec finds and weighs them: itself, then its typo neighbours. */
   private sourcesOf(term: string, i: number, terms: string[]): Source[] {
+    const key = this.sourcesKey(term, i, terms);
+    let found = this.indexTerms.get(key) ?? this.sources.get(key);
+    if (!found) this.sources.set(key, (found = this.findSources(term, key)));
+    return found;
+  }
+
+  /** The edit distance MiniSearch allows the term (its fuzzy option), and the term. */
+  private sourcesKey(term: string, i: number, terms: string[]): string {
     const option = this.ms._options.searchOptions.fuzzy;
     const fuzzy = typeof option === 'function' ? option(term, i, terms) : (option || false);
     const amount = fuzzy === true ? 0.2 : fuzzy || 0;
     const distance = amount < 1 ? Math.min(this.maxFuzzy, Math.round(term.length * amount)) : amount;
-    const key = `${distance} ${term}`;
-    let found = this.sources.get(key);
-    if (found) return found;
-    found = [];
+    return `${distance} ${term}`;
+  }
+
+  private findSources(term: string, key: string): Source[] {
+    const distance = Number(key.slice(0, key.indexOf(' ')));
+    const found: Source[] = [];
     const exact = this.ms._index.get(term);
     if (exact) found.push(this.source(term, exact, 1));
     if (distance) {
@@ -277,7 +294,6 @@ class FlatScorer implements TopKSearch {
         if (edits) found.push(this.source(other, data, (this.fuzzyWeight * other.length) / (other.length + edits)));
       }
     }
-    this.sources.set(key, found);
     return found;
   }
 
