@@ -69,15 +69,27 @@ function sourceLine(article: Article): string {
   return `Source: ${article.title}, reviewed ${formatReviewDate(article.lastReviewed)}.`;
 }
 
+// The question chooses only the section: each article's answer is written once per section chosen (the
+// SMS text's GSM-7 conversion and cutting to length cost more than the rest of an answer).
+const written = new WeakMap<Article, Map<Section | undefined, Readonly<AnswerText>>>();
+
 /** Extractive answer: the article's own words (summary and one passage), never generated text. */
-export function answerText(article: Article, question: string): AnswerText {
-  const source = sourceLine(article);
+export function answerText(article: Article, question: string): Readonly<AnswerText> {
   const section = relevantSection(article, question);
+  let bySection = written.get(article);
+  if (!bySection) written.set(article, (bySection = new Map()));
+  let text = bySection.get(section);
+  if (!text) bySection.set(section, (text = Object.freeze(writeAnswer(article, section))));
+  return text;
+}
+
+function writeAnswer(article: Article, section: Section | undefined): AnswerText {
+  const source = sourceLine(article);
   const passage = section ? `${section.heading ? `**${section.heading}**\n\n` : ''}${section.text}` : '';
   const chat = [`**${article.title}**`, article.summary, passage, `_${source} ${GENERAL_INFO}_`].filter(Boolean).join('\n\n');
 
   // SMS: the summary always fits (under 300 characters); the rest of the article waits for "MORE".
-  const smsMore = smsMoreText(article, question, section);
+  const smsMore = writeSmsMore(article, section);
   const sms = fitSms([toGsm7(article.summary), toGsm7(source), 'General information, not personal advice.', smsMore ? 'Reply MORE for more' : '']);
   return smsMore ? { chat, sms, smsMore } : { chat, sms };
 }
@@ -86,7 +98,11 @@ export function answerText(article: Article, question: string): AnswerText {
  * The SMS reply to "MORE": the article's sections, the one most relevant to the question first, then "When to
  * get help" (so that a cut for length never drops it), then the rest; undefined when there is nothing more.
  */
-export function smsMoreText(article: Article, question: string, section = relevantSection(article, question)): string | undefined {
+export function smsMoreText(article: Article, question: string): string | undefined {
+  return answerText(article, question).smsMore;
+}
+
+function writeSmsMore(article: Article, section: Section | undefined): string | undefined {
   const help = article.sections.find((s) => /when to get help|get help|urgent/i.test(s.heading));
   const first = [section, help].filter((s, i, all): s is Section => s !== undefined && all.indexOf(s) === i);
   const ordered = [...first, ...article.sections.filter((s) => !first.includes(s))];
@@ -110,8 +126,11 @@ export function choicesText(choices: readonly { title: string }[]): AnswerText {
   };
 }
 
+// Converted once: every decline gives it.
+const NOT_SURE_SMS = toGsm7(NOT_SURE_TEXT);
+
 export function notSureText(): AnswerText {
-  return { chat: NOT_SURE_TEXT, sms: toGsm7(NOT_SURE_TEXT) };
+  return { chat: NOT_SURE_TEXT, sms: NOT_SURE_SMS };
 }
 
 /** Joins lines and keeps the whole within one SMS reply, shortening the first (longest) part if needed. */

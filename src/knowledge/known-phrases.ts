@@ -13,15 +13,11 @@ export class KnownPhrases {
   private readonly next = new Map<number, Set<number>>();
 
   constructor(articles: readonly Article[]) {
-    // Articles repeat their words: each word is stemmed once per build.
-    const stemmed = new Map<string, string[]>();
     for (const a of articles) {
       for (const words of tokenizeSentences([a.title, ...a.questions, ...a.tags, a.summary, a.body].join('\n'))) {
         let previous: Set<number> | undefined;
         for (const word of words) {
-          let terms = stemmed.get(word);
-          if (!terms) stemmed.set(word, (terms = termsForWord(word)));
-          for (const term of terms) {
+          for (const term of termsForWord(word)) {
             let id = this.ids.get(term);
             if (id === undefined) this.ids.set(term, (id = this.ids.size));
             previous?.add(id);

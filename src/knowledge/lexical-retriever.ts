@@ -5,6 +5,7 @@ import type { Article } from './article.js';
 import { lexicalConfidence, type LexicalEvidence } from './confidence.js';
 import { LOW_SIGNAL, LOW_SIGNAL_WEIGHT, termsForWord, tokenize } from './search-terms.js';
 import { rememberFuzzyLookups } from './fuzzy-lookups.js';
+import { topKSearch, type TopKSearch } from './top-k-search.js';
 import { Vocabulary } from './vocabulary.js';
 
 export interface RetrievedMetadata {
@@ -44,15 +45,19 @@ export class LexicalRetriever extends BaseRetriever<RetrievedMetadata> {
   private readonly index: MiniSearch<IndexedDoc>;
   private readonly vocabulary: Vocabulary;
   private readonly k: number;
+  /** The best k alone, scored as MiniSearch scores them; undefined: MiniSearch's own search (all, sorted). */
+  private readonly topK: TopKSearch | undefined;
 
-  constructor(articles: readonly Article[], options: { k?: number } & BaseRetrieverInput = {}) {
+  /** `exhaustive`: MiniSearch's own search, the reference the fast path is tested against. */
+  constructor(articles: readonly Article[], options: { k?: number; exhaustive?: boolean } & BaseRetrieverInput = {}) {
     super(options);
     this.k = options.k ?? 5;
     this.index = new MiniSearch<IndexedDoc>({
       fields: ['title', 'questions', 'tags', 'summary', 'body'],
       storeFields: ['title', 'summary'],
       tokenize: (text) => tokenize(text),
-      processTerm: (term) => termsForWord(term),
+      // MiniSearch's type asks for a mutable array; it only reads it.
+      processTerm: (term) => termsForWord(term) as string[],
       searchOptions: {
         boost: FIELD_BOOST,
         // Typos in longer words only: a one-letter slip in a four-letter word is usually another word.
@@ -71,7 +76,10 @@ export class LexicalRetriever extends BaseRetriever<RetrievedMetadata> {
       body: a.body,
     }));
     this.index.addAll(docs);
-    rememberFuzzyLookups(this.index);
+    this.topK = options.exhaustive ? undefined : topKSearch(this.index);
+    // MiniSearch's own search (the reference, or a MiniSearch version the fast path does not know) at least
+    // finds each term's typo neighbours once.
+    if (!this.topK) rememberFuzzyLookups(this.index);
     this.vocabulary = new Vocabulary(docs.map((d) => [d.title, d.questions, d.tags, d.summary, d.body].join('\n')));
   }
 
@@ -87,7 +95,9 @@ export class LexicalRetriever extends BaseRetriever<RetrievedMetadata> {
     }
     if (weights.size === 0) return [];
     const queryWeight = [...weights.values()].reduce((s, w) => s + w.weight, 0);
-    const results: SearchResult[] = this.index.search([...weights.keys()].join(' '), { processTerm: (t) => t });
+    const terms = [...weights.keys()].join(' ');
+    // The confidence needs the next score after the best, so never fewer than 2.
+    const results: SearchResult[] = this.topK ? this.topK.search(terms, Math.max(k, 2), { processTerm: (t) => t }) : this.index.search(terms, { processTerm: (t) => t });
     return results.slice(0, k).map((r, i) => {
       // A term found only by fuzzy matching or spelling correction is weaker evidence than one found as typed.
       const matched = r.queryTerms.reduce((s, t) => {

@@ -78,8 +78,24 @@ function normalise(text: string): string {
     .replace(/\ba\s*(?:and|&|n)\s*e\b/g, 'a&e');
 }
 
+/**
+ * Each word's terms, remembered: stemming is most of the cost of indexing and of reading a question, and
+ * articles and questions repeat their words. Bounded (patients' typos are endless): emptied when full.
+ */
+const KNOWN_WORDS_MAX = 50_000;
+const knownWords = new Map<string, readonly string[]>();
+
 /** Terms for one word: spelling expanded, stop words dropped, stemmed. May be empty or several terms. */
-export function termsForWord(word: string): string[] {
+export function termsForWord(word: string): readonly string[] {
+  let terms = knownWords.get(word);
+  if (terms === undefined) {
+    if (knownWords.size >= KNOWN_WORDS_MAX) knownWords.clear();
+    knownWords.set(word, (terms = Object.freeze(wordTerms(word))));
+  }
+  return terms;
+}
+
+function wordTerms(word: string): string[] {
   // hasOwn: a patient may well type "constructor", which a plain lookup would find on Object.prototype.
   const expanded = Object.hasOwn(SPELLINGS, word) ? SPELLINGS[word]! : word;
   const out: string[] = [];

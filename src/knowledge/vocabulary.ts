@@ -1,6 +1,5 @@
 import MiniSearch from 'minisearch';
 import { editDistance } from '../safety/text-normalise.js';
-import { rememberFuzzyLookups } from './fuzzy-lookups.js';
 import { termsForWord, tokenize } from './search-terms.js';
 
 /**
@@ -9,6 +8,8 @@ import { termsForWord, tokenize } from './search-terms.js';
  * index holds stems: "inhlaer" stems to itself, three edits from "inhal", yet one swap from "inhaler". A word
  * is only corrected when its stem is unknown to the articles, so real words stay as typed.
  */
+const CORRECTIONS_MAX = 10_000;
+
 export class Vocabulary {
   /** Term -> number of articles using it. */
   private readonly documentFrequency = new Map<string, number>();
@@ -19,6 +20,9 @@ export class Vocabulary {
     processTerm: (t) => t,
     tokenize: (t) => [t],
   });
+
+  /** Unknown words already corrected: the same typos come back. Bounded (emptied when full). */
+  private readonly corrections = new Map<string, string>();
 
   /** One entry per article: all its text. */
   constructor(articleTexts: string[]) {
@@ -34,7 +38,6 @@ export class Vocabulary {
     }
     let id = 0;
     this.words.addAll([...counts].map(([word, count]) => ({ id: id++, word, count })));
-    rememberFuzzyLookups(this.words);
   }
 
   /**
@@ -61,6 +64,16 @@ export class Vocabulary {
     if (word.length < 4 || /\d/.test(word)) return word;
     const terms = termsForWord(word);
     if (terms.length === 0 || terms.some((t) => this.documentFrequency.has(t))) return word;
+    let fixed = this.corrections.get(word);
+    if (fixed === undefined) {
+      if (this.corrections.size >= CORRECTIONS_MAX) this.corrections.clear();
+      this.corrections.set(word, (fixed = this.nearestWord(word)));
+    }
+    return fixed;
+  }
+
+  /** The article word nearest an unknown word, or the word itself when none is near enough. */
+  private nearestWord(word: string): string {
     // Up to 2 edits for longer words; a swap of two letters costs 2 in MiniSearch's edit distance.
     const hits = this.words.search(word, { fuzzy: word.length >= 7 ? 2 : 1, prefix: false });
     const best = hits
