@@ -30,10 +30,13 @@ export async function lockHolder(tx: Queryable, conversationId: string): Promise
   return rows[0] ? toHolder(rows[0]) : ASSISTANT;
 }
 
+/** SQL: whether the conversation was ever handed over (it has a holder row), as hasHolderRow reads it. */
+export const handedOverSql = (conversationId: string) => `exists (select 1 from conversation_holders h where h.conversation_id = ${conversationId})`;
+
 /** Whether the conversation was ever handed over (a cheap read before taking the lock). */
 export async function hasHolderRow(q: Queryable, conversationId: string): Promise<boolean> {
-  const { rows } = await q.query('select 1 from conversation_holders where conversation_id = $1', [conversationId]);
-  return rows.length > 0;
+  const { rows } = await q.query<{ held: boolean }>(`select ${handedOverSql('$1')} as held`, [conversationId]);
+  return rows[0]?.held === true;
 }
 
 /** The handoff in progress on a concern, if any. */

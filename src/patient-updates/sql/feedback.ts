@@ -31,6 +31,10 @@ export async function askForFeedback(tx: Queryable, concern: { id: string; conve
   return true;
 }
 
+/** SQL: whether the conversation has an open request (the same test as openFeedbackRequest's, on its index). */
+export const feedbackOpenSql = (conversationId: string) =>
+  `exists (select 1 from feedback_requests f where f.conversation_id = ${conversationId} and f.state in ('asked', 'commenting') and f.expires_at > now())`;
+
 /** The conversation's open request, newest first, unless it has expired. */
 export async function openFeedbackRequest(q: Queryable, conversationId: string): Promise<FeedbackRequest | undefined> {
   const { rows } = await q.query<{ concern_id: string; channel: Channel; state: FeedbackRequest['state'] }>(
