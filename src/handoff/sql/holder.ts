@@ -30,8 +30,12 @@ export async function lockHolder(tx: Queryable, conversationId: string): Promise
   return rows[0] ? toHolder(rows[0]) : ASSISTANT;
 }
 
-/** SQL: whether the conversation was ever handed over (it has a holder row), as hasHolderRow reads it. */
-export const handedOverSql = (conversationId: string) => `exists (select 1 from conversation_holders h where h.conversation_id = ${conversationId})`;
+/**
+ * SQL: whether the conversation was ever handed over (it has a holder row), by its key. A scalar subquery, not
+ * exists(): PostgreSQL may answer exists() for many rows at once by reading the whole table.
+ */
+export const handedOverSql = (conversationId: string) =>
+  `coalesce((select true from conversation_holders h where h.conversation_id = ${conversationId}), false)`;
 
 /** Whether the conversation was ever handed over (a cheap read before taking the lock). */
 export async function hasHolderRow(q: Queryable, conversationId: string): Promise<boolean> {
