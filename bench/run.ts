@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort } from '../test/support/server-process.js';
 
@@ -211,13 +212,25 @@ const unique = results[0]!;
 const carepoint = results[1]!;
 const echo = results.at(-1)!;
 const onServer = results.length === 4 ? results[2] : undefined;
+// What the screen made of the unique wordings sent: an emergency or an uncertain risk costs its turn a queue item
+// (and its pages), so their share says what kind of traffic the row measured.
+const { readKnowledgeFiles } = await import('../src/knowledge/load-knowledge.js');
+const { createEmergencyScreen } = await import('../src/safety/emergency-screen.js');
+const { redFlags } = await readKnowledgeFiles(fileURLToPath(new URL('../knowledge', import.meta.url)));
+const screen = createEmergencyScreen(() => redFlags!);
+const screened = { messages: uniqueCount, emergencies: 0, uncertain: 0 };
+for (let n = 0; n < uniqueCount; n++) {
+  const result = screen.screen(uniqueWording(n));
+  if (result.emergency) screened.emergencies++;
+  else if (result.uncertain) screened.uncertain++;
+}
 const { runKnowledgeBench } = await import('./knowledge-bench.js');
 const knowledge = await runKnowledgeBench();
 const { runScreeningBench } = await import('./screening-bench.js');
 const screening = await runScreeningBench();
 console.log(JSON.stringify({
   connections: CONNECTIONS, runs: RUNS, secondsPerRun: SECONDS,
-  carepoint, carepointUniqueWordings: unique, carepointOnPostgres: onServer, echo,
+  carepoint, carepointUniqueWordings: unique, uniqueWordingsScreened: screened, carepointOnPostgres: onServer, echo,
   throughputVsEcho: Math.round((carepoint.requestsPerSecond / echo.requestsPerSecond) * 100) / 100,
   uniqueWordingsVsEcho: Math.round((unique.requestsPerSecond / echo.requestsPerSecond) * 100) / 100,
   throughputVsEchoOnPostgres: onServer ? Math.round((onServer.requestsPerSecond / echo.requestsPerSecond) * 100) / 100 : undefined,

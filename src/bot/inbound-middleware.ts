@@ -3,13 +3,13 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import { recordUncertainRisk } from '../concerns/concern-queue.js';
-import { recordInbound, recordOutbound } from '../queue/conversation-log.js';
+import { recordInboundTurn, recordOutbound, type InboundRecord } from '../queue/conversation-log.js';
 import type { EmergencyScreen, ScreenResult } from '../safety/emergency-screen.js';
 import { modelAssessedResult, type UrgencyCheck } from '../safety/model-urgency-check.js';
 import { alertedNote, emergencyInstruction, safetyNetReply } from '../safety/emergency-reply.js';
 import { dangerConfirmedResult, holdForRiskCheck, riskCheckAnswerOf, riskCheckQuestion, takeRiskCheck } from '../safety/risk-check.js';
 import { requesterOf } from './channel.js';
-import { ANSWERED_FROM_ARTICLE, EMERGENCY_DEADLINE, EMERGENCY_HANDLED, REDELIVERY, SAFETY_NET_GIVEN, SCREENED } from './turn-keys.js';
+import { ANSWERED_FROM_ARTICLE, CONVERSATION_AT_INBOUND, EMERGENCY_DEADLINE, EMERGENCY_HANDLED, REDELIVERY, SAFETY_NET_GIVEN, SCREENED } from './turn-keys.js';
 import { turnLogger } from '../http/request-context.js';
 // --- storage failure (issue 10.3, 10.4, 10.6): emergency spool, bounded waits, turn leases ---
 import { remainingMs, within } from '../deadline.js';
@@ -103,9 +103,11 @@ export class InboundMiddleware implements Middleware {
     let fresh: boolean;
     let inboundStored = true;
     try {
-      const recording = recordInbound(db, clock, { ...requester, externalId: activity.id, text, reference: conversationReferenceOf(activity) });
+      const recording = recordInboundTurn(db, clock, { ...requester, externalId: activity.id, text, reference: conversationReferenceOf(activity) });
       // An emergency does not wait on slow storage: past its deadline the record counts as failed (and is spooled).
-      fresh = await (deadline === undefined ? recording : within(recording, remainingMs(deadline), 'inbound record'));
+      const recorded: InboundRecord = await (deadline === undefined ? recording : within(recording, remainingMs(deadline), 'inbound record'));
+      fresh = recorded.fresh;
+      if (recorded.fresh) context.turnState.set(CONVERSATION_AT_INBOUND, recorded.before);
     } catch (err) {
       // With storage down, an emergency still gets its instruction; anything else fails the turn safely.
       if (!rules.emergency) throw err;

@@ -48,6 +48,13 @@ export interface ChannelKeys {
   requesterKey: string;
 }
 
+/**
+ * What the conversation held when this turn's message was recorded (src/queue/conversation-log.ts
+ * ConversationAtInbound), set by the inbound middleware when the message was new. The steps after it read the
+ * database only where this says there is something to read; without it (a redelivery) they read as before.
+ */
+export const CONVERSATION_AT_INBOUND = Symbol('carepoint.conversationAtInbound');
+
 /** The emergency screen's result for this turn's message, set by the inbound middleware for those after it. */
 export const SCREENED = Symbol('carepoint.screened');
 

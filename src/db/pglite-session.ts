@@ -21,7 +21,7 @@ function isStale(error: unknown): boolean {
 
 /**
  * One PGlite session used the way a PostgreSQL client uses a connection: each statement is prepared once,
- * by name, and every later run skips parsing and planning; bind, execute and sync go into the WebAssembly
+ * by name, and every later run skips parsing and planning (see open()); bind, execute and sync go into the WebAssembly
  * in one call. PGlite's own query() prepares every statement afresh in six calls, three to four times the
  * CPU for the statements a turn makes. Results and errors are PGlite's own (same parsers, same fields).
  *
@@ -40,6 +40,19 @@ export class PgliteSession {
     maxStatements = 200,
   ) {
     this.statements = new LRUCache({ max: maxStatements, dispose: (statement) => this.unused.push(statement.name) });
+  }
+
+  /**
+   * A session whose prepared statements are planned once. By default PostgreSQL plans a statement afresh on every
+   * run whenever its estimate for the values given beats the plan for any values: always so for a statement over
+   * unnest() of arrays (it knows their lengths), such as the batched inbound record, whose planning then cost
+   * as much as running it. Embedded PGlite has no statistics (it never runs ANALYZE), so the values change little
+   * in a plan but the estimate for unnest().
+   */
+  static async open(db: PGlite, maxStatements?: number): Promise<PgliteSession> {
+    const session = new PgliteSession(db, maxStatements);
+    await session.command('set plan_cache_mode = force_generic_plan');
+    return session;
   }
 
   async query<Row>(sql: string, params: unknown[] = []): Promise<Results<Row>> {

@@ -33,7 +33,7 @@ async function serve(dataDir: string): Promise<void> {
   let db: PGlite;
   try {
     db = await PGlite.create(dataDir);
-    session = new PgliteSession(db);
+    session = await PgliteSession.open(db);
   } catch (err) {
     port.postMessage({ ready: false, error: serialise(err) } satisfies Startup);
     return;

@@ -4,9 +4,10 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import { requesterOf } from '../bot/channel.js';
 import { smsKeywordOf } from '../channels/sms/keywords.js';
-import { EMERGENCY_DEADLINE, EMERGENCY_HANDLED, START_AFRESH, WANTS_A_PERSON } from '../bot/turn-keys.js';
+import { CONVERSATION_AT_INBOUND, EMERGENCY_DEADLINE, EMERGENCY_HANDLED, START_AFRESH, WANTS_A_PERSON } from '../bot/turn-keys.js';
 import { remainingMs, within } from '../deadline.js';
 import { currentLogger } from '../http/request-context.js';
+import type { ConversationAtInbound } from '../queue/conversation-log.js';
 import { endHandoff } from './handoff.js';
 import { concernChanged } from './live-events.js';
 import { hasHolderRow, lockHolder, takeFreshStart, type Holder } from './sql/holder.js';
@@ -66,8 +67,10 @@ export class HandoffMiddleware implements Middleware {
   /** Who answers: the co-ordinator holding the conversation (returned), or the assistant (undefined). */
   private async route(context: TurnContext, conversationId: string, text: string, emergency: boolean): Promise<Holder | undefined> {
     const { db } = this.deps;
-    // Most conversations were never handed over: no row, nothing to lock, the assistant's.
-    if (!(await hasHolderRow(db, conversationId))) return undefined;
+    // Most conversations were never handed over: no row, nothing to lock, the assistant's. The message's record
+    // says so on most turns (a handoff that started after this message arrived did not start before it).
+    const before = context.turnState.get(CONVERSATION_AT_INBOUND) as ConversationAtInbound | undefined;
+    if (!(before ? before.handedOver : await hasHolderRow(db, conversationId))) return undefined;
     return db.transaction(async (tx) => {
       const holder = await lockHolder(tx, conversationId);
       if (holder.heldBy !== 'coordinator' || !holder.concernId) {

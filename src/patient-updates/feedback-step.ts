@@ -2,7 +2,8 @@ import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import { requesterOf } from '../bot/channel.js';
-import { EMERGENCY_DEADLINE, EMERGENCY_HANDLED } from '../bot/turn-keys.js';
+import { CONVERSATION_AT_INBOUND, EMERGENCY_DEADLINE, EMERGENCY_HANDLED } from '../bot/turn-keys.js';
+import type { ConversationAtInbound } from '../queue/conversation-log.js';
 import { remainingMs, within } from '../deadline.js';
 import { smsKeywordOf } from '../channels/sms/keywords.js';
 import { intentOf, interruptionOf } from '../conversation/intents.js';
@@ -62,6 +63,8 @@ export class FeedbackStep implements Middleware {
       });
       return next();
     }
+    // Most conversations have no question open, as the message's record found: then nothing is read here.
+    if ((context.turnState.get(CONVERSATION_AT_INBOUND) as ConversationAtInbound | undefined)?.feedbackOpen === false) return next();
     const request = await openFeedbackRequest(db, requester.conversationId);
     if (!request) return next();
     const log = currentLogger(logger).child({ concernId: request.concernId });

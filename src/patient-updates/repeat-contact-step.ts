@@ -3,7 +3,8 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import { requesterOf } from '../bot/channel.js';
-import { EMERGENCY_HANDLED } from '../bot/turn-keys.js';
+import { CONVERSATION_AT_INBOUND, EMERGENCY_HANDLED } from '../bot/turn-keys.js';
+import type { ConversationAtInbound } from '../queue/conversation-log.js';
 import { smsKeywordOf } from '../channels/sms/keywords.js';
 import { currentLogger } from '../http/request-context.js';
 import { previousInboundAt, raiseForRepeatContact, recordContact, REPEAT_CONTACTS, SILENCE_MINUTES } from './sql/contacts.js';
@@ -23,7 +24,7 @@ export class RepeatContactStep implements Middleware {
     const requester = requesterOf(context);
     if (requester.channel === 'sms' && smsKeywordOf(context.activity.text ?? '')) return next();
     try {
-      await this.count(requester);
+      await this.count(requester, context.turnState.get(CONVERSATION_AT_INBOUND) as ConversationAtInbound | undefined);
     } catch (err) {
       // Counting is for the co-ordinators' benefit: it never costs the person their answer.
       currentLogger(this.deps.logger).error({ err, event: 'contact-not-counted' }, 'a contact could not be counted');
@@ -31,10 +32,11 @@ export class RepeatContactStep implements Middleware {
     await next();
   }
 
-  private async count(requester: { requesterKey: string; conversationId: string }): Promise<void> {
+  private async count(requester: { requesterKey: string; conversationId: string }, before: ConversationAtInbound | undefined): Promise<void> {
     const { db, clock, logger } = this.deps;
     const now = clock.now();
-    const previous = await previousInboundAt(db, requester.conversationId);
+    // Read with the message's record on most turns; read again only for a redelivery.
+    const previous = before ? before.previousInboundAt : await previousInboundAt(db, requester.conversationId);
     if (previous && now.getTime() - previous.getTime() < SILENCE_MINUTES * 60_000) return;
     const raised = await db.transaction(async (tx) => {
       const contacts = await recordContact(tx, { ...requester, at: now });

@@ -3,6 +3,9 @@ import { storableJson } from '../db/storable.js';
 import { WriteBatcher } from '../db/write-batcher.js';
 import type { Clock } from '../clock.js';
 import type { Channel, TranscriptEntry } from '../concerns/concern-queue.js';
+import { handedOverSql } from '../handoff/sql/holder.js';
+import { previousInboundAtSql } from '../patient-updates/sql/contacts.js';
+import { feedbackOpenSql } from '../patient-updates/sql/feedback.js';
 
 interface InboundMessage {
   conversationId: string;
@@ -29,23 +32,47 @@ function batcherFor<Item, Result>(
   return writer;
 }
 
-const inboundWriters = new WeakMap<Queryable, WriteBatcher<InboundMessage & { at: Date }, boolean>>();
+/**
+ * What the conversation held when a message was recorded, read in the statement that recorded it, so that the
+ * turn steps after the screen need no read of their own on most turns. Each part is a feature's own SQL.
+ */
+export interface ConversationAtInbound {
+  /** When the person's inbound message before this one arrived (repeat contact, src/patient-updates). */
+  previousInboundAt?: Date;
+  /** A feedback question is open there (src/patient-updates): only then is it read in full. */
+  feedbackOpen: boolean;
+  /** The conversation has ever been handed to a co-ordinator (src/handoff): only then is its holder locked. */
+  handedOver: boolean;
+}
+
+/** Recorded once (`fresh`), with what the conversation held just before; a duplicate delivery is not fresh. */
+export type InboundRecord = { fresh: true; before: ConversationAtInbound } | { fresh: false };
+
+const inboundWriters = new WeakMap<Queryable, WriteBatcher<InboundMessage & { at: Date }, InboundRecord>>();
 
 /**
  * Records an inbound message once. Returns false when the same external id was already recorded for
  * this conversation: a duplicate delivery, to be answered without being processed again.
  */
-export function recordInbound(db: Queryable, clock: Clock, input: InboundMessage): Promise<boolean> {
-  // One conversation at most once a statement, so a duplicate delivery is judged against the first.
+export async function recordInbound(db: Queryable, clock: Clock, input: InboundMessage): Promise<boolean> {
+  return (await recordInboundTurn(db, clock, input)).fresh;
+}
+
+/** recordInbound, with what the conversation held before this message (a turn's first write). */
+export function recordInboundTurn(db: Queryable, clock: Clock, input: InboundMessage): Promise<InboundRecord> {
+  // One conversation at most once a statement, so a duplicate delivery is judged against the first, and what
+  // is read of the conversation is from before this message.
   const writer = batcherFor(inboundWriters, db, () => new WriteBatcher((batch) => insertInbound(db, batch), { keyOf: (m) => m.conversationId }));
   return writer.add({ ...input, at: input.at ?? clock.now() });
 }
 
-async function insertInbound(db: Queryable, batch: (InboundMessage & { at: Date })[]): Promise<boolean[]> {
+async function insertInbound(db: Queryable, batch: (InboundMessage & { at: Date })[]): Promise<InboundRecord[]> {
   // The conversation rows and the messages go in together (a turn's hot path). A conversation row is
   // rewritten only when its reference changed or last_seen_at is a minute old: a row version a turn would
   // otherwise pile up dead rows (embedded PGlite has no autovacuum) for a time nobody needs to the second.
-  const { rows } = await db.query<{ conversation_id: string }>(
+  // The final select sees the database as it was before this statement (one snapshot), so the previous
+  // inbound message is never this one.
+  const { rows } = await db.query<{ conversation_id: string; fresh: boolean; previous_inbound_at: Date | string | null; feedback_open: boolean; handed_over: boolean }>(
     `with input as (
        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
          as i(conversation_id, channel, requester_key, reference, at, external_id, text)
@@ -57,11 +84,18 @@ async function insertInbound(db: Queryable, batch: (InboundMessage & { at: Date 
          reference = coalesce(excluded.reference, conversations.reference)
        where conversations.last_seen_at < excluded.last_seen_at - interval '1 minute'
          or conversations.reference is distinct from coalesce(excluded.reference, conversations.reference)
+     ),
+     recorded as (
+       insert into messages (conversation_id, direction, external_id, text, created_at)
+       select conversation_id, 'in', external_id, text, at from input order by conversation_id
+       on conflict (conversation_id, external_id) where direction = 'in' and external_id is not null do nothing
+       returning conversation_id
      )
-     insert into messages (conversation_id, direction, external_id, text, created_at)
-     select conversation_id, 'in', external_id, text, at from input order by conversation_id
-     on conflict (conversation_id, external_id) where direction = 'in' and external_id is not null do nothing
-     returning conversation_id`,
+     select i.conversation_id, exists (select 1 from recorded r where r.conversation_id = i.conversation_id) as fresh,
+       ${previousInboundAtSql('i.conversation_id')} as previous_inbound_at,
+       ${feedbackOpenSql('i.conversation_id')} as feedback_open,
+       ${handedOverSql('i.conversation_id')} as handed_over
+     from input i`,
     [
       batch.map((m) => m.conversationId), batch.map((m) => m.channel), batch.map((m) => m.requesterKey),
       batch.map((m) => (m.reference ? storableJson(m.reference) : null)),
@@ -69,8 +103,13 @@ async function insertInbound(db: Queryable, batch: (InboundMessage & { at: Date 
       batch.map((m) => m.externalId ?? null), batch.map((m) => m.text),
     ],
   );
-  const recorded = new Set(rows.map((r) => r.conversation_id));
-  return batch.map((m) => recorded.has(m.conversationId));
+  const byConversation = new Map(rows.map((r) => [r.conversation_id, r]));
+  return batch.map((m): InboundRecord => {
+    const row = byConversation.get(m.conversationId);
+    if (!row?.fresh) return { fresh: false };
+    const previous = row.previous_inbound_at === null ? undefined : new Date(row.previous_inbound_at);
+    return { fresh: true, before: { previousInboundAt: previous, feedbackOpen: row.feedback_open, handedOver: row.handed_over } };
+  });
 }
 
 interface OutboundReplies {

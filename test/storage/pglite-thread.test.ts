@@ -57,6 +57,19 @@ describe('the embedded database session (prepared statements over the wire proto
     await pg.close();
   });
 
+  it('plans a prepared statement once: no later run is planned again for its values', async () => {
+    const pg = await PGlite.create();
+    const session = await PgliteSession.open(pg);
+    await session.query('create table w (k text primary key, n int)');
+    const batch = 'insert into w select * from unnest($1::text[], $2::int[]) on conflict (k) do update set n = excluded.n';
+    for (let i = 0; i < 12; i++) await session.query(batch, [Array.from({ length: (i % 3) + 1 }, (_, j) => `k${j}`), Array.from({ length: (i % 3) + 1 }, () => i)]);
+    const { rows } = await session.query<{ generic_plans: number; custom_plans: number }>(
+      'select generic_plans::int, custom_plans::int from pg_prepared_statements where statement = $1', [batch]);
+    expect(rows).toEqual([{ generic_plans: 12, custom_plans: 0 }]);
+    expect((await session.query('select k, n from w order by k')).rows).toEqual([{ k: 'k0', n: 11 }, { k: 'k1', n: 11 }, { k: 'k2', n: 11 }]);
+    await pg.close();
+  });
+
   it('gives PGlite\'s own results and errors, and carries on after an error or a change of columns', async () => {
     const pg = await PGlite.create();
     const session = new PgliteSession(pg);

@@ -10,7 +10,7 @@ import { addGapCounts, gapTotalsSince, questionDigest } from '../../src/knowledg
 import { concernsOf, recordEmergency, submitConcern } from '../../src/concerns/concern-queue.js';
 import { listQueue } from '../../src/concerns/queue-page.js';
 import type { ConcernDetails } from '../../src/concerns/model.js';
-import { recentTranscript, recordInbound, recordOutbound } from '../../src/queue/conversation-log.js';
+import { recentTranscript, recordInbound, recordInboundTurn, recordOutbound } from '../../src/queue/conversation-log.js';
 import type { Priority } from '../../src/concerns/priority.js';
 import { REFERENCE_PATTERN } from '../../src/concerns/reference.js';
 import { SqlBotStorage, StaleStateError } from '../../src/storage/sql-bot-storage.js';
@@ -192,6 +192,32 @@ for (const backend of backends) {
       expect((await recentTranscript(db, who.conversationId)).map((t) => [t.direction, t.text])).toEqual([
         ['in', 'hello'], ['out', 'Hello, I am Carepoint'],
       ]);
+    });
+
+    it('says, with the record of a message, what the conversation held before it: the previous inbound message, an open feedback question, a handoff', async () => {
+      const who = requester();
+      const at = new ManualClock(new Date('2026-11-24T10:00:00Z'));
+      const first = await recordInboundTurn(db, at, { ...who, externalId: 'a', text: 'one' });
+      expect(first).toEqual({ fresh: true, before: { previousInboundAt: undefined, feedbackOpen: false, handedOver: false } });
+      await recordOutbound(db, at, who.conversationId, ['a reply']);
+      at.advance(90_000);
+      const concern = await submit('routine', who);
+      await db.query(`insert into feedback_requests (concern_id, conversation_id, channel, expires_at) values ($1, $2, 'chat', now() + interval '1 day')`, [concern.id, who.conversationId]);
+      await db.query('insert into conversation_holders (conversation_id) values ($1)', [who.conversationId]);
+      // Several at once, in one statement: each conversation's own, and never the message just recorded.
+      const other = requester();
+      const [second, otherFirst] = await Promise.all([
+        recordInboundTurn(db, at, { ...who, externalId: 'b', text: 'two' }),
+        recordInboundTurn(db, at, { ...other, externalId: 'c', text: 'hello' }),
+      ]);
+      expect(second).toEqual({ fresh: true, before: { previousInboundAt: new Date('2026-11-24T10:00:00Z'), feedbackOpen: true, handedOver: true } });
+      expect(otherFirst).toEqual({ fresh: true, before: { previousInboundAt: undefined, feedbackOpen: false, handedOver: false } });
+      expect(await recordInboundTurn(db, at, { ...who, externalId: 'b', text: 'two' })).toEqual({ fresh: false });
+      await db.query(`update feedback_requests set expires_at = now() - interval '1 second' where concern_id = $1`, [concern.id]);
+      at.advance(1_000);
+      expect(await recordInboundTurn(db, at, { ...who, externalId: 'd', text: 'three' })).toEqual({
+        fresh: true, before: { previousInboundAt: new Date('2026-11-24T10:01:30Z'), feedbackOpen: false, handedOver: true },
+      });
     });
 
     it('records messages of many conversations at once, each once however often it is delivered', async () => {

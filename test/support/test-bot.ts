@@ -34,9 +34,12 @@ export async function openTestBot(
     classifier?: RiskClassifier;
     /** What the paging feature gives the bot in the composition root: the concern's promise and the 999 note, from the rota. */
     onCall?: (parts: { db: Database; clock: ManualClock }) => Pick<BotDeps, 'expectation' | 'alertedNote'>;
+    /** Wraps the database the bot is given (to see the statements a turn makes). */
+    database?: (db: Database) => Database;
   } = {},
 ): Promise<TestBot> {
-  const db = await openPgliteDatabase(join(await freshDataDir(), 'pg'));
+  const opened = await openPgliteDatabase(join(await freshDataDir(), 'pg'));
+  const db = options.database?.(opened) ?? opened;
   const clock = new ManualClock(new Date('2026-11-24T10:00:00Z'));
   const logger = createLogger({ level: 'silent' });
   const knowledge = await openKnowledgeService({ dir: KNOWLEDGE_DIR, clock, logger });
@@ -67,7 +70,7 @@ export async function openTestBot(
     },
     async close() {
       await knowledge.close();
-      await db.close();
+      await opened.close();
     },
   };
 }

@@ -30,10 +30,17 @@ export async function lockHolder(tx: Queryable, conversationId: string): Promise
   return rows[0] ? toHolder(rows[0]) : ASSISTANT;
 }
 
+/**
+ * SQL: whether the conversation was ever handed over (it has a holder row), by its key. A scalar subquery, not
+ * exists(): PostgreSQL may answer exists() for many rows at once by reading the whole table.
+ */
+export const handedOverSql = (conversationId: string) =>
+  `coalesce((select true from conversation_holders h where h.conversation_id = ${conversationId}), false)`;
+
 /** Whether the conversation was ever handed over (a cheap read before taking the lock). */
 export async function hasHolderRow(q: Queryable, conversationId: string): Promise<boolean> {
-  const { rows } = await q.query('select 1 from conversation_holders where conversation_id = $1', [conversationId]);
-  return rows.length > 0;
+  const { rows } = await q.query<{ held: boolean }>(`select ${handedOverSql('$1')} as held`, [conversationId]);
+  return rows[0]?.held === true;
 }
 
 /** The handoff in progress on a concern, if any. */

@@ -29,7 +29,14 @@ const SAME_PERSON_KEYS = `
     union select 'patient:' || patient from patients where patient is not null
   )`;
 
-/** The inbound message before this turn's in the conversation (this turn's is already recorded), if any. */
+/** SQL for when the conversation's latest inbound message arrived (null: none), as of the statement's snapshot. */
+export const previousInboundAtSql = (conversationId: string) =>
+  `(select m.created_at from messages m where m.conversation_id = ${conversationId} and m.direction = 'in' order by m.id desc limit 1)`;
+
+/**
+ * The inbound message before this turn's in the conversation (this turn's is already recorded), if any. A turn
+ * usually has it from the statement that recorded its message (src/queue/conversation-log.ts) and needs no read.
+ */
 export async function previousInboundAt(q: Queryable, conversationId: string): Promise<Date | undefined> {
   const { rows } = await q.query<{ created_at: Date | string }>(
     `select created_at from messages where conversation_id = $1 and direction = 'in' order by id desc offset 1 limit 1`,

@@ -31,6 +31,13 @@ export async function askForFeedback(tx: Queryable, concern: { id: string; conve
   return true;
 }
 
+/**
+ * SQL: whether the conversation has an open request (openFeedbackRequest's test), on its index. A scalar subquery,
+ * not exists(): PostgreSQL may answer exists() for many rows at once by reading every open request.
+ */
+export const feedbackOpenSql = (conversationId: string) =>
+  `coalesce((select true from feedback_requests f where f.conversation_id = ${conversationId} and f.state in ('asked', 'commenting') and f.expires_at > now() limit 1), false)`;
+
 /** The conversation's open request, newest first, unless it has expired. */
 export async function openFeedbackRequest(q: Queryable, conversationId: string): Promise<FeedbackRequest | undefined> {
   const { rows } = await q.query<{ concern_id: string; channel: Channel; state: FeedbackRequest['state'] }>(
