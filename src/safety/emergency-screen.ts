@@ -241,45 +241,24 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   const messageWords: string[] = [];
   for (const { words } of sentences) for (const word of words) messageWords.push(word);
   const wordsAsWritten = exhaustive || decimalsMarked !== text ? normaliseWords(text) : messageWords;
-  // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
   const whole = withoutNotNow(wordsAsWritten.join(' '));
-  const pastMessage = LONG_AGO.test(whole) && !NOW_IN_MESSAGE.test(whole);
-  // A message that asks about warning signs in general ("what should we look out for?") reports nothing
-  // that it does not say is happening now.
-  const askingMessage = ANY_MESSAGE_ASKS.test(whole);
+  const judging: MessageJudging = { matches, setAside, mentioned, whole, past: undefined, asking: undefined, exhaustive };
   /** The message's words as the classifier reads them (fast path), sentence after sentence, as messageWords. */
   const classifierWords: ClassifierWord[] = [];
-  for (const { sentence, words, clauseOf } of sentences) {
+  for (const at of sentences) {
+    const { words, clauseOf } = at;
     if (words.length === 0) continue;
     let tokens: SentenceTokens;
     if (exhaustive) tokens = SentenceTokens.scanned(words);
     else {
       const read = words.map((word) => screenWord(compiled, word));
-      for (const { known } of read) if (known) classifierWords.push(known);
+      for (let w = 0; w < read.length; w++) {
+        const known = read[w]!.known;
+        if (known) classifierWords.push(known);
+      }
       tokens = SentenceTokens.indexed(words, compiled.tokens, read);
     }
     const lacking = ~tokens.initials;
-    /** Whether what was found at `found` is happening now, or set aside as a question, the past or a figure of speech. */
-    // What judge reads of the sentence depends only on the clauses or the start it is asked about: worked out
-    // once a sentence on the fast path (a long sentence with several phrasings found read them again for each).
-    const once = exhaustive ? (_key: string, test: () => boolean) => test() : remembered();
-    const judge = (flag: RedFlag, phrase: string, found: [number, number][], mention = false) => {
-      const start = Math.min(...found.map((h) => h[0]));
-      const end = Math.max(...found.map((h) => h[1]));
-      // The clauses the words stand in: "he had chest pain last month, and now..." is about last month.
-      const clauseText = (from: number, to: number) =>
-        words.filter((_, i) => clauseOf[i]! >= clauseOf[from]! && clauseOf[i]! <= clauseOf[to]!).join(' ');
-      const clauses = (from: number, to: number) => `${clauseOf[from]}-${clauseOf[to]}`;
-      const happeningNow = once(`now ${clauses(start, end)}`, () => HAPPENING_NOW.test(withoutNotNow(clauseText(start, end))));
-      // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
-      const past = pastMessage || found.every(([from, to]) => once(`past ${clauses(from, to)}`, () => PAST_ONLY.test(clauseText(from, to))));
-      if (!happeningNow && once('figure', () => FIGURE_OF_SPEECH.test(words.join(' ')))) setAside.push({ phrase, why: 'question' });
-      else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
-      else if (!happeningNow && past) setAside.push({ phrase, why: 'past' });
-      else if (!happeningNow && askingMessage) setAside.push({ phrase, why: 'question' });
-      else if (!happeningNow && mention) mentioned.push({ flag, phrase, by: 'rules' });
-      else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
-    };
     const memo = exhaustive ? undefined : { compiled, stamp: ++compiled.sentenceStamp };
     const candidates = compiled.candidates;
     for (let c = 0, count = candidatePatterns(compiled, tokens, exhaustive); c < count; c++) {
@@ -289,13 +268,13 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
       const found = findPattern(p, tokens, clauseOf, memo);
       if (!found) continue;
       if (found === 'negated') setAside.push({ phrase: p.phrase, why: 'negated' });
-      else judge(p.flag, p.phrase, found, p.mention);
+      else judge(judging, at, p.flag, p.phrase, found, p.mention);
     }
     for (const reading of readings) {
       const found = findReading(reading, tokens, clauseOf);
-      if (found) judge(reading.flag, `${reading.rule.measure[0]} reading`, [found]);
+      if (found) judge(judging, at, reading.flag, `${reading.rule.measure[0]} reading`, [found]);
     }
-    if (!risk) risk = riskWords.some((w) => (w.initials & lacking) === 0 && findPhrase(w, tokens) !== undefined);
+    for (let w = 0; !risk && w < riskWords.length; w++) risk = (riskWords[w]!.initials & lacking) === 0 && findPhrase(riskWords[w]!, tokens) !== undefined;
   }
   // Answers of a word or two (a name, a date of birth, "yes", "2") give the classifier too little to go
   // on; the concept rules alone screen them.
@@ -324,20 +303,67 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   return { emergency, advice, matches, setAside, risk, uncertain, classifier: scored, aboutOthers: ABOUT_OTHERS.test(whole) && !ABOUT_SELF.test(whole) };
 }
 
-/** A test remembered by key, worked out the first time it is asked. */
-function remembered(): (key: string, test: () => boolean) => boolean {
-  let answers: Map<string, boolean> | undefined; // most sentences find nothing to judge
-  return (key, test) => {
-    let answer = (answers ??= new Map()).get(key);
-    if (answer === undefined) answers.set(key, (answer = test()));
-    return answer;
-  };
+/** What judging a phrasing found reads of the message, and where it writes what it decides. */
+interface MessageJudging {
+  matches: FlagMatch[];
+  setAside: ScreenResult['setAside'];
+  mentioned: FlagMatch[];
+  /** The message's words, its "not ... now" phrases left out. */
+  whole: string;
+  /** What the message says of itself, worked out when a phrasing is first judged (most messages have none). */
+  past: boolean | undefined;
+  asking: boolean | undefined;
+  exhaustive: boolean;
+}
+
+/**
+ * Whether what was found at `found` is happening now, or set aside as a question, the past or a figure of
+ * speech; written to the message's matches, set-asides or mentions.
+ */
+function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phrase: string, found: [number, number][], mention = false): void {
+  const { sentence, words, clauseOf } = at;
+  const { matches, setAside, mentioned, whole } = message;
+  // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
+  const pastMessage = (message.past ??= LONG_AGO.test(whole) && !NOW_IN_MESSAGE.test(whole));
+  // A message that asks about warning signs in general ("what should we look out for?") reports nothing
+  // that it does not say is happening now.
+  const askingMessage = (message.asking ??= ANY_MESSAGE_ASKS.test(whole));
+  const start = Math.min(...found.map((h) => h[0]));
+  const end = Math.max(...found.map((h) => h[1]));
+  // What judge reads of the sentence depends only on the clauses or the start it is asked about: worked out
+  // once a sentence on the fast path (a long sentence with several phrasings found read them again for each).
+  const once = (key: string, test: () => boolean) => (message.exhaustive ? test() : rememberedIn(at, key, test));
+  const happeningNow = once(`now ${clauseSpan(clauseOf, start, end)}`, () => HAPPENING_NOW.test(withoutNotNow(clauseText(at, start, end))));
+  // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
+  const past = pastMessage || found.every(([from, to]) => once(`past ${clauseSpan(clauseOf, from, to)}`, () => PAST_ONLY.test(clauseText(at, from, to))));
+  if (!happeningNow && once('figure', () => FIGURE_OF_SPEECH.test(words.join(' ')))) setAside.push({ phrase, why: 'question' });
+  else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
+  else if (!happeningNow && past) setAside.push({ phrase, why: 'past' });
+  else if (!happeningNow && askingMessage) setAside.push({ phrase, why: 'question' });
+  else if (!happeningNow && mention) mentioned.push({ flag, phrase, by: 'rules' });
+  else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
+}
+
+/** The clauses the words stand in: "he had chest pain last month, and now..." is about last month. */
+function clauseText({ words, clauseOf }: Sentence, from: number, to: number): string {
+  return words.filter((_, i) => clauseOf[i]! >= clauseOf[from]! && clauseOf[i]! <= clauseOf[to]!).join(' ');
+}
+
+function clauseSpan(clauseOf: number[], from: number, to: number): string {
+  return `${clauseOf[from]}-${clauseOf[to]}`;
+}
+
+/** A test of the sentence remembered by key, worked out the first time it is asked. */
+function rememberedIn(at: Sentence, key: string, test: () => boolean): boolean {
+  let answer = (at.answers ??= new Map()).get(key);
+  if (answer === undefined) at.answers.set(key, (answer = test()));
+  return answer;
 }
 
 /** Where a reading rule is met in the sentence (its measure to its number), or undefined. */
 function findReading(reading: CompiledReading, sentence: SentenceTokens, clauseOf: number[]): [number, number] | undefined {
   const { rule } = reading;
-  if (reading.with.length > 0 && !reading.with.some((w) => findPhrase(w, sentence) !== undefined)) return undefined;
+  if (reading.with.length > 0 && !anyFound(reading.with, sentence)) return undefined;
   for (const measure of reading.measure) {
     for (let from = 0; from < sentence.words.length; ) {
       const at = findPhrase(measure, sentence, from);
@@ -350,7 +376,7 @@ function findReading(reading: CompiledReading, sentence: SentenceTokens, clauseO
         if (i >= at[0] && i <= at[1]) continue;
         const word = sentence.words[i]!;
         const span: [number, number] = [Math.min(i, at[0]), Math.max(i, at[1])];
-        if (reading.words.some((w) => w.required.length === 1 && w.required[0]!.word === word)) return span;
+        if (isMeterWord(reading.words, word)) return span;
         if (!/^\d/.test(word)) continue;
         const value = Number.parseFloat(word.replace('dot', '.'));
         if (!Number.isFinite(value)) continue;
@@ -361,6 +387,17 @@ function findReading(reading: CompiledReading, sentence: SentenceTokens, clauseO
     }
   }
   return undefined;
+}
+
+function anyFound(phrases: CompiledWords[], sentence: SentenceTokens): boolean {
+  for (const phrase of phrases) if (findPhrase(phrase, sentence) !== undefined) return true;
+  return false;
+}
+
+/** Whether the word is one of a reading's meter words (HI, LO), each a word alone. */
+function isMeterWord(meterWords: CompiledWords[], word: string): boolean {
+  for (const w of meterWords) if (w.required.length === 1 && w.required[0]!.word === word) return true;
+  return false;
 }
 
 /**
@@ -396,8 +433,11 @@ function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: num
   let hit: [number, number] | undefined;
   let negated = false;
   for (const alternative of group.alternatives) {
-    // Most phrasings cannot be in the sentence at all: skip them without looking word by word.
+    // Most phrasings cannot be in the sentence at all: skip them without looking word by word (findPhrase
+    // finds nothing where the first word is not in the sentence).
     if ((alternative.initials & ~initials) !== 0) continue;
+    const first = alternative.required[0];
+    if (first === undefined || !sentence.has(first)) continue;
     for (let from = 0; from < words.length && !hit; ) {
       const found = findPhrase(alternative, sentence, from);
       if (!found) break;
@@ -411,23 +451,42 @@ function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: num
   return { hit, negated };
 }
 
+/** A sentence as written, its words, each word's clause, and what judging it has worked out (see rememberedIn). */
+interface Sentence {
+  sentence: string;
+  words: string[];
+  clauseOf: number[];
+  answers: Map<string, boolean> | undefined;
+}
+
 /**
  * The sentence and its words, each with the number of its clause: commas and conjunctions start a new one. The
  * parts between commas are normalised in one pass, or (exhaustive) each on its own.
  */
-function tokenise(sentence: string, exhaustive: boolean): { sentence: string; words: string[]; clauseOf: number[] } {
+function tokenise(sentence: string, exhaustive: boolean): Sentence {
   const words: string[] = [];
   const clauseOf: number[] = [];
-  let clause = 0;
-  for (const part of exhaustive ? sentence.split(',').map(normaliseWords) : normaliseWordsByComma(sentence)) {
-    for (const word of part) {
-      if (CONJUNCTIONS.has(word) && words.length > 0) clause++;
-      words.push(word);
-      clauseOf.push(clause);
+  if (exhaustive) {
+    let clause = 0;
+    for (const part of sentence.split(',').map(normaliseWords)) {
+      for (const word of part) {
+        if (CONJUNCTIONS.has(word) && words.length > 0) clause++;
+        words.push(word);
+        clauseOf.push(clause);
+      }
+      clause++;
     }
-    clause++;
+    return { sentence, words, clauseOf, answers: undefined };
   }
-  return { sentence, words, clauseOf };
+  // The same clauses from one pass: each comma before a word, and each conjunction after the first word, is
+  // a clause more. clauseOf holds the commas before each word until it is given its clause.
+  normaliseWordsByComma(sentence, words, clauseOf);
+  let conjunctions = 0;
+  for (let i = 0; i < words.length; i++) {
+    if (i > 0 && CONJUNCTIONS.has(words[i]!)) conjunctions++;
+    clauseOf[i] = clauseOf[i]! + conjunctions;
+  }
+  return { sentence, words, clauseOf, answers: undefined };
 }
 
 /** A negator standing among the words of a phrase that does not itself say "not" ("is not fitting"). */

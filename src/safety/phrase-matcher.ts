@@ -70,10 +70,15 @@ export class TokenIndex {
   private readonly positionsOf: number[][];
   private readonly stamps: Float64Array;
   private stamp = 0;
+  /** The tokens found in the sentence read last, and the one IndexedPositions handed out for it (see read). */
+  private readonly tokenIds: number[] = [];
+  private readonly positions: IndexedPositions;
+  private scratchNumbers = new Int32Array(64);
 
   constructor(readonly tokens: readonly Token[]) {
     this.positionsOf = tokens.map(() => []);
     this.stamps = new Float64Array(tokens.length);
+    this.positions = new IndexedPositions(this, 0, this.tokenIds);
     for (const token of tokens) {
       add(this.byWord, token.word, token);
       add(this.byStem, token.stem, token);
@@ -106,24 +111,42 @@ export class TokenIndex {
    */
   read(matched: readonly { readonly tokens: readonly Token[] }[]): IndexedPositions {
     const stamp = ++this.stamp;
-    const tokenIds: number[] = [];
+    // The arrays of the sentence before are emptied and filled again: nothing is made for each sentence.
+    const tokenIds = this.tokenIds;
+    tokenIds.length = 0;
     for (let i = 0; i < matched.length; i++) {
-      for (const { id } of matched[i]!.tokens) {
-        if (this.stamps[id] === stamp) this.positionsOf[id]!.push(i);
-        else {
+      const tokens = matched[i]!.tokens;
+      for (let t = 0; t < tokens.length; t++) {
+        const id = tokens[t]!.id;
+        const positions = this.positionsOf[id]!;
+        if (this.stamps[id] !== stamp) {
           this.stamps[id] = stamp;
-          this.positionsOf[id] = [i];
+          positions.length = 0;
           tokenIds.push(id);
         }
+        positions.push(i);
       }
     }
-    return new IndexedPositions(this, stamp, tokenIds);
+    this.positions.stamp = stamp;
+    return this.positions;
   }
 
   /** The token's positions in the sentence read with `stamp`, which must be the last one read. */
   positionsIn(stamp: number, token: Token): readonly number[] {
     if (stamp !== this.stamp) throw new Error('a sentence was read after this one: its positions are gone');
     return this.stamps[token.id] === stamp ? this.positionsOf[token.id]! : NONE;
+  }
+
+  /** An array of at least `length` numbers for the sentence read last, the same one again and again. */
+  scratch(length: number): Int32Array {
+    if (this.scratchNumbers.length < length) this.scratchNumbers = new Int32Array(Math.max(length, 2 * this.scratchNumbers.length));
+    return this.scratchNumbers;
+  }
+
+  /** Whether the token is in the sentence read with `stamp` (the last one read). */
+  hasIn(stamp: number, token: Token): boolean {
+    if (stamp !== this.stamp) throw new Error('a sentence was read after this one: its positions are gone');
+    return this.stamps[token.id] === stamp;
   }
 
   private lookUp(word: string, wordStem: string): readonly Token[] {
@@ -165,6 +188,7 @@ function nearLength(byLength: Token[][] | undefined, length: number, into: Set<T
 /** Where each token stands in a sentence: the indexes of the words it matches, in order. */
 interface Positions {
   of(token: Token): readonly number[];
+  has(token: Token): boolean;
   /** The tokens found in the sentence, when known before any is asked for. */
   readonly tokenIds: readonly number[] | undefined;
 }
@@ -173,12 +197,17 @@ interface Positions {
 class IndexedPositions implements Positions {
   constructor(
     private readonly index: TokenIndex,
-    private readonly stamp: number,
+    /** The sentence it answers for: the index's one object is stamped again for each sentence it reads. */
+    public stamp: number,
     readonly tokenIds: readonly number[],
   ) {}
 
   of(token: Token): readonly number[] {
     return this.index.positionsIn(this.stamp, token);
+  }
+
+  has(token: Token): boolean {
+    return this.index.hasIn(this.stamp, token);
   }
 }
 
@@ -201,6 +230,10 @@ class ScannedPositions implements Positions {
     }
     return at;
   }
+
+  has(token: Token): boolean {
+    return this.of(token).length > 0;
+  }
 }
 
 /**
@@ -216,9 +249,12 @@ export class SentenceTokens {
   private constructor(
     readonly words: string[],
     private readonly found: Positions,
+    /** Where optionalBefore is written: its own, or (indexed: one sentence at a time) the index's, reused. */
+    optionalBefore: Int32Array,
   ) {
-    this.optionalBefore = new Int32Array(words.length + 1);
-    for (let i = 0; i < words.length; i++) this.optionalBefore[i + 1] = this.optionalBefore[i]! + (OPTIONAL.has(words[i]!) ? 1 : 0);
+    this.optionalBefore = optionalBefore;
+    optionalBefore[0] = 0;
+    for (let i = 0; i < words.length; i++) optionalBefore[i + 1] = optionalBefore[i]! + (OPTIONAL.has(words[i]!) ? 1 : 0);
     this.initials = initialBits(words);
   }
 
@@ -227,11 +263,11 @@ export class SentenceTokens {
    * tokens each word matches (TokenIndex.matches), word by word.
    */
   static indexed(words: string[], index: TokenIndex, matched: readonly { readonly tokens: readonly Token[] }[]): SentenceTokens {
-    return new SentenceTokens(words, index.read(matched));
+    return new SentenceTokens(words, index.read(matched), index.scratch(words.length + 1));
   }
 
   static scanned(words: string[]): SentenceTokens {
-    return new SentenceTokens(words, new ScannedPositions(words));
+    return new SentenceTokens(words, new ScannedPositions(words), new Int32Array(words.length + 1));
   }
 
   /** The ids of the tokens found in the sentence (indexed sentences only: a scanned one finds them when asked). */
@@ -253,6 +289,11 @@ export class SentenceTokens {
   /** Where the token stands in the sentence: the indexes of the words it matches, in order. */
   positions(token: Token): readonly number[] {
     return this.found.of(token);
+  }
+
+  /** Whether the token stands anywhere in the sentence. */
+  has(token: Token): boolean {
+    return this.found.has(token);
   }
 }
 

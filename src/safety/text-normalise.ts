@@ -30,14 +30,20 @@ export function normaliseWords(text: string): string[] {
   return words;
 }
 
-/** normaliseWords of each part of text.split(','), read in one pass over the text. */
-export function normaliseWordsByComma(text: string): string[][] {
-  const parts: string[][] = [[]];
+/**
+ * normaliseWords of each part of text.split(','), read in one pass over the text: the words of every part,
+ * end to end, written to `words`, and for each the number of commas before it written to `commasBefore`.
+ */
+export function normaliseWordsByComma(text: string, words: string[], commasBefore: number[]): void {
+  let commas = 0;
   for (const token of lowered(text).match(/[a-z0-9]+(?:'[a-z]+)?|,/g) ?? []) {
-    if (token === ',') parts.push([]);
-    else addNormalised(token, parts.at(-1)!);
+    if (token === ',') commas++;
+    else {
+      const before = words.length;
+      addNormalised(token, words);
+      for (let i = before; i < words.length; i++) commasBefore.push(commas);
+    }
   }
-  return parts;
 }
 
 function lowered(text: string): string {
