@@ -111,7 +111,9 @@ export class TokenIndex {
    */
   read(matched: readonly { readonly tokens: readonly Token[] }[]): IndexedPositions {
     const stamp = ++this.stamp;
-    // The arrays of the sentence before are emptied and filled again: nothing is made for each sentence.
+    // The arrays of the sentence before are written over: nothing is made for each sentence. A token's array
+    // is cut to its first position, never emptied (V8 lets go of an emptied array's store, then makes a new
+    // one at the next push; cut to one, the array keeps room for the next sentence's positions).
     const tokenIds = this.tokenIds;
     tokenIds.length = 0;
     for (let i = 0; i < matched.length; i++) {
@@ -121,10 +123,10 @@ export class TokenIndex {
         const positions = this.positionsOf[id]!;
         if (this.stamps[id] !== stamp) {
           this.stamps[id] = stamp;
-          positions.length = 0;
+          positions.length = 1;
+          positions[0] = i;
           tokenIds.push(id);
-        }
-        positions.push(i);
+        } else positions.push(i);
       }
     }
     this.positions.stamp = stamp;
