@@ -1,6 +1,6 @@
 import type { Reading, RedFlag, RedFlagSet } from './red-flags.js';
 import { CLASSIFIER_FLAG, type ClassifierWord, type RiskVerdict } from './risk-classifier.js';
-import { findPhrase, initialBits, NEGATORS, OPTIONAL, PhraseCompiler, SentenceTokens, type CompiledWords, type Token, type TokenIndex } from './phrase-matcher.js';
+import { findPhrase, findPhraseInto, initialBits, NEGATORS, OPTIONAL, PhraseCompiler, SentenceTokens, type CompiledWords, type Span, type Token, type TokenIndex } from './phrase-matcher.js';
 import {
   ABOUT_OTHERS, ABOUT_SELF, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, FIGURE_OF_SPEECH, HAPPENING_NOW, hasWordsOfLetters, LONG_AGO, NOW_IN_MESSAGE, PAST_ONLY, withoutNotNow,
 } from './screen-cues.js';
@@ -411,12 +411,11 @@ function findPattern(
   let negated = false;
   for (const group of p.groups) {
     let found: GroupFound;
-    if (!memo) found = findGroup(group, sentence, clauseOf);
-    // A group in several rules (a concept) is looked for once a sentence.
+    if (!memo) found = findGroup(group, sentence, clauseOf, { hit: undefined, negated: false });
+    // A group in several rules (a concept) is looked for once a sentence, into the set's object for it.
     else if (memo.compiled.groupStamps[group.id] === memo.stamp) found = memo.compiled.groupsFound[group.id]!;
     else {
-      found = findGroup(group, sentence, clauseOf);
-      memo.compiled.groupsFound[group.id] = found;
+      found = findGroup(group, sentence, clauseOf, memo.compiled.groupsFound[group.id]!);
       memo.compiled.groupStamps[group.id] = memo.stamp;
     }
     negated ||= found.negated;
@@ -427,11 +426,15 @@ function findPattern(
   return negated && p.groups.length > 1 ? 'negated' : (hits ?? []);
 }
 
-/** Where the group's first alternative found not negated stands, and whether any was found negated before it. */
-function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: number[]): GroupFound {
+/**
+ * Where the group's first alternative found not negated stands, and whether any was found negated before it,
+ * written to `into`.
+ */
+function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: number[], into: GroupFound): GroupFound {
   const { words, initials } = sentence;
   let hit: [number, number] | undefined;
   let negated = false;
+  const found = FOUND;
   for (const alternative of group.alternatives) {
     // Most phrasings cannot be in the sentence at all: skip them without looking word by word (findPhrase
     // finds nothing where the first word is not in the sentence).
@@ -439,17 +442,20 @@ function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: num
     const first = alternative.required[0];
     if (first === undefined || !sentence.has(first)) continue;
     for (let from = 0; from < words.length && !hit; ) {
-      const found = findPhrase(alternative, sentence, from);
-      if (!found) break;
+      if (!findPhraseInto(alternative, sentence, from, found)) break;
       // "not" before the words, or between them ("he is not fitting", "face is not drooping").
-      if (isNegated(words, clauseOf, found[0]) || negatorWithin(words, found, alternative)) negated = true;
-      else hit = found;
-      from = found[0] + 1;
+      if (isNegated(words, clauseOf, found.start) || negatorWithin(words, found, alternative)) negated = true;
+      else hit = [found.start, found.end];
+      from = found.start + 1;
     }
     if (hit) break;
   }
-  return { hit, negated };
+  into.hit = hit;
+  into.negated = negated;
+  return into;
 }
+/** Where findGroup reads each phrasing found (most are passed over: negated, or looked for again further on). */
+const FOUND: Span = { start: 0, end: 0 };
 
 /** A sentence as written, its words, each word's clause, and what judging it has worked out (see rememberedIn). */
 interface Sentence {
@@ -490,7 +496,7 @@ function tokenise(sentence: string, exhaustive: boolean): Sentence {
 }
 
 /** A negator standing among the words of a phrase that does not itself say "not" ("is not fitting"). */
-function negatorWithin(words: string[], [from, to]: [number, number], phrase: CompiledWords): boolean {
+function negatorWithin(words: string[], { start: from, end: to }: Span, phrase: CompiledWords): boolean {
   if (phrase.required.some((t) => NEGATORS.has(t.word))) return false;
   for (let i = from + 1; i < to; i++) if (NEGATORS.has(words[i]!)) return true;
   return false;

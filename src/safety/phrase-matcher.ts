@@ -301,15 +301,31 @@ export class SentenceTokens {
 
 /** Indexes of the first and last words of the phrase in the sentence, searching from `from`, or undefined. */
 export function findPhrase(phrase: CompiledWords, sentence: SentenceTokens, from = 0): [number, number] | undefined {
+  return findPhraseInto(phrase, sentence, from, SPAN) ? [SPAN.start, SPAN.end] : undefined;
+}
+
+/** Where a phrase was found: the indexes of its first and last words. */
+export interface Span {
+  start: number;
+  end: number;
+}
+const SPAN: Span = { start: 0, end: 0 };
+
+/** findPhrase, written to `span` (whether found), for a caller that looks many times and keeps few. */
+export function findPhraseInto(phrase: CompiledWords, sentence: SentenceTokens, from: number, span: Span): boolean {
   const { required, gaps } = phrase;
-  if (required.length === 0) return undefined;
+  if (required.length === 0) return false;
   for (const start of sentence.positions(required[0]!)) {
     if (start < from) continue;
     let at = start;
     for (let k = 1; k < required.length && at >= 0; k++) at = firstBetween(sentence.positions(required[k]!), at + 1, sentence.reach(at, gaps[k]!));
-    if (at >= 0) return [start, at];
+    if (at >= 0) {
+      span.start = start;
+      span.end = at;
+      return true;
+    }
   }
-  return undefined;
+  return false;
 }
 
 /** The first position from `from` to `to`, or -1. */
