@@ -53,6 +53,9 @@ interface CompiledPattern {
 interface CompiledGroup {
   id: number;
   alternatives: CompiledWords[];
+  /** Each alternative's first letters and first word, side by side: most are passed over on these alone. */
+  initials: Int32Array;
+  firstWords: (Token | undefined)[];
 }
 
 /** What a sentence holds of a group: where its first alternative found stands, and whether one was negated. */
@@ -154,7 +157,11 @@ function compile(set: RedFlagSet): CompiledSet {
   const group = (phrasings: string[]) => {
     const key = JSON.stringify(phrasings);
     let known = groupsByWords.get(key);
-    if (!known) groupsByWords.set(key, (known = { id: groupsByWords.size, alternatives: phrasings.map((w) => words(w)) }));
+    if (!known) {
+      const alternatives = phrasings.map((w) => words(w));
+      known = { id: groupsByWords.size, alternatives, initials: Int32Array.from(alternatives, (a) => a.initials), firstWords: alternatives.map((a) => a.required[0]) };
+      groupsByWords.set(key, known);
+    }
     return known;
   };
   const patterns = set.flags.flatMap((flag) => [
@@ -435,12 +442,14 @@ function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: num
   let hit: [number, number] | undefined;
   let negated = false;
   const found = FOUND;
-  for (const alternative of group.alternatives) {
+  const { alternatives, initials: needs, firstWords } = group;
+  for (let a = 0; a < alternatives.length; a++) {
     // Most phrasings cannot be in the sentence at all: skip them without looking word by word (findPhrase
     // finds nothing where the first word is not in the sentence).
-    if ((alternative.initials & ~initials) !== 0) continue;
-    const first = alternative.required[0];
+    if ((needs[a]! & ~initials) !== 0) continue;
+    const first = firstWords[a];
     if (first === undefined || !sentence.has(first)) continue;
+    const alternative = alternatives[a]!;
     for (let from = 0; from < words.length && !hit; ) {
       if (!findPhraseInto(alternative, sentence, from, found)) break;
       // "not" before the words, or between them ("he is not fitting", "face is not drooping").
