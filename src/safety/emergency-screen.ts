@@ -50,12 +50,26 @@ interface CompiledPattern {
  * One group of a `together` rule (or a phrasing's one alternative): the same words in several rules (a
  * concept, "@not-breathing-words") are one group, numbered, so a sentence looks for them once (see findGroup).
  */
-interface CompiledGroup {
+interface CompiledGroup extends Alternatives {
   id: number;
+}
+
+/** Phrasings, any of which will do, with each one's first letters and first word side by side: most are passed over on these alone. */
+interface Alternatives {
   alternatives: CompiledWords[];
-  /** Each alternative's first letters and first word, side by side: most are passed over on these alone. */
   initials: Int32Array;
   firstWords: (Token | undefined)[];
+}
+
+function alternativesOf(alternatives: CompiledWords[]): Alternatives {
+  return { alternatives, initials: Int32Array.from(alternatives, (a) => a.initials), firstWords: alternatives.map((a) => a.required[0]) };
+}
+
+/** Whether the alternative may be in the sentence: its first letters are, and its first word (findPhrase needs both). */
+function mayBeIn(of: Alternatives, a: number, sentence: SentenceTokens): boolean {
+  if ((of.initials[a]! & ~sentence.initials) !== 0) return false;
+  const first = of.firstWords[a];
+  return first !== undefined && sentence.has(first);
 }
 
 /** What a sentence holds of a group: where its first alternative found stands, and whether one was negated. */
@@ -127,7 +141,7 @@ function screenWith(currentFlags: () => RedFlagSet, exhaustive: boolean): Emerge
 interface CompiledSet {
   patterns: CompiledPattern[];
   readings: CompiledReading[];
-  riskWords: CompiledWords[];
+  riskWords: Alternatives;
   source: RedFlagSet;
   /**
    * Each pattern's first letters needed whichever alternatives match (see needsOf), side by side: most
@@ -157,11 +171,7 @@ function compile(set: RedFlagSet): CompiledSet {
   const group = (phrasings: string[]) => {
     const key = JSON.stringify(phrasings);
     let known = groupsByWords.get(key);
-    if (!known) {
-      const alternatives = phrasings.map((w) => words(w));
-      known = { id: groupsByWords.size, alternatives, initials: Int32Array.from(alternatives, (a) => a.initials), firstWords: alternatives.map((a) => a.required[0]) };
-      groupsByWords.set(key, known);
-    }
+    if (!known) groupsByWords.set(key, (known = { id: groupsByWords.size, ...alternativesOf(phrasings.map((w) => words(w))) }));
     return known;
   };
   const patterns = set.flags.flatMap((flag) => [
@@ -176,7 +186,7 @@ function compile(set: RedFlagSet): CompiledSet {
   const readings = set.flags.flatMap((flag) =>
     flag.readings.map((rule) => ({ flag, rule, measure: rule.measure.map((w) => words(w)), words: rule.words.map((w) => words(w)), with: rule.with.map((w) => words(w)) })),
   );
-  const riskWords = set.riskWords.map((w) => words(w, true));
+  const riskWords = alternativesOf(set.riskWords.map((w) => words(w, true)));
   const tokens = compiler.index();
   return {
     patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords, source: set, tokens, startedBy: startersOf(patterns, tokens.tokens.length),
@@ -281,7 +291,7 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
       const found = findReading(reading, tokens, clauseOf);
       if (found) judge(judging, at, reading.flag, `${reading.rule.measure[0]} reading`, [found]);
     }
-    for (let w = 0; !risk && w < riskWords.length; w++) risk = (riskWords[w]!.initials & lacking) === 0 && findPhrase(riskWords[w]!, tokens) !== undefined;
+    for (let w = 0; !risk && w < riskWords.alternatives.length; w++) risk = mayBeIn(riskWords, w, tokens) && findPhraseInto(riskWords.alternatives[w]!, tokens, 0, FOUND);
   }
   // Answers of a word or two (a name, a date of birth, "yes", "2") give the classifier too little to go
   // on; the concept rules alone screen them.
@@ -438,17 +448,14 @@ function findPattern(
  * written to `into`.
  */
 function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: number[], into: GroupFound): GroupFound {
-  const { words, initials } = sentence;
+  const { words } = sentence;
   let hit: [number, number] | undefined;
   let negated = false;
   const found = FOUND;
-  const { alternatives, initials: needs, firstWords } = group;
+  const { alternatives } = group;
   for (let a = 0; a < alternatives.length; a++) {
-    // Most phrasings cannot be in the sentence at all: skip them without looking word by word (findPhrase
-    // finds nothing where the first word is not in the sentence).
-    if ((needs[a]! & ~initials) !== 0) continue;
-    const first = firstWords[a];
-    if (first === undefined || !sentence.has(first)) continue;
+    // Most phrasings cannot be in the sentence at all: skip them without looking word by word.
+    if (!mayBeIn(group, a, sentence)) continue;
     const alternative = alternatives[a]!;
     for (let from = 0; from < words.length && !hit; ) {
       if (!findPhraseInto(alternative, sentence, from, found)) break;
