@@ -123,8 +123,12 @@ export class TokenIndex {
         const positions = this.positionsOf[id]!;
         if (this.stamps[id] !== stamp) {
           this.stamps[id] = stamp;
-          positions.length = 1;
-          positions[0] = i;
+          // Never lengthened (that would make the array holey, slower to read): pushed to when empty.
+          if (positions.length === 0) positions.push(i);
+          else {
+            positions.length = 1;
+            positions[0] = i;
+          }
           tokenIds.push(id);
         } else positions.push(i);
       }
