@@ -2,7 +2,7 @@ import type { Reading, RedFlag, RedFlagSet } from './red-flags.js';
 import { CLASSIFIER_FLAG, type ClassifierWord, type RiskVerdict } from './risk-classifier.js';
 import { findPhrase, findPhraseInto, initialBits, NEGATORS, OPTIONAL, PhraseCompiler, SentenceTokens, type CompiledWords, type Span, type Token, type TokenIndex } from './phrase-matcher.js';
 import {
-  ABOUT_OTHERS, ABOUT_SELF, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, FIGURE_OF_SPEECH, HAPPENING_NOW, hasWordsOfLetters, LONG_AGO, NOW_IN_MESSAGE, PAST_ONLY, withoutNotNow,
+  ABOUT_OTHERS, ABOUT_SELF, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, FIGURE_OF_SPEECH, HAPPENING_NOW, hasWordsOfLetters, isLongAgo, isPastOnly, NOW_IN_MESSAGE, withoutNotNow,
 } from './screen-cues.js';
 import { markDecimals, normaliseWords, normaliseWordsByComma } from './text-normalise.js';
 
@@ -341,7 +341,7 @@ function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phrase: str
   const { sentence, words, clauseOf } = at;
   const { matches, setAside, mentioned, whole } = message;
   // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
-  const pastMessage = (message.past ??= LONG_AGO.test(whole) && !NOW_IN_MESSAGE.test(whole));
+  const pastMessage = (message.past ??= isLongAgo(whole) && !NOW_IN_MESSAGE.test(whole));
   // A message that asks about warning signs in general ("what should we look out for?") reports nothing
   // that it does not say is happening now.
   const askingMessage = (message.asking ??= ANY_MESSAGE_ASKS.test(whole));
@@ -352,7 +352,7 @@ function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phrase: str
   const once = (key: string, test: () => boolean) => (message.exhaustive ? test() : rememberedIn(at, key, test));
   const happeningNow = once(`now ${clauseSpan(clauseOf, start, end)}`, () => HAPPENING_NOW.test(withoutNotNow(clauseText(at, start, end))));
   // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
-  const past = pastMessage || found.every(([from, to]) => once(`past ${clauseSpan(clauseOf, from, to)}`, () => PAST_ONLY.test(clauseText(at, from, to))));
+  const past = pastMessage || found.every(([from, to]) => once(`past ${clauseSpan(clauseOf, from, to)}`, () => isPastOnly(clauseText(at, from, to))));
   if (!happeningNow && once('figure', () => FIGURE_OF_SPEECH.test(words.join(' ')))) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && past) setAside.push({ phrase, why: 'past' });

@@ -220,7 +220,7 @@ class PairTable {
 class FeatureFinder implements FeatureVisitor<TableWord>, FoundFeatures {
   score = 0;
   weighted = 0;
-  readonly kinds: number[] = [];
+  kinds: number[] = [];
   private message = 0;
 
   constructor(
@@ -237,7 +237,7 @@ class FeatureFinder implements FeatureVisitor<TableWord>, FoundFeatures {
     this.message = message;
     this.score = this.prior;
     this.weighted = 0;
-    this.kinds.length = 0;
+    this.kinds = []; // a new array, not the last one emptied: setting a length is a call into the engine
   }
 
   stem(stem: TableWord): void {

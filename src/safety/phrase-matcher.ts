@@ -70,15 +70,14 @@ export class TokenIndex {
   private readonly positionsOf: number[][];
   private readonly stamps: Float64Array;
   private stamp = 0;
-  /** The tokens found in the sentence read last, and the one IndexedPositions handed out for it (see read). */
-  private readonly tokenIds: number[] = [];
+  /** The one IndexedPositions handed out for the sentence read last (see read). */
   private readonly positions: IndexedPositions;
   private scratchNumbers = new Int32Array(64);
 
   constructor(readonly tokens: readonly Token[]) {
     this.positionsOf = tokens.map(() => []);
     this.stamps = new Float64Array(tokens.length);
-    this.positions = new IndexedPositions(this, 0, this.tokenIds);
+    this.positions = new IndexedPositions(this, 0, []);
     for (const token of tokens) {
       add(this.byWord, token.word, token);
       add(this.byStem, token.stem, token);
@@ -111,28 +110,22 @@ export class TokenIndex {
    */
   read(matched: readonly { readonly tokens: readonly Token[] }[]): IndexedPositions {
     const stamp = ++this.stamp;
-    // The arrays of the sentence before are written over: nothing is made for each sentence. A token's array
-    // is cut to its first position, never emptied (V8 lets go of an emptied array's store, then makes a new
-    // one at the next push; cut to one, the array keeps room for the next sentence's positions).
-    const tokenIds = this.tokenIds;
-    tokenIds.length = 0;
+    // A new array for each token found (quick to make, and gone by the next scavenge); setting an array's
+    // length to empty or cut one is a call into the engine, slower than that.
+    const tokenIds: number[] = [];
     for (let i = 0; i < matched.length; i++) {
       const tokens = matched[i]!.tokens;
       for (let t = 0; t < tokens.length; t++) {
         const id = tokens[t]!.id;
-        const positions = this.positionsOf[id]!;
-        if (this.stamps[id] !== stamp) {
+        if (this.stamps[id] === stamp) this.positionsOf[id]!.push(i);
+        else {
           this.stamps[id] = stamp;
-          // Never lengthened (that would make the array holey, slower to read): pushed to when empty.
-          if (positions.length === 0) positions.push(i);
-          else {
-            positions.length = 1;
-            positions[0] = i;
-          }
+          this.positionsOf[id] = [i];
           tokenIds.push(id);
-        } else positions.push(i);
+        }
       }
     }
+    this.positions.tokenIds = tokenIds;
     this.positions.stamp = stamp;
     return this.positions;
   }
@@ -205,7 +198,7 @@ class IndexedPositions implements Positions {
     private readonly index: TokenIndex,
     /** The sentence it answers for: the index's one object is stamped again for each sentence it reads. */
     public stamp: number,
-    readonly tokenIds: readonly number[],
+    public tokenIds: readonly number[],
   ) {}
 
   of(token: Token): readonly number[] {
