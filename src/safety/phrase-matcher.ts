@@ -70,14 +70,11 @@ export class TokenIndex {
   private readonly positionsOf: number[][];
   private readonly stamps: Float64Array;
   private stamp = 0;
-  /** The one IndexedPositions handed out for the sentence read last (see read). */
-  private readonly positions: IndexedPositions;
   private scratchNumbers = new Int32Array(64);
 
   constructor(readonly tokens: readonly Token[]) {
     this.positionsOf = tokens.map(() => []);
     this.stamps = new Float64Array(tokens.length);
-    this.positions = new IndexedPositions(this, 0, []);
     for (const token of tokens) {
       add(this.byWord, token.word, token);
       add(this.byStem, token.stem, token);
@@ -125,9 +122,8 @@ export class TokenIndex {
         }
       }
     }
-    this.positions.tokenIds = tokenIds;
-    this.positions.stamp = stamp;
-    return this.positions;
+    // Its own object, with its own stamp, so that a sentence read before is refused, never answered for wrongly.
+    return new IndexedPositions(this, stamp, tokenIds);
   }
 
   /** The token's positions in the sentence read with `stamp`, which must be the last one read. */
@@ -196,9 +192,8 @@ interface Positions {
 class IndexedPositions implements Positions {
   constructor(
     private readonly index: TokenIndex,
-    /** The sentence it answers for: the index's one object is stamped again for each sentence it reads. */
-    public stamp: number,
-    public tokenIds: readonly number[],
+    private readonly stamp: number,
+    readonly tokenIds: readonly number[],
   ) {}
 
   of(token: Token): readonly number[] {
