@@ -2,7 +2,7 @@ import type { Reading, RedFlag, RedFlagSet } from './red-flags.js';
 import { CLASSIFIER_FLAG, type ClassifierWord, type RiskVerdict } from './risk-classifier.js';
 import { findPhrase, findPhraseInto, initialBits, NEGATORS, OPTIONAL, PhraseCompiler, SentenceTokens, type CompiledWords, type Span, type Token, type TokenIndex } from './phrase-matcher.js';
 import {
-  ABOUT_OTHERS, ABOUT_SELF, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, FIGURE_OF_SPEECH, HAPPENING_NOW, hasWordsOfLetters, isLongAgo, isPastOnly, NOW_IN_MESSAGE, withoutNotNow,
+  ABOUT_OTHERS, ABOUT_SELF, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, hasWordsOfLetters, isFigureOfSpeech, isHappeningNow, isLongAgo, isPastOnly, NOW_IN_MESSAGE, withoutNotNow,
 } from './screen-cues.js';
 import { markDecimals, normaliseWords, normaliseWordsByComma } from './text-normalise.js';
 
@@ -350,10 +350,10 @@ function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phrase: str
   // What judge reads of the sentence depends only on the clauses or the start it is asked about: worked out
   // once a sentence on the fast path (a long sentence with several phrasings found read them again for each).
   const once = (key: string, test: () => boolean) => (message.exhaustive ? test() : rememberedIn(at, key, test));
-  const happeningNow = once(`now ${clauseSpan(clauseOf, start, end)}`, () => HAPPENING_NOW.test(withoutNotNow(clauseText(at, start, end))));
+  const happeningNow = once(`now ${clauseSpan(clauseOf, start, end)}`, () => isHappeningNow(withoutNotNow(clauseText(at, start, end))));
   // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
   const past = pastMessage || found.every(([from, to]) => once(`past ${clauseSpan(clauseOf, from, to)}`, () => isPastOnly(clauseText(at, from, to))));
-  if (!happeningNow && once('figure', () => FIGURE_OF_SPEECH.test(words.join(' ')))) setAside.push({ phrase, why: 'question' });
+  if (!happeningNow && once('figure', () => isFigureOfSpeech(words.join(' ')))) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && past) setAside.push({ phrase, why: 'past' });
   else if (!happeningNow && askingMessage) setAside.push({ phrase, why: 'question' });

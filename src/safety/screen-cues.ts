@@ -8,6 +8,7 @@
 export const QUESTION_CUES = [/(?<!(sure|know|wondering|unsure|wonder|see) )\bif\b/, /\bsigns?\b/, /\bsymptoms?\b/, /\bwarning\b/, /\bhow (do|would|can|could) (i|you|we) (know|tell|spot|recogni[sz]e)\b/, /\bwhat (is|are|does|do)\b.*\b(mean|like|look)\b/, /\bin case\b/, /\bwhat happens\b/, /\bwhen (should|do|to)\b.*\b(call|ring|phone|999|111)\b/, /\bhow to (spot|recogni[sz]e|tell|help|deal)\b/, /\bwhat (should|do|to) (i|we|you)? ?do (if|when)\b/, /\bexplain\b/, /\bleaflet\b/, /\binformation\b/, /\bcould (it|this) be\b.*\?/];
 /** In the part of the sentence that holds the red flag, these mean it is happening now. */
 export const HAPPENING_NOW = /\b(right now|now|at the moment|currently|happening|has just|have just|just (collapsed|fell|started)|started|minutes ago|an hour ago|help me|please help|tonight|today)\b/;
+export const isHappeningNow = prefiltered(HAPPENING_NOW, ['now', 'at the moment', 'currently', 'happening', 'just', 'started', 'minutes ago', 'an hour ago', 'help me', 'please help', 'tonight', 'today']);
 /**
  * A cue read only where the text holds one of the words it cannot match without (`needles`): most texts hold
  * none, and looking for a few words is far quicker than running the expression (a test holds the two equal).
@@ -75,3 +76,7 @@ export function hasWordsOfLetters(text: string, n: number): boolean {
 
 /** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
 export const FIGURE_OF_SPEECH = /\b((with|from|of) laughter|laugh(ed|ing)? (so|too) (much|hard)|laughing|lol|lmao|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring|blood (is )?boiling|(would|will|going to) have (a|kittens|a fit) (if|when)|(fit|attack|stroke) (bc|because|cos|coz) (i|my|he|she|of)|choking on the (price|cost|bill)|banging (my|your|our) head (against|on)|nearly had a heart attack|lowkey|literally dying|dead 💀)\b|😂|🤣|💀/u;
+export const isFigureOfSpeech = prefiltered(FIGURE_OF_SPEECH, [
+  'laugh', 'lol', 'lmao', 'haha', 'nearly choked', 'jok', 'overdid it', 'hazard', 'snor', 'boiling', 'have a', 'have kittens',
+  'fit b', 'fit c', 'attack b', 'attack c', 'stroke b', 'stroke c', 'choking on the', 'banging', 'heart attack', 'lowkey', 'literally dying', '💀', '😂', '🤣',
+]);

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  anyOf, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, ASKING_ONLY, hasWordsOfLetters, isLongAgo, isPastOnly, LONG_AGO, MESSAGE_ASKS, NOT_NOW, PAST_ONLY,
+  anyOf, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, ASKING_ONLY, FIGURE_OF_SPEECH, HAPPENING_NOW, hasWordsOfLetters, isFigureOfSpeech, isHappeningNow,
+  isLongAgo, isPastOnly, LONG_AGO, MESSAGE_ASKS, NOT_NOW, PAST_ONLY,
   prefiltered, QUESTION_CUES, withoutNotNow,
 } from '../../src/safety/screen-cues.js';
 
@@ -33,6 +34,8 @@ describe('cues joined into one expression', () => {
   it.each([
     ['long ago', LONG_AGO, isLongAgo],
     ['past only', PAST_ONLY, isPastOnly],
+    ['happening now', HAPPENING_NOW, isHappeningNow],
+    ['figure of speech', FIGURE_OF_SPEECH, isFigureOfSpeech],
   ])('read only where one of their words is: the %s cue prefiltered matches exactly where the expression does', (_, cue, quick) => {
     fc.assert(
       fc.property(cueText([cue]), (text) => {
