@@ -2,7 +2,7 @@ import type { RedFlag, RedFlagSet } from './red-flags.js';
 import { CLASSIFIER_FLAG, type ClassifierWord, type RiskVerdict } from './risk-classifier.js';
 import { findPhraseInto, PhraseCompiler, SentenceTokens, type Token, type TokenIndex } from './phrase-matcher.js';
 import { ABOUT_OTHERS, ABOUT_SELF, hasWordsOfLetters, withoutNotNow } from './screen-cues.js';
-import { markDecimals, normaliseWords } from './text-normalise.js';
+import { markDecimals, normaliseWords, wordsWithoutDecimalMarks } from './text-normalise.js';
 import { alternativesOf, findPattern, findReading, FOUND, mayBeIn, type Alternatives, type CompiledGroup, type CompiledPattern, type CompiledReading, type GroupFound } from './flag-patterns.js';
 import { judge, tokenise, type MessageJudging } from './sentence-judging.js';
 
@@ -193,7 +193,9 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   // decimals marked): normalised once, for the rules and the classifier alike.
   const messageWords: string[] = [];
   for (const { words } of sentences) for (const word of words) messageWords.push(word);
-  const wordsAsWritten = exhaustive || decimalsMarked !== text ? normaliseWords(text) : messageWords;
+  const wordsAsWritten = exhaustive ? normaliseWords(text)
+    : decimalsMarked === text ? messageWords
+    : (wordsWithoutDecimalMarks(text, messageWords) ?? normaliseWords(text));
   const whole = withoutNotNow(wordsAsWritten.join(' '));
   const judging: MessageJudging = { matches, setAside, mentioned, whole, past: undefined, asking: undefined, exhaustive };
   /** The message's words as the classifier reads them (fast path), sentence after sentence, as messageWords. */

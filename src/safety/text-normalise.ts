@@ -65,6 +65,21 @@ export function markDecimals(text: string): string {
   return text.replace(/(\d)\.(\d)/g, '$1dot$2');
 }
 
+/**
+ * normaliseWords(text) from the words of markDecimals(text), without reading the text again: each marked
+ * decimal split back into its parts, each normalised. Undefined where the text writes "dot" itself, or
+ * would once its apostrophes are dropped ("do'the"): there a "dot" in a word is not always a mark.
+ */
+export function wordsWithoutDecimalMarks(text: string, markedWords: readonly string[]): string[] | undefined {
+  if (/dot/i.test(text.replace(APOSTROPHES, '').replace(/'/g, ''))) return undefined;
+  const words: string[] = [];
+  for (const word of markedWords) {
+    if (word.includes('dot')) for (const part of word.split('dot')) addNormalised(part, words);
+    else words.push(word);
+  }
+  return words;
+}
+
 // Stemming is a large part of screening a message, and people use the same few thousand words.
 const stems = new Map<string, string>();
 
