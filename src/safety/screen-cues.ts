@@ -15,7 +15,10 @@ export const isHappeningNow = prefiltered(HAPPENING_NOW, ['now', 'at the moment'
  */
 export function prefiltered(cue: RegExp, needles: readonly string[]): (text: string) => boolean {
   if (cue.global || cue.sticky) throw new Error('a cue with state cannot be prefiltered');
-  return (text) => needles.some((needle) => text.includes(needle)) && cue.test(text);
+  return (text) => {
+    for (let i = 0; i < needles.length; i++) if (text.includes(needles[i]!)) return cue.test(text);
+    return false;
+  };
 }
 /** "not bleeding now", "I'm fine now": a "now" that says it is not happening. */
 export const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better|safe|well|settled|calm|calmer|cleared|gone|passed|stopped|over|sorted|recovered)\b(\s+\w+){0,3}?\s+(right )?now\b/g;
