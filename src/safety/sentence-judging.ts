@@ -42,8 +42,12 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   // A message that asks about warning signs in general ("what should we look out for?") reports nothing
   // that it does not say is happening now.
   const askingMessage = (message.asking ??= ANY_MESSAGE_ASKS.test(whole));
-  const start = Math.min(...found.map((h) => h[0]));
-  const end = Math.max(...found.map((h) => h[1]));
+  let start = Infinity;
+  let end = -Infinity;
+  for (const [from, to] of found) {
+    if (from < start) start = from;
+    if (to > end) end = to;
+  }
   // What judge reads of the sentence depends only on the clauses or the start it is asked about: worked out
   // once a sentence on the fast path (a long sentence with several phrasings found read them again for each).
   const once = (key: string, test: () => boolean) => (message.exhaustive ? test() : rememberedIn(at, key, test));
@@ -114,7 +118,7 @@ export function tokenise(sentence: string, exhaustive: boolean): Sentence {
 
 /** A negator standing among the words of a phrase that does not itself say "not" ("is not fitting"). */
 export function negatorWithin(words: string[], { start: from, end: to }: Span, phrase: CompiledWords): boolean {
-  if (phrase.required.some((t) => NEGATORS.has(t.word))) return false;
+  for (const t of phrase.required) if (NEGATORS.has(t.word)) return false;
   for (let i = from + 1; i < to; i++) if (NEGATORS.has(words[i]!)) return true;
   return false;
 }
