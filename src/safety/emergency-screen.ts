@@ -1,10 +1,10 @@
-import type { Reading, RedFlag, RedFlagSet } from './red-flags.js';
+import type { RedFlag, RedFlagSet } from './red-flags.js';
 import { CLASSIFIER_FLAG, type ClassifierWord, type RiskVerdict } from './risk-classifier.js';
-import { findPhrase, initialBits, NEGATORS, OPTIONAL, PhraseCompiler, SentenceTokens, type CompiledWords, type Token, type TokenIndex } from './phrase-matcher.js';
-import {
-  ABOUT_OTHERS, ABOUT_SELF, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, FIGURE_OF_SPEECH, HAPPENING_NOW, hasWordsOfLetters, LONG_AGO, NOW_IN_MESSAGE, PAST_ONLY, withoutNotNow,
-} from './screen-cues.js';
-import { markDecimals, normaliseWords, normaliseWordsByComma } from './text-normalise.js';
+import { findPhraseInto, PhraseCompiler, SentenceTokens, type Token, type TokenIndex } from './phrase-matcher.js';
+import { ABOUT_OTHERS, ABOUT_SELF, hasWordsOfLetters, withoutNotNow } from './screen-cues.js';
+import { markDecimals, normaliseWords, wordsWithoutDecimalMarks } from './text-normalise.js';
+import { alternativesOf, findPattern, findReading, FOUND, mayBeIn, type Alternatives, type CompiledGroup, type CompiledPattern, type CompiledReading, type GroupFound } from './flag-patterns.js';
+import { judge, tokenise, type MessageJudging } from './sentence-judging.js';
 
 export interface FlagMatch {
   flag: RedFlag;
@@ -35,41 +35,6 @@ export interface EmergencyScreen {
 }
 
 /**
- * One way a red flag is recognised: a phrasing (one group, one alternative), or a `together` rule whose
- * every group must be present in the same sentence ("hypo" with "not making sense").
- */
-interface CompiledPattern {
-  flag: RedFlag;
-  phrase: string;
-  groups: CompiledGroup[];
-  /** A name of the condition: it needs the present tense or the classifier's doubt (see the red flags file). */
-  mention?: boolean;
-}
-
-/**
- * One group of a `together` rule (or a phrasing's one alternative): the same words in several rules (a
- * concept, "@not-breathing-words") are one group, numbered, so a sentence looks for them once (see findGroup).
- */
-interface CompiledGroup {
-  id: number;
-  alternatives: CompiledWords[];
-}
-
-/** What a sentence holds of a group: where its first alternative found stands, and whether one was negated. */
-interface GroupFound {
-  hit: [number, number] | undefined;
-  negated: boolean;
-}
-
-/** A reading rule: a measure's words, a number or meter word within READING_REACH words of it. */
-interface CompiledReading {
-  flag: RedFlag;
-  rule: Reading;
-  measure: CompiledWords[];
-  words: CompiledWords[];
-  with: CompiledWords[];
-}
-/**
  * A word as the screen reads it, looked up once for the rules and the classifier alike: the phrasing words
  * it matches and what the classifier knows of it (one look-up a word: screening long messages is mostly
  * looking words up).
@@ -80,18 +45,6 @@ interface ScreenWord {
 }
 /** Words read, remembered per set; a bound, so made-up words cannot grow it for ever. */
 const REMEMBERED_WORDS = 50_000;
-
-/** How far a reading's number may stand from its measure ("potassium came back at 6.9"). */
-const READING_REACH = 4;
-/** "under 3", "less than 3": the reading is below the number written. */
-const BELOW_WORDS = new Set(['under', 'below', 'less', 'lower']);
-
-/** Words that may sit between a negator and what it negates ("not having any chest pain"). */
-const NEGATION_FILLERS = new Set(['hit', 'her', 'his', 'my', 'banged', 'bumped', 'any', 'have', 'has', 'had', 'got', 'feel', 'feeling', 'having', 'a', 'an', 'the', 'real', 'really', 'more', 'signs', 'sign', 'of', 'symptoms', 'do', 'does', 'did', 'is', 'are', 'was', 'were', 'he', 'she', 'they', 'i', 'it', 'been', 'experiencing', 'noticed', 'seen', 'obvious', 'actual', 'bad', 'much', 'thinking', 'going', 'gonna', 'planning', 'to', 'about', 'want', 'wanting', 'like']);
-/** Words that open a new clause. */
-const CONJUNCTIONS = new Set(['and', 'but', 'or', 'so', 'though', 'although', 'however', 'because', 'while', 'yet']);
-/** Negation does not reach back across these. */
-const CLAUSE_BREAKS = new Set(['and', 'but', 'or', 'so', 'though', 'although', 'however', 'because', 'just', 'now', 'then', 'yet', 'while']);
 const MIN_WORDS_FOR_CLASSIFIER = 3;
 
 export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
@@ -124,7 +77,7 @@ function screenWith(currentFlags: () => RedFlagSet, exhaustive: boolean): Emerge
 interface CompiledSet {
   patterns: CompiledPattern[];
   readings: CompiledReading[];
-  riskWords: CompiledWords[];
+  riskWords: Alternatives;
   source: RedFlagSet;
   /**
    * Each pattern's first letters needed whichever alternatives match (see needsOf), side by side: most
@@ -154,7 +107,7 @@ function compile(set: RedFlagSet): CompiledSet {
   const group = (phrasings: string[]) => {
     const key = JSON.stringify(phrasings);
     let known = groupsByWords.get(key);
-    if (!known) groupsByWords.set(key, (known = { id: groupsByWords.size, alternatives: phrasings.map((w) => words(w)) }));
+    if (!known) groupsByWords.set(key, (known = { id: groupsByWords.size, ...alternativesOf(phrasings.map((w) => words(w))) }));
     return known;
   };
   const patterns = set.flags.flatMap((flag) => [
@@ -169,7 +122,7 @@ function compile(set: RedFlagSet): CompiledSet {
   const readings = set.flags.flatMap((flag) =>
     flag.readings.map((rule) => ({ flag, rule, measure: rule.measure.map((w) => words(w)), words: rule.words.map((w) => words(w)), with: rule.with.map((w) => words(w)) })),
   );
-  const riskWords = set.riskWords.map((w) => words(w, true));
+  const riskWords = alternativesOf(set.riskWords.map((w) => words(w, true)));
   const tokens = compiler.index();
   return {
     patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords, source: set, tokens, startedBy: startersOf(patterns, tokens.tokens.length),
@@ -240,46 +193,27 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   // decimals marked): normalised once, for the rules and the classifier alike.
   const messageWords: string[] = [];
   for (const { words } of sentences) for (const word of words) messageWords.push(word);
-  const wordsAsWritten = exhaustive || decimalsMarked !== text ? normaliseWords(text) : messageWords;
-  // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
+  const wordsAsWritten = exhaustive ? normaliseWords(text)
+    : decimalsMarked === text ? messageWords
+    : (wordsWithoutDecimalMarks(text, messageWords) ?? normaliseWords(text));
   const whole = withoutNotNow(wordsAsWritten.join(' '));
-  const pastMessage = LONG_AGO.test(whole) && !NOW_IN_MESSAGE.test(whole);
-  // A message that asks about warning signs in general ("what should we look out for?") reports nothing
-  // that it does not say is happening now.
-  const askingMessage = ANY_MESSAGE_ASKS.test(whole);
+  const judging: MessageJudging = { matches, setAside, mentioned, whole, past: undefined, asking: undefined, exhaustive };
   /** The message's words as the classifier reads them (fast path), sentence after sentence, as messageWords. */
   const classifierWords: ClassifierWord[] = [];
-  for (const { sentence, words, clauseOf } of sentences) {
+  for (const at of sentences) {
+    const { words, clauseOf } = at;
     if (words.length === 0) continue;
     let tokens: SentenceTokens;
     if (exhaustive) tokens = SentenceTokens.scanned(words);
     else {
       const read = words.map((word) => screenWord(compiled, word));
-      for (const { known } of read) if (known) classifierWords.push(known);
+      for (let w = 0; w < read.length; w++) {
+        const known = read[w]!.known;
+        if (known) classifierWords.push(known);
+      }
       tokens = SentenceTokens.indexed(words, compiled.tokens, read);
     }
     const lacking = ~tokens.initials;
-    /** Whether what was found at `found` is happening now, or set aside as a question, the past or a figure of speech. */
-    // What judge reads of the sentence depends only on the clauses or the start it is asked about: worked out
-    // once a sentence on the fast path (a long sentence with several phrasings found read them again for each).
-    const once = exhaustive ? (_key: string, test: () => boolean) => test() : remembered();
-    const judge = (flag: RedFlag, phrase: string, found: [number, number][], mention = false) => {
-      const start = Math.min(...found.map((h) => h[0]));
-      const end = Math.max(...found.map((h) => h[1]));
-      // The clauses the words stand in: "he had chest pain last month, and now..." is about last month.
-      const clauseText = (from: number, to: number) =>
-        words.filter((_, i) => clauseOf[i]! >= clauseOf[from]! && clauseOf[i]! <= clauseOf[to]!).join(' ');
-      const clauses = (from: number, to: number) => `${clauseOf[from]}-${clauseOf[to]}`;
-      const happeningNow = once(`now ${clauses(start, end)}`, () => HAPPENING_NOW.test(withoutNotNow(clauseText(start, end))));
-      // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
-      const past = pastMessage || found.every(([from, to]) => once(`past ${clauses(from, to)}`, () => PAST_ONLY.test(clauseText(from, to))));
-      if (!happeningNow && once('figure', () => FIGURE_OF_SPEECH.test(words.join(' ')))) setAside.push({ phrase, why: 'question' });
-      else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
-      else if (!happeningNow && past) setAside.push({ phrase, why: 'past' });
-      else if (!happeningNow && askingMessage) setAside.push({ phrase, why: 'question' });
-      else if (!happeningNow && mention) mentioned.push({ flag, phrase, by: 'rules' });
-      else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
-    };
     const memo = exhaustive ? undefined : { compiled, stamp: ++compiled.sentenceStamp };
     const candidates = compiled.candidates;
     for (let c = 0, count = candidatePatterns(compiled, tokens, exhaustive); c < count; c++) {
@@ -289,13 +223,13 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
       const found = findPattern(p, tokens, clauseOf, memo);
       if (!found) continue;
       if (found === 'negated') setAside.push({ phrase: p.phrase, why: 'negated' });
-      else judge(p.flag, p.phrase, found, p.mention);
+      else judge(judging, at, p.flag, p.phrase, found, p.mention);
     }
     for (const reading of readings) {
       const found = findReading(reading, tokens, clauseOf);
-      if (found) judge(reading.flag, `${reading.rule.measure[0]} reading`, [found]);
+      if (found) judge(judging, at, reading.flag, `${reading.rule.measure[0]} reading`, [found]);
     }
-    if (!risk) risk = riskWords.some((w) => (w.initials & lacking) === 0 && findPhrase(w, tokens) !== undefined);
+    for (let w = 0; !risk && w < riskWords.alternatives.length; w++) risk = mayBeIn(riskWords, w, tokens) && findPhraseInto(riskWords.alternatives[w]!, tokens, 0, FOUND);
   }
   // Answers of a word or two (a name, a date of birth, "yes", "2") give the classifier too little to go
   // on; the concept rules alone screen them.
@@ -322,135 +256,4 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   const askedAbout = setAside.some((x) => x.why === 'question');
   const uncertain = !emergency && risk && !askedAbout && (scored ? scored.verdict !== 'calm' : false);
   return { emergency, advice, matches, setAside, risk, uncertain, classifier: scored, aboutOthers: ABOUT_OTHERS.test(whole) && !ABOUT_SELF.test(whole) };
-}
-
-/** A test remembered by key, worked out the first time it is asked. */
-function remembered(): (key: string, test: () => boolean) => boolean {
-  let answers: Map<string, boolean> | undefined; // most sentences find nothing to judge
-  return (key, test) => {
-    let answer = (answers ??= new Map()).get(key);
-    if (answer === undefined) answers.set(key, (answer = test()));
-    return answer;
-  };
-}
-
-/** Where a reading rule is met in the sentence (its measure to its number), or undefined. */
-function findReading(reading: CompiledReading, sentence: SentenceTokens, clauseOf: number[]): [number, number] | undefined {
-  const { rule } = reading;
-  if (reading.with.length > 0 && !reading.with.some((w) => findPhrase(w, sentence) !== undefined)) return undefined;
-  for (const measure of reading.measure) {
-    for (let from = 0; from < sentence.words.length; ) {
-      const at = findPhrase(measure, sentence, from);
-      if (!at) break;
-      from = at[0] + 1;
-      if (isNegated(sentence.words, clauseOf, at[0])) continue;
-      const lo = Math.max(0, at[0] - READING_REACH);
-      const hi = Math.min(sentence.words.length - 1, at[1] + READING_REACH);
-      for (let i = lo; i <= hi; i++) {
-        if (i >= at[0] && i <= at[1]) continue;
-        const word = sentence.words[i]!;
-        const span: [number, number] = [Math.min(i, at[0]), Math.max(i, at[1])];
-        if (reading.words.some((w) => w.required.length === 1 && w.required[0]!.word === word)) return span;
-        if (!/^\d/.test(word)) continue;
-        const value = Number.parseFloat(word.replace('dot', '.'));
-        if (!Number.isFinite(value)) continue;
-        const belowWritten = i > 0 && BELOW_WORDS.has(sentence.words[i - 1]!) || (i > 1 && sentence.words[i - 1] === 'than' && BELOW_WORDS.has(sentence.words[i - 2]!));
-        if (rule.atLeast !== undefined && value >= rule.atLeast && !belowWritten) return span;
-        if (rule.below !== undefined && (value < rule.below || (belowWritten && value <= rule.below))) return span;
-      }
-    }
-  }
-  return undefined;
-}
-
-/**
- * Where each group of the pattern stands in the sentence (first and last word), 'negated' when it is
- * there only in negated form ("no chest pain"), or undefined.
- */
-function findPattern(
-  p: CompiledPattern, sentence: SentenceTokens, clauseOf: number[], memo: { compiled: CompiledSet; stamp: number } | undefined,
-): [number, number][] | 'negated' | undefined {
-  let hits: [number, number][] | undefined;
-  let negated = false;
-  for (const group of p.groups) {
-    let found: GroupFound;
-    if (!memo) found = findGroup(group, sentence, clauseOf);
-    // A group in several rules (a concept) is looked for once a sentence.
-    else if (memo.compiled.groupStamps[group.id] === memo.stamp) found = memo.compiled.groupsFound[group.id]!;
-    else {
-      found = findGroup(group, sentence, clauseOf);
-      memo.compiled.groupsFound[group.id] = found;
-      memo.compiled.groupStamps[group.id] = memo.stamp;
-    }
-    negated ||= found.negated;
-    if (!found.hit) return negated ? 'negated' : undefined;
-    (hits ??= []).push(found.hit);
-  }
-  // Words that must go together, one of them denied ("no face droop, arms fine"): the rule is denied.
-  return negated && p.groups.length > 1 ? 'negated' : (hits ?? []);
-}
-
-/** Where the group's first alternative found not negated stands, and whether any was found negated before it. */
-function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: number[]): GroupFound {
-  const { words, initials } = sentence;
-  let hit: [number, number] | undefined;
-  let negated = false;
-  for (const alternative of group.alternatives) {
-    // Most phrasings cannot be in the sentence at all: skip them without looking word by word.
-    if ((alternative.initials & ~initials) !== 0) continue;
-    for (let from = 0; from < words.length && !hit; ) {
-      const found = findPhrase(alternative, sentence, from);
-      if (!found) break;
-      // "not" before the words, or between them ("he is not fitting", "face is not drooping").
-      if (isNegated(words, clauseOf, found[0]) || negatorWithin(words, found, alternative)) negated = true;
-      else hit = found;
-      from = found[0] + 1;
-    }
-    if (hit) break;
-  }
-  return { hit, negated };
-}
-
-/**
- * The sentence and its words, each with the number of its clause: commas and conjunctions start a new one. The
- * parts between commas are normalised in one pass, or (exhaustive) each on its own.
- */
-function tokenise(sentence: string, exhaustive: boolean): { sentence: string; words: string[]; clauseOf: number[] } {
-  const words: string[] = [];
-  const clauseOf: number[] = [];
-  let clause = 0;
-  for (const part of exhaustive ? sentence.split(',').map(normaliseWords) : normaliseWordsByComma(sentence)) {
-    for (const word of part) {
-      if (CONJUNCTIONS.has(word) && words.length > 0) clause++;
-      words.push(word);
-      clauseOf.push(clause);
-    }
-    clause++;
-  }
-  return { sentence, words, clauseOf };
-}
-
-/** A negator standing among the words of a phrase that does not itself say "not" ("is not fitting"). */
-function negatorWithin(words: string[], [from, to]: [number, number], phrase: CompiledWords): boolean {
-  if (phrase.required.some((t) => NEGATORS.has(t.word))) return false;
-  for (let i = from + 1; i < to; i++) if (NEGATORS.has(words[i]!)) return true;
-  return false;
-}
-
-function isNegated(words: string[], clauseOf: number[], start: number): boolean {
-  for (let i = start - 1; i >= 0 && i >= start - 4; i--) {
-    const word = words[i]!;
-    if (clauseOf[i] !== clauseOf[start] || CLAUSE_BREAKS.has(word)) return false;
-    if (NEGATORS.has(word)) return true;
-    if (!NEGATION_FILLERS.has(word)) return false;
-  }
-  return false;
-}
-
-function isQuestion(before: string, sentenceWords: string, sentence: string): boolean {
-  if (ANY_QUESTION_CUE.test(before)) return true;
-  if (ANY_ASKING_ONLY.test(sentenceWords)) return true;
-  // "What are the signs of a stroke?", "what is sepsis": a question whose subject is the red flag itself.
-  if (/\b(what is|what are|whats)( an?| the)?$/.test(before)) return true;
-  return /\?/.test(sentence) && /^\s*(what|how|when|which|is|are|can|could|should|does|do)\b/i.test(sentence) && /\b(signs?|symptoms?|mean|normal|cause|look like)\b/i.test(sentence);
 }

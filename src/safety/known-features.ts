@@ -1,14 +1,23 @@
 import { FeatureStrings, visitFeatures, wordFacts, type FeatureVisitor, type StemFacts } from './risk-features.js';
 
 /**
- * A feature the classifier knows: its weight in the emergency odds (none when the library gave it none),
- * and where its terms are in the kinds model (none when that model never saw it).
+ * What the classifier knows of a feature: its weight in the emergency odds (none when the library gave it
+ * none), and where its terms are in the kinds model (none when that model never saw it).
  */
-export interface KnownFeature {
+export interface FeatureFacts {
   readonly weight: number | undefined;
   readonly kind: number | undefined;
-  /** Its number in the table (0, 1, 2...), so that a message's features are each found once without a Set. */
-  readonly number: number;
+}
+
+/**
+ * A message's known features, as the emergency odds and the kinds model need them, gathered as each feature
+ * is first found (in riskFeatures' order): the prior plus their weights, added in that order (so the sum is
+ * the one a list of them would give), how many had one, and their kinds-model offsets in order.
+ */
+export interface FoundFeatures {
+  readonly score: number;
+  readonly weighted: number;
+  readonly kinds: readonly number[];
 }
 
 /** What a feature is made of: a stem alone, a stem in a scope ("not_"), or a pair of stems. */
@@ -52,9 +61,10 @@ export class TableWord implements StemFacts {
     facts: StemFacts,
     /** The stem's number (none: no feature the classifier knows has it). */
     readonly number: number | undefined,
-    readonly alone: KnownFeature | undefined,
-    /** Its features as the first content word after "not" or "if", by scope. */
-    readonly scoped: ReadonlyMap<string, KnownFeature> | undefined,
+    /** Its feature alone, by number (-1: none the classifier knows). */
+    readonly alone: number,
+    /** Its features (by number) as the first content word after "not" or "if", by scope. */
+    readonly scoped: ReadonlyMap<string, number> | undefined,
   ) {
     this.stem = facts.stem;
     this.opener = facts.opener;
@@ -75,56 +85,69 @@ const REMEMBERED_WORDS = 50_000;
  */
 export class FeatureTable {
   private readonly stemNumbers = new Map<string, number>();
-  private readonly alone = new Map<string, KnownFeature>();
-  private readonly scoped = new Map<string, Map<string, KnownFeature>>();
+  private readonly alone = new Map<string, number>();
+  private readonly scoped = new Map<string, Map<string, number>>();
   private readonly pairs: PairTable;
   private readonly words = new Map<string, TableWord>();
-  private readonly byNumber: KnownFeature[] = [];
+  /** Each feature's weight and kinds-model offset by its number, side by side in typed arrays (see FeatureFinder). */
+  private readonly weights: Float64Array;
+  private readonly weighted: Uint8Array;
+  private readonly kinds: Int32Array;
   /** For each feature (by number), the message that last found it (see FeatureFinder). */
   private readonly foundIn: Int32Array;
   private messages = 0;
+  /** One finder, used for every message: what it found is good until the next message. */
+  private readonly finder: FeatureFinder;
 
-  /** `known`: what the classifier knows of a feature, by name; features it knows nothing of are left out. */
-  constructor(shapes: FeatureShapes, known: (feature: string) => Omit<KnownFeature, 'number'>) {
+  /**
+   * `known`: what the classifier knows of a feature, by name; features it knows nothing of are left out.
+   * `prior`: where the emergency odds start, before any feature's weight.
+   */
+  constructor(shapes: FeatureShapes, known: (feature: string) => FeatureFacts, prior: number) {
     const pairs = new Map<number, number>();
+    const facts: FeatureFacts[] = [];
     for (const [name, shape] of shapes.shapes) {
-      const { weight, kind } = known(name);
-      if (weight === undefined && kind === undefined) continue;
-      const feature: KnownFeature = { weight, kind, number: this.byNumber.length };
-      this.byNumber.push(feature);
-      if (shape.kind === 'alone') this.alone.set(this.numbered(shape.stem), feature);
+      const fact = known(name);
+      if (fact.weight === undefined && fact.kind === undefined) continue;
+      const number = facts.length;
+      facts.push(fact);
+      if (shape.kind === 'alone') this.alone.set(this.numbered(shape.stem), number);
       else if (shape.kind === 'scoped') {
         const stem = this.numbered(shape.stem);
         let byScope = this.scoped.get(stem);
         if (!byScope) this.scoped.set(stem, (byScope = new Map()));
-        byScope.set(shape.scope, feature);
-      } else pairs.set(pairKey(this.stemNumbers.get(this.numbered(shape.first))!, this.stemNumbers.get(this.numbered(shape.second))!), feature.number);
+        byScope.set(shape.scope, number);
+      } else pairs.set(pairKey(this.stemNumbers.get(this.numbered(shape.first))!, this.stemNumbers.get(this.numbered(shape.second))!), number);
     }
-    this.foundIn = new Int32Array(this.byNumber.length);
+    this.weights = Float64Array.from(facts, (f) => f.weight ?? 0);
+    this.weighted = Uint8Array.from(facts, (f) => (f.weight === undefined ? 0 : 1));
+    this.kinds = Int32Array.from(facts, (f) => f.kind ?? -1);
+    this.foundIn = new Int32Array(facts.length);
     this.pairs = new PairTable(pairs);
+    this.finder = new FeatureFinder(this.pairs, this.weights, this.weighted, this.kinds, this.foundIn, prior);
   }
 
   /** The message's known features (its words as riskFeatures reads them), each once, in riskFeatures' order. */
-  find(words: readonly string[]): KnownFeature[] {
+  find(words: readonly string[]): FoundFeatures {
     return this.findRead(words.map((word) => this.word(word)));
   }
 
-  /** find, from the message's words already read (see read). */
-  findRead(words: readonly TableWord[]): KnownFeature[] {
+  /** find, from the message's words already read (see read). Good until the next message is read. */
+  findRead(words: readonly TableWord[]): FoundFeatures {
     // Numbered in an Int32Array (half the memory of doubles): started again before the numbers run out.
     if (this.messages === 0x7fffffff) {
       this.foundIn.fill(0);
       this.messages = 0;
     }
-    const finder = new FeatureFinder(this.pairs, this.byNumber, this.foundIn, ++this.messages);
-    visitFeatures(words, finder);
-    return finder.found;
+    this.finder.start(++this.messages);
+    visitFeatures(words, this.finder);
+    return this.finder;
   }
 
   /** A word as the table reads it, not remembered here: for a caller that remembers words of its own. */
   read(word: string): TableWord {
     const facts = wordFacts(word);
-    return new TableWord(facts, this.stemNumbers.get(facts.stem), this.alone.get(facts.stem), this.scoped.get(facts.stem));
+    return new TableWord(facts, this.stemNumbers.get(facts.stem), this.alone.get(facts.stem) ?? -1, this.scoped.get(facts.stem));
   }
 
   private word(word: string): TableWord {
@@ -190,25 +213,40 @@ class PairTable {
   }
 }
 
-/** A message's known features, each once, in the order first found. */
-class FeatureFinder implements FeatureVisitor<TableWord> {
-  readonly found: KnownFeature[] = [];
+/**
+ * A message's known features, each once, in the order first found: the odds added up and the kinds-model
+ * offsets gathered as each is found, from typed arrays by feature number (no object read, none made).
+ */
+class FeatureFinder implements FeatureVisitor<TableWord>, FoundFeatures {
+  score = 0;
+  weighted = 0;
+  kinds: number[] = [];
+  private message = 0;
 
   constructor(
     private readonly pairs: PairTable,
-    private readonly byNumber: readonly KnownFeature[],
+    private readonly weights: Float64Array,
+    private readonly hasWeight: Uint8Array,
+    private readonly kindOffsets: Int32Array,
     /** Which message last found each feature (by number): `message` is this one. */
     private readonly foundIn: Int32Array,
-    private readonly message: number,
+    private readonly prior: number,
   ) {}
 
+  start(message: number): void {
+    this.message = message;
+    this.score = this.prior;
+    this.weighted = 0;
+    this.kinds = []; // a new array, not the last one emptied: setting a length is a call into the engine
+  }
+
   stem(stem: TableWord): void {
-    if (stem.alone) this.add(stem.alone.number);
+    if (stem.alone >= 0) this.add(stem.alone);
   }
 
   scoped(scope: string, stem: TableWord): void {
     const feature = stem.scoped?.get(scope);
-    if (feature) this.add(feature.number);
+    if (feature !== undefined) this.add(feature);
   }
 
   pair(first: TableWord, second: TableWord): void {
@@ -220,6 +258,11 @@ class FeatureFinder implements FeatureVisitor<TableWord> {
   private add(feature: number): void {
     if (this.foundIn[feature] === this.message) return;
     this.foundIn[feature] = this.message;
-    this.found.push(this.byNumber[feature]!);
+    if (this.hasWeight[feature] === 1) {
+      this.score += this.weights[feature]!;
+      this.weighted++;
+    }
+    const kind = this.kindOffsets[feature]!;
+    if (kind >= 0) this.kinds.push(kind);
   }
 }

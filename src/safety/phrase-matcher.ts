@@ -70,6 +70,7 @@ export class TokenIndex {
   private readonly positionsOf: number[][];
   private readonly stamps: Float64Array;
   private stamp = 0;
+  private scratchNumbers = new Int32Array(64);
 
   constructor(readonly tokens: readonly Token[]) {
     this.positionsOf = tokens.map(() => []);
@@ -106,9 +107,13 @@ export class TokenIndex {
    */
   read(matched: readonly { readonly tokens: readonly Token[] }[]): IndexedPositions {
     const stamp = ++this.stamp;
+    // A new array for each token found (quick to make, and gone by the next scavenge); setting an array's
+    // length to empty or cut one is a call into the engine, slower than that.
     const tokenIds: number[] = [];
     for (let i = 0; i < matched.length; i++) {
-      for (const { id } of matched[i]!.tokens) {
+      const tokens = matched[i]!.tokens;
+      for (let t = 0; t < tokens.length; t++) {
+        const id = tokens[t]!.id;
         if (this.stamps[id] === stamp) this.positionsOf[id]!.push(i);
         else {
           this.stamps[id] = stamp;
@@ -117,6 +122,7 @@ export class TokenIndex {
         }
       }
     }
+    // Its own object, with its own stamp, so that a sentence read before is refused, never answered for wrongly.
     return new IndexedPositions(this, stamp, tokenIds);
   }
 
@@ -124,6 +130,18 @@ export class TokenIndex {
   positionsIn(stamp: number, token: Token): readonly number[] {
     if (stamp !== this.stamp) throw new Error('a sentence was read after this one: its positions are gone');
     return this.stamps[token.id] === stamp ? this.positionsOf[token.id]! : NONE;
+  }
+
+  /** An array of at least `length` numbers for the sentence read last, the same one again and again. */
+  scratch(length: number): Int32Array {
+    if (this.scratchNumbers.length < length) this.scratchNumbers = new Int32Array(Math.max(length, 2 * this.scratchNumbers.length));
+    return this.scratchNumbers;
+  }
+
+  /** Whether the token is in the sentence read with `stamp` (the last one read). */
+  hasIn(stamp: number, token: Token): boolean {
+    if (stamp !== this.stamp) throw new Error('a sentence was read after this one: its positions are gone');
+    return this.stamps[token.id] === stamp;
   }
 
   private lookUp(word: string, wordStem: string): readonly Token[] {
@@ -165,6 +183,7 @@ function nearLength(byLength: Token[][] | undefined, length: number, into: Set<T
 /** Where each token stands in a sentence: the indexes of the words it matches, in order. */
 interface Positions {
   of(token: Token): readonly number[];
+  has(token: Token): boolean;
   /** The tokens found in the sentence, when known before any is asked for. */
   readonly tokenIds: readonly number[] | undefined;
 }
@@ -179,6 +198,10 @@ class IndexedPositions implements Positions {
 
   of(token: Token): readonly number[] {
     return this.index.positionsIn(this.stamp, token);
+  }
+
+  has(token: Token): boolean {
+    return this.index.hasIn(this.stamp, token);
   }
 }
 
@@ -201,6 +224,10 @@ class ScannedPositions implements Positions {
     }
     return at;
   }
+
+  has(token: Token): boolean {
+    return this.of(token).length > 0;
+  }
 }
 
 /**
@@ -216,9 +243,12 @@ export class SentenceTokens {
   private constructor(
     readonly words: string[],
     private readonly found: Positions,
+    /** Where optionalBefore is written: its own, or (indexed: one sentence at a time) the index's, reused. */
+    optionalBefore: Int32Array,
   ) {
-    this.optionalBefore = new Int32Array(words.length + 1);
-    for (let i = 0; i < words.length; i++) this.optionalBefore[i + 1] = this.optionalBefore[i]! + (OPTIONAL.has(words[i]!) ? 1 : 0);
+    this.optionalBefore = optionalBefore;
+    optionalBefore[0] = 0;
+    for (let i = 0; i < words.length; i++) optionalBefore[i + 1] = optionalBefore[i]! + (OPTIONAL.has(words[i]!) ? 1 : 0);
     this.initials = initialBits(words);
   }
 
@@ -227,11 +257,11 @@ export class SentenceTokens {
    * tokens each word matches (TokenIndex.matches), word by word.
    */
   static indexed(words: string[], index: TokenIndex, matched: readonly { readonly tokens: readonly Token[] }[]): SentenceTokens {
-    return new SentenceTokens(words, index.read(matched));
+    return new SentenceTokens(words, index.read(matched), index.scratch(words.length + 1));
   }
 
   static scanned(words: string[]): SentenceTokens {
-    return new SentenceTokens(words, new ScannedPositions(words));
+    return new SentenceTokens(words, new ScannedPositions(words), new Int32Array(words.length + 1));
   }
 
   /** The ids of the tokens found in the sentence (indexed sentences only: a scanned one finds them when asked). */
@@ -254,19 +284,40 @@ export class SentenceTokens {
   positions(token: Token): readonly number[] {
     return this.found.of(token);
   }
+
+  /** Whether the token stands anywhere in the sentence. */
+  has(token: Token): boolean {
+    return this.found.has(token);
+  }
 }
 
 /** Indexes of the first and last words of the phrase in the sentence, searching from `from`, or undefined. */
 export function findPhrase(phrase: CompiledWords, sentence: SentenceTokens, from = 0): [number, number] | undefined {
+  return findPhraseInto(phrase, sentence, from, SPAN) ? [SPAN.start, SPAN.end] : undefined;
+}
+
+/** Where a phrase was found: the indexes of its first and last words. */
+export interface Span {
+  start: number;
+  end: number;
+}
+const SPAN: Span = { start: 0, end: 0 };
+
+/** findPhrase, written to `span` (whether found), for a caller that looks many times and keeps few. */
+export function findPhraseInto(phrase: CompiledWords, sentence: SentenceTokens, from: number, span: Span): boolean {
   const { required, gaps } = phrase;
-  if (required.length === 0) return undefined;
+  if (required.length === 0) return false;
   for (const start of sentence.positions(required[0]!)) {
     if (start < from) continue;
     let at = start;
     for (let k = 1; k < required.length && at >= 0; k++) at = firstBetween(sentence.positions(required[k]!), at + 1, sentence.reach(at, gaps[k]!));
-    if (at >= 0) return [start, at];
+    if (at >= 0) {
+      span.start = start;
+      span.end = at;
+      return true;
+    }
   }
-  return undefined;
+  return false;
 }
 
 /** The first position from `from` to `to`, or -1. */

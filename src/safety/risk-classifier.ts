@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MODEL_ASSESSED_FLAG } from './model-urgency-check.js';
 import type { RedFlag } from './red-flags.js';
 import { kindOddsOf } from './kind-odds.js';
-import { FeatureShapes, FeatureTable, type KnownFeature, type TableWord } from './known-features.js';
+import { FeatureShapes, FeatureTable, type FoundFeatures, type TableWord } from './known-features.js';
 import { riskFeatures } from './risk-features.js';
 import { markDecimals, normaliseWords } from './text-normalise.js';
 
@@ -39,8 +39,8 @@ export type ClassifierSettings = z.infer<typeof classifierSettingsSchema>;
 
 export type RiskVerdict = 'raise' | 'ask' | 'calm';
 
-/** A message's features the classifier knows (see knownFeatures). */
-export type MessageFeatures = readonly KnownFeature[];
+/** A message's features the classifier knows (see knownFeatures): good until the next message's are found. */
+export type MessageFeatures = FoundFeatures;
 /** A word as the classifier reads it (see readWord). */
 export type ClassifierWord = TableWord;
 
@@ -122,24 +122,14 @@ export function trainRiskClassifier(corpus: LabelledMessage[], settings: Classif
   if (kindLabels.size > 1) kinds.consolidate();
   const weights = weightsOf(urgency, vocabulary, counted[EMERGENCY], counted[CALM]);
   const kindOdds = kindLabels.size > 1 ? kindOddsOf(kinds) : undefined;
-  const table = new FeatureTable(shapes, (feature) => ({ weight: weights.byFeature.get(feature), kind: kindOdds?.offsetOf(feature) }));
+  // The table adds up the prior and each known feature's weight as it finds them, in score's order.
+  const table = new FeatureTable(shapes, (feature) => ({ weight: weights.byFeature.get(feature), kind: kindOdds?.offsetOf(feature) }), weights.prior);
   const knownFeatures = (words: readonly string[]) => table.find(words);
-  const scoreKnown = (features: MessageFeatures) => {
-    let score = weights.prior;
-    let known = 0;
-    for (const { weight } of features) {
-      if (weight === undefined) continue;
-      score += weight;
-      known++;
-    }
-    // Only unknown words: no evidence either way.
-    return known === 0 ? -Infinity : score;
-  };
+  // Only unknown words: no evidence either way.
+  const scoreKnown = (features: MessageFeatures) => (features.weighted === 0 ? -Infinity : features.score);
   const kindOfKnown = (features: MessageFeatures) => {
     if (!kindOdds) return [...kindLabels][0];
-    const known: number[] = [];
-    for (const { kind } of features) if (kind !== undefined) known.push(kind);
-    const label = kindOdds.predict(known);
+    const label = kindOdds.predict(features.kinds);
     return label === 'unknown' ? undefined : label;
   };
 

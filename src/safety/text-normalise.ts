@@ -30,14 +30,20 @@ export function normaliseWords(text: string): string[] {
   return words;
 }
 
-/** normaliseWords of each part of text.split(','), read in one pass over the text. */
-export function normaliseWordsByComma(text: string): string[][] {
-  const parts: string[][] = [[]];
+/**
+ * normaliseWords of each part of text.split(','), read in one pass over the text: the words of every part,
+ * end to end, written to `words`, and for each the number of commas before it written to `commasBefore`.
+ */
+export function normaliseWordsByComma(text: string, words: string[], commasBefore: number[]): void {
+  let commas = 0;
   for (const token of lowered(text).match(/[a-z0-9]+(?:'[a-z]+)?|,/g) ?? []) {
-    if (token === ',') parts.push([]);
-    else addNormalised(token, parts.at(-1)!);
+    if (token === ',') commas++;
+    else {
+      const before = words.length;
+      addNormalised(token, words);
+      for (let i = before; i < words.length; i++) commasBefore.push(commas);
+    }
   }
-  return parts;
 }
 
 function lowered(text: string): string {
@@ -57,6 +63,21 @@ function addNormalised(token: string, words: string[]): void {
 /** "1.9" as "1dot9", so that a decimal is one word and its point does not end a sentence. */
 export function markDecimals(text: string): string {
   return text.replace(/(\d)\.(\d)/g, '$1dot$2');
+}
+
+/**
+ * normaliseWords(text) from the words of markDecimals(text), without reading the text again: each marked
+ * decimal split back into its parts, each normalised. Undefined where the text writes "dot" itself, or
+ * would once its apostrophes are dropped ("do'the"): there a "dot" in a word is not always a mark.
+ */
+export function wordsWithoutDecimalMarks(text: string, markedWords: readonly string[]): string[] | undefined {
+  if (/dot/i.test(text.replace(APOSTROPHES, '').replace(/'/g, ''))) return undefined;
+  const words: string[] = [];
+  for (const word of markedWords) {
+    if (word.includes('dot')) for (const part of word.split('dot')) addNormalised(part, words);
+    else words.push(word);
+  }
+  return words;
 }
 
 // Stemming is a large part of screening a message, and people use the same few thousand words.

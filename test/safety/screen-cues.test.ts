@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  anyOf, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, ASKING_ONLY, hasWordsOfLetters, MESSAGE_ASKS, NOT_NOW, QUESTION_CUES, withoutNotNow,
+  anyOf, ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, ASKING_ONLY, FIGURE_OF_SPEECH, HAPPENING_NOW, hasWordsOfLetters, isFigureOfSpeech, isHappeningNow,
+  isLongAgo, isPastOnly, LONG_AGO, MESSAGE_ASKS, NOT_NOW, PAST_ONLY,
+  prefiltered, QUESTION_CUES, withoutNotNow,
 } from '../../src/safety/screen-cues.js';
 
 /**
@@ -27,6 +29,24 @@ describe('cues joined into one expression', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+
+  it.each([
+    ['long ago', LONG_AGO, isLongAgo],
+    ['past only', PAST_ONLY, isPastOnly],
+    ['happening now', HAPPENING_NOW, isHappeningNow],
+    ['figure of speech', FIGURE_OF_SPEECH, isFigureOfSpeech],
+  ])('read only where one of their words is: the %s cue prefiltered matches exactly where the expression does', (_, cue, quick) => {
+    fc.assert(
+      fc.property(cueText([cue]), (text) => {
+        expect(quick(text)).toBe(cue.test(text));
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('refuse a cue with state to prefilter', () => {
+    expect(() => prefiltered(/a/g, ['a'])).toThrow();
   });
 
   it('refuse cues with flags, which one expression could not keep', () => {

@@ -135,6 +135,23 @@ describe('the fast emergency screen', () => {
       { numRuns: 300, seed: 20261202 },
     );
   }, 300_000);
+
+  // The fast screen reuses what it reads a sentence into (the token index's positions, a group's finding, the
+  // classifier's finder) from one sentence and one message to the next: none of it may carry over.
+  it('decides each message the same whatever was screened before it, and again the same when screened twice', () => {
+    const texts = labelledMessages().filter((_, i) => i % 4 === 0);
+    const long = texts.slice(0, 300).map((t, i) => `${t}. ${texts[(i * 7) % texts.length]}, and ${texts[(i * 13) % texts.length]}`);
+    const all = [...texts, ...long];
+    const inOrder = createEmergencyScreen(() => flags);
+    const first = all.map((t) => inOrder.screen(t));
+    const reversed = createEmergencyScreen(() => flags);
+    const differ: string[] = [];
+    for (let i = all.length - 1; i >= 0; i--) {
+      const again = [reversed.screen(all[i]!), reversed.screen(all[i]!)];
+      if (!again.every((result) => isSame(result, first[i]))) differ.push(all[i]!);
+    }
+    expect(differ).toEqual([]);
+  }, 300_000);
 });
 
 /** Every message of the labelled sets (knowledge/eval, knowledge/eval/screening) and of the screening corpus. */
