@@ -49,7 +49,11 @@ describe('chat start rate limits over HTTP', () => {
     expect(refused!.headers.get('retry-after')).toBe('1');
     expect(await refused!.json()).toEqual({ error: expect.stringMatching(/too many requests/) });
 
-    expect(limitLines()).toHaveLength(1);
+    // One line per run of refusals: a token that refilled mid-burst on a loaded machine ends a run, and the
+    // next refusal starts another; never one line per refusal.
+    const refilled = statuses.filter((s) => s === 200).length - (burst - 2);
+    expect(limitLines().length).toBeGreaterThanOrEqual(1);
+    expect(limitLines().length).toBeLessThanOrEqual(1 + refilled);
     expect(limitLines()[0]).toMatchObject({ level: 40, endpoint: 'webchat-token', retryAfterSeconds: 1 });
     // Nothing that identifies the client: no address, and only the request id to tie it to the request line.
     expect(JSON.stringify(limitLines()[0])).not.toContain('198.51.100.1');
