@@ -1,6 +1,6 @@
 import type { StatePropertyAccessor } from 'botbuilder';
 import {
-  ChoicePrompt, ComponentDialog, ListStyle, WaterfallDialog,
+  ComponentDialog, ListStyle, WaterfallDialog,
   type Choice, type DialogTurnResult, type FoundChoice, type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { channelOf } from '../src/bot/channel.js';
 import { CHOICES_PROMPT, NONE_OF_THESE, notSureText } from '../src/knowledge/answer-text.js';
 import type { KnowledgeBase } from '../src/knowledge/types.js';
 import { replyWithAnswer, type AnswerMemory } from './answer-reply.js';
+import { PickPrompt } from './pick-prompt.js';
 
 export const ARTICLE_CHOICE_DIALOG = 'articleChoiceDialog';
 const FLOW = 'articleChoiceFlow';
@@ -42,7 +43,7 @@ export class ArticleChoiceDialog extends ComponentDialog {
   constructor(private readonly deps: ArticleChoiceDeps) {
     super(ARTICLE_CHOICE_DIALOG);
     // Anything that is none of the options ends the prompt unrecognised: it is taken as a new message.
-    this.addDialog(new ChoicePrompt(CHOICE, async () => true))
+    this.addDialog(new PickPrompt(CHOICE, async () => true))
       .addDialog(new WaterfallDialog(FLOW, [this.offerStep, this.pickStep]));
     this.initialDialogId = FLOW;
   }

@@ -49,16 +49,8 @@ export function defaultWorkingHours(): WorkingHours {
   return parseWorkingHours(DEFAULT_WORKING_HOURS) as WorkingHours;
 }
 
-/** The weekday (1-7) and minutes after midnight on the team's wall clock. */
-function localTime(at: Date, timeZone: string): { day: number; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-    .formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { day: DAY_NAMES.indexOf(part('weekday')) + 1, minutes: Number(part('hour')) * 60 + Number(part('minute')) };
-}
-
 export function isWorkingTime(hours: WorkingHours, at: Date): boolean {
-  const { day, minutes } = localTime(at, hours.timeZone);
+  const { day, minutes } = wallClock(at.getTime(), hours.timeZone);
   return hours.days.includes(day) && minutes >= hours.start && minutes < hours.end;
 }
 
@@ -84,7 +76,7 @@ export function describeWorkingHours(hours: WorkingHours): string {
  * "on Monday morning". Only meaningful outside working time.
  */
 export function nextOpening(hours: WorkingHours, at: Date): string {
-  const { day, minutes } = localTime(at, hours.timeZone);
+  const { day, minutes } = wallClock(at.getTime(), hours.timeZone);
   if (hours.days.includes(day) && minutes < hours.start) return `today from ${clockTime(hours.start)}`;
   for (let ahead = 1; ahead <= 7; ahead++) {
     const next = ((day - 1 + ahead) % 7) + 1;

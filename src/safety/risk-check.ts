@@ -1,5 +1,6 @@
 import { MessageFactory, type Activity } from 'botbuilder';
 import type { Queryable } from '../db/database.js';
+import { normalisedReply } from '../bot/whole-reply.js';
 import type { ScreenResult } from './emergency-screen.js';
 import { MODEL_ASSESSED_FLAG } from './model-urgency-check.js';
 import type { RedFlag } from './red-flags.js';
@@ -19,7 +20,7 @@ export type RiskCheckAnswer = 'yes' | 'no' | undefined;
 
 /** "yes", "1", "yes someone is in danger" / "no", "2", "no carry on"; anything else is not an answer. */
 export function riskCheckAnswerOf(text: string): RiskCheckAnswer {
-  const t = text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = normalisedReply(text);
   if (/^(1|y|yes|yeah|yep|yes please|yes someone is in danger|someone is in danger|danger)$/.test(t)) return 'yes';
   if (/^(2|n|no|nope|no carry on|carry on|no one is in danger|nobody is in danger|no its fine|no it s fine)$/.test(t)) return 'no';
   return undefined;

@@ -70,6 +70,12 @@ describe('choices on chat', () => {
     await runTranscript(adapter, [['what is the capital of france', /not sure[^]*co-ordinator/i], ['yes', ASKED]]);
   });
 
+  it('takes a new question that holds a number or a position as a new message, not as a pick', async () => {
+    const adapter = chat();
+    await offered(adapter, UNSURE);
+    await runTranscript(adapter, [['I take 2 tablets a day, how do i order my repeat prescription', /Source: Ordering your repeat prescriptions/]]);
+  });
+
   it('leaves an emergency to the screen while the choices wait: the 999 instruction, then the choices again', async () => {
     const adapter = chat();
     await offered(adapter, UNSURE);
