@@ -5,7 +5,7 @@
  */
 
 /** Before a phrasing in its sentence, these make it a question about warning signs or a hypothetical. */
-export const QUESTION_CUES = [/(?<!(sure|know|wondering|unsure|wonder|see) )\bif\b/, /\bsigns?\b/, /\bsymptoms?\b/, /\bwarning\b/, /\bhow (do|would|can|could) (i|you|we) (know|tell|spot|recogni[sz]e)\b/, /\bwhat (is|are|does|do)\b.*\b(mean|like|look)\b/, /\bin case\b/, /\bwhat happens\b/, /\bwhen (should|do|to)\b.*\b(call|ring|phone|999|111)\b/, /\bhow to (spot|recogni[sz]e|tell|help|deal)\b/, /\bwhat (should|do|to) (i|we|you)? ?do (if|when)\b/, /\bexplain\b/, /\bleaflet\b/, /\binformation\b/, /\bcould (it|this) be\b.*\?/];
+export const QUESTION_CUES = [/(?<!(sure|know|wondering|unsure|wonder|see) )\bif\b/, /\bsigns?\b/, /\bsymptoms?\b/, /\bwarning\b/, /\bhow (do|would|can|could) (i|you|we) (know|tell|spot|recogni[sz]e)\b/, /\bwhat (is|are|does|do)\b.*\b(mean|like|look)\b/, /\bin case\b/, /\bwhat happens\b/, /\bwhen (should|do|to)\b.*\b(call|ring|phone|999|111)\b/, /\bhow to (spot|recogni[sz]e|tell|help|deal)\b/, /\bwhat (should|do|to) (i|we|you)? ?do (if|when)\b/, /\bexplain\b/, /\bleaflet\b/, /\bred flags?\b/, /\binformation\b/, /\bcould (it|this) be\b.*\?/];
 /** In the part of the sentence that holds the red flag, these mean it is happening now. */
 export const HAPPENING_NOW = /\b(right now|now|at the moment|currently|happening|has just|have just|just (collapsed|fell|started)|started|minutes ago|an hour ago|help me|please help|tonight|today)\b/;
 export const isHappeningNow = prefiltered(HAPPENING_NOW, ['now', 'at the moment', 'currently', 'happening', 'just', 'started', 'minutes ago', 'an hour ago', 'help me', 'please help', 'tonight', 'today']);
@@ -21,13 +21,20 @@ export function prefiltered(cue: RegExp, needles: readonly string[]): (text: str
   };
 }
 /** "not bleeding now", "I'm fine now": a "now" that says it is not happening. */
-export const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better|safe|well|settled|calm|calmer|cleared|gone|passed|stopped|over|sorted|recovered)\b(\s+\w+){0,3}?\s+(right )?now\b/g;
+export const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better|safe|well|settled|calm|calmer|cleared|gone|passed|stopped|over|sorted|recovered|normal|herself|himself|themselves)\b(\s+\w+){0,3}?\s+(right )?now\b/g;
 /** Long ago, stated anywhere in a message: the message is history unless it also speaks of now. */
 export const LONG_AGO = /\b(been fine since|fine since|since then)\b|\b(\d+|few|couple of|many|several)? ?years? ago\b|\bused to\b|\bhistory of\b|\b(back )?in (19|20)\d\d\b/;
 export const isLongAgo = prefiltered(LONG_AGO, ['since', 'ago', 'used to', 'history of', 'in 19', 'in 20']);
 export const NOW_IN_MESSAGE = /\b(now|right now|at the moment|currently|today|tonight|this (morning|afternoon|evening)|started|just)\b/;
 export const PAST_ONLY = /\b(been fine since|fine since|since then|recovered)\b|\blast (monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b|\b(\d+|few|couple of|many|several)? ?(years?|months?|weeks?) ago\b|\blast (year|month|week)\b|\bin the past\b|\bused to\b|\bhistory of\b|\bpreviously\b|\b(back )?in (19|20)\d\d\b/;
 export const isPastOnly = prefiltered(PAST_ONLY, ['since', 'recovered', 'last ', 'ago', 'in the past', 'used to', 'history of', 'previously', 'in 19', 'in 20']);
+/**
+ * After a red flag in its sentence, these say the episode is over and was seen to ("...hit my head, went to
+ * a&e, ct scan clear and they discharged me"). Read only after the flag, and only in a message that says
+ * nothing of now: "discharged yesterday, he has collapsed" tells of something new.
+ */
+export const RESOLVED = /\b(back to (normal|herself|himself|themselves|myself|her usual|his usual)|discharged (me|him|her|them|us)|sent (me|him|her|them|us) (home|away)|(ct|scan|scans|x ?ray|tests?|bloods?|ecg)( was| were| came back| all)? (clear|fine|normal|ok|okay)|brought (her|him|them) (back|home)|found (her|him|them) (safe|fine|ok|okay)|(said|told (me|us|him|her)) it was (muscular|nothing|fine|anxiety|indigestion|a panic attack|a virus|wind))\b/;
+export const isResolved = prefiltered(RESOLVED, ['back to', 'discharged', 'sent ', 'clear', 'fine', 'normal', 'ok', 'brought', 'found', 'it was']);
 /** Anywhere in the sentence, these make it a question about warning signs rather than a report. */
 export const ASKING_ONLY = [
   /\bhow (do|would|can|could|will) (i|you|we) (know|tell)\b/, /\bis (that|it|this) (an emergency|serious|normal)\b/,
@@ -42,6 +49,8 @@ export const ASKING_ONLY = [
   /\b(run|runs|running) in (my|the|our) family\b/,
   /\bwhat (does|do|would|is|are|will) [\w ]{1,40} (feel|look|sound) like\b/, /\bhow (i|we|you) (know|tell)\b/, /\bhow long\b.*\bbefore\b/, /\bbefore (i|we|you) (call|ring|phone)\b/,
   /\bwhen (should|do|would|to) ((i|we|you) )?(call|ring|phone|dial)\b/,
+  // A reply picking a topic from a list Carepoint offered: "the one about choking".
+  /\bthe (one|leaflet|article|page) (about|on|for)\b/,
 ];
 /** The person it is about, for what to do meanwhile: someone with them, or themselves. */
 export const ABOUT_OTHERS = /\b(he|she|they|him|her|his|my (mum|mam|mom|mother|dad|father|husband|wife|partner|son|daughter|child|baby|boy|girl|nan|nana|gran|granny|grandad|grandma|grandpa|brother|sister|friend|neighbour|patient|auntie|uncle)|mum|dad|nan|grandad|the patient|resident|client)\b/;
@@ -78,8 +87,8 @@ export function hasWordsOfLetters(text: string, n: number): boolean {
 }
 
 /** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
-export const FIGURE_OF_SPEECH = /\b((with|from|of) laughter|laugh(ed|ing)? (so|too) (much|hard)|laughing|lol|lmao|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring|blood (is )?boiling|(would|will|going to) have (a|kittens|a fit) (if|when)|(fit|attack|stroke) (bc|because|cos|coz) (i|my|he|she|of)|choking on the (price|cost|bill)|banging (my|your|our) head (against|on)|nearly had a heart attack|lowkey|literally dying|dead 💀)\b|😂|🤣|💀/u;
+export const FIGURE_OF_SPEECH = /\b((with|from|of) laughter|laugh(ed|ing)? (so|too) (much|hard)|laughing|lol|lmao|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring|blood (is )?boiling|(would|will|going to) have (a|kittens|a fit) (if|when)|(fit|attack|stroke) (bc|because|cos|coz) (i|my|he|she|of)|choking on the (price|cost|bill)|banging (my|your|our) head (against|on)|nearly had a heart attack|(threw|throw|throws|throwing|thrown) a (right |real |proper |massive |big |bit of a )?(fit|wobbly|wobbler|tantrum)|lowkey|literally dying|dead 💀)\b|😂|🤣|💀/u;
 export const isFigureOfSpeech = prefiltered(FIGURE_OF_SPEECH, [
   'laugh', 'lol', 'lmao', 'haha', 'nearly choked', 'jok', 'overdid it', 'hazard', 'snor', 'boiling', 'have a', 'have kittens',
-  'fit b', 'fit c', 'attack b', 'attack c', 'stroke b', 'stroke c', 'choking on the', 'banging', 'heart attack', 'lowkey', 'literally dying', '💀', '😂', '🤣',
+  'fit b', 'fit c', 'attack b', 'attack c', 'stroke b', 'stroke c', 'choking on the', 'banging', 'heart attack', 'threw a', 'throw a', 'throws a', 'throwing a', 'thrown a', 'lowkey', 'literally dying', '💀', '😂', '🤣',
 ]);

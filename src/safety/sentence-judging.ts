@@ -6,7 +6,7 @@ import type { FlagMatch, ScreenResult } from './emergency-screen.js';
 import type { RedFlag } from './red-flags.js';
 import { NEGATORS, type CompiledWords, type Span } from './phrase-matcher.js';
 import {
-  ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, isFigureOfSpeech, isHappeningNow, isLongAgo, isPastOnly, NOW_IN_MESSAGE, withoutNotNow,
+  ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, isFigureOfSpeech, isHappeningNow, isLongAgo, isPastOnly, isResolved, NOW_IN_MESSAGE, withoutNotNow,
 } from './screen-cues.js';
 import { normaliseWords, normaliseWordsByComma } from './text-normalise.js';
 
@@ -53,7 +53,9 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   const once = (key: string, test: () => boolean) => (message.exhaustive ? test() : rememberedIn(at, key, test));
   const happeningNow = once(`now ${clauseSpan(clauseOf, start, end)}`, () => isHappeningNow(withoutNotNow(clauseText(at, start, end))));
   // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
-  const past = pastMessage || found.every(([from, to]) => once(`past ${clauseSpan(clauseOf, from, to)}`, () => isPastOnly(clauseText(at, from, to))));
+  // Or over and seen to, told after it: "had a seizure on tuesday, all back to normal now".
+  const resolved = once(`resolved ${end}`, () => isResolved(words.slice(end + 1).join(' '))) && !NOW_IN_MESSAGE.test(whole);
+  const past = pastMessage || resolved || found.every(([from, to]) => once(`past ${clauseSpan(clauseOf, from, to)}`, () => isPastOnly(clauseText(at, from, to))));
   if (!happeningNow && once('figure', () => isFigureOfSpeech(words.join(' ')))) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && past) setAside.push({ phrase, why: 'past' });

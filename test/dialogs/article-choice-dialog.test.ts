@@ -76,6 +76,13 @@ describe('choices on chat', () => {
     await runTranscript(adapter, [['I take 2 tablets a day, how do i order my repeat prescription', /Source: Ordering your repeat prescriptions/]]);
   });
 
+  it('takes "the first one" as the first title offered', async () => {
+    const adapter = chat();
+    const prompt = await offered(adapter, UNSURE);
+    const first = prompt.suggestedActions!.actions[0]!.title;
+    await runTranscript(adapter, [['the first one', new RegExp(`Source: ${first.replace(/[()]/g, '\\$&')}, reviewed`)]]);
+  });
+
   it('leaves an emergency to the screen while the choices wait: the 999 instruction, then the choices again', async () => {
     const adapter = chat();
     await offered(adapter, UNSURE);

@@ -106,6 +106,34 @@ describe('red flags file', () => {
   });
 });
 
+describe('an episode told as over and seen to', () => {
+  it('is history when the ending comes after the red flag and the message says nothing of now', () => {
+    const over = emergency('she had a seizure on tuesday, lasted 1 minute, all back to normal now, do I need to ring the nurse');
+    expect(over.emergency).toBe(false);
+    expect(over.setAside.map((s) => s.why)).toContain('past');
+    expect(emergency('fell and hit his head on saturday, ct scan clear and they discharged him, can he shower').emergency).toBe(false);
+  });
+
+  it('is not history when the ending comes first, or the message speaks of now', () => {
+    expect(emergency('he was discharged yesterday and he has collapsed, not breathing').emergency).toBe(true);
+    expect(emergency('had a seizure on tuesday, back to normal after, but now she is fitting again and it will not stop').emergency).toBe(true);
+    expect(emergency('fell and hit his head, they sent him home, he is just being sick now and he is on warfarin').emergency).toBe(true);
+  });
+});
+
+describe('kinds a mid-conversation set found missing', () => {
+  it('reports a method of dying thought about now, and a child with someone\'s tablets', () => {
+    expect(emergency("i'm on the platform and i keep thinking about stepping in front of the next train").matches.map((m) => m.flag.id)).toContain('suicidal-crisis');
+    expect(emergency('toddler found his nans metformin, foil chewed open').matches.map((m) => m.flag.id)).toContain('poisoning-swallowed');
+  });
+
+  it('leaves alone a figure of speech and a topic picked from a list', () => {
+    expect(emergency('dad threw a right fit when we took his car keys, he has dementia').emergency).toBe(false);
+    expect(emergency('the one about choking please').emergency).toBe(false);
+    expect(emergency('what do i do if he ever talks about stepping in front of a train').emergency).toBe(false);
+  });
+});
+
 describe('word groups that must appear together', () => {
   it('match in any order within a sentence, and not when one group is negated or missing', () => {
     expect(emergency('hes hypo and really drowsy').matches.map((m) => m.flag.id)).toContain('severe-hypo');
