@@ -12,8 +12,8 @@ afterAll(async () => {
   await bot.close();
 });
 
-// Covered by eval.jsonl's answerable cases; retrieval finds three plausible articles and none clearly.
-const UNSURE = 'the paid carer didnt show up what do i do';
+// A covered question for which retrieval finds three plausible articles and none clearly.
+const UNSURE = 'agency carer never came today';
 const RIGHT = 'When a home carer does not turn up';
 const GREETING = /Hello, I am Carepoint/;
 const CHOICES = /I found a few articles that might answer that/;

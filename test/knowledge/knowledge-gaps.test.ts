@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 const DECLINED = 'what is the capital of france';
-const CHOICES = 'the paid carer didnt show up what do i do';
+const CHOICES = 'agency carer never came today';
 
 describe('knowledge gaps', () => {
   it('counts every decline and every choice offered, per day, by digest; never an answer, never the text', async () => {
