@@ -112,6 +112,8 @@ const PUBLISHED_BLIND_SETS = [
   { file: 'knowledge-blind-2026-12-02b.jsonl', floors: { rightAnsweredOrOffered: 0.81, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.87 } },
   { file: 'knowledge-blind-2026-12-02-final.jsonl', floors: { rightAnsweredOrOffered: 0.66, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.83 } },
   { file: 'knowledge-blind-2026-12-03-g1.jsonl', floors: { rightAnsweredOrOffered: 0.78, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.88 } },
+  // Held out until the gate was finished and measured once (88.0%, 0.0%, 97.8%); never tuned on.
+  { file: 'knowledge-heldout-2026-12-03-g2.jsonl', floors: { rightAnsweredOrOffered: 0.85, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.93 } },
 ];
 
 describe.each(PUBLISHED_BLIND_SETS)('$file (published since it was measured)', ({ file, floors }) => {
