@@ -131,6 +131,8 @@ describe('kinds a mid-conversation set found missing', () => {
     expect(emergency('dad threw a right fit when we took his car keys, he has dementia').emergency).toBe(false);
     expect(emergency('the one about choking please').emergency).toBe(false);
     expect(emergency('what do i do if he ever talks about stepping in front of a train').emergency).toBe(false);
+    // A train is a means only in "stepping in front of" and its kin, never on its own beside "jump".
+    expect(emergency("i'll jump on the train to see mum in hospital").emergency).toBe(false);
   });
 });
 
