@@ -25,6 +25,7 @@ export interface MessageJudging {
   /** The message's words, its "not ... now" phrases left out. */
   whole: string;
   /** What the message says of itself, worked out when a phrasing is first judged (most messages have none). */
+  saysNow: boolean | undefined;
   past: boolean | undefined;
   asking: boolean | undefined;
   exhaustive: boolean;
@@ -38,7 +39,8 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   const { sentence, words, clauseOf } = at;
   const { matches, setAside, mentioned, whole } = message;
   // A message that dates itself ("mine was back in 2022") and says nothing of now is about the past.
-  const pastMessage = (message.past ??= isLongAgo(whole) && !NOW_IN_MESSAGE.test(whole));
+  const saysNow = (message.saysNow ??= NOW_IN_MESSAGE.test(whole));
+  const pastMessage = (message.past ??= !saysNow && isLongAgo(whole));
   // A message that asks about warning signs in general ("what should we look out for?") reports nothing
   // that it does not say is happening now.
   const askingMessage = (message.asking ??= ANY_MESSAGE_ASKS.test(whole));
@@ -54,7 +56,7 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   const happeningNow = once(`now ${clauseSpan(clauseOf, start, end)}`, () => isHappeningNow(withoutNotNow(clauseText(at, start, end))));
   // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
   // Or over and seen to, told after it: "had a seizure on tuesday, all back to normal now".
-  const resolved = once(`resolved ${end}`, () => isResolved(words.slice(end + 1).join(' '))) && !NOW_IN_MESSAGE.test(whole);
+  const resolved = !saysNow && once(`resolved ${end}`, () => isResolved(words.slice(end + 1).join(' ')));
   const past = pastMessage || resolved || found.every(([from, to]) => once(`past ${clauseSpan(clauseOf, from, to)}`, () => isPastOnly(clauseText(at, from, to))));
   if (!happeningNow && once('figure', () => isFigureOfSpeech(words.join(' ')))) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
