@@ -12,7 +12,7 @@ export class PickPrompt extends ChoicePrompt {
   protected override async onRecognize(context: TurnContext, _state: unknown, options: PromptOptions): Promise<PromptRecognizerResult<FoundChoice>> {
     const choices = (options.choices ?? []).map((c) => (typeof c === 'string' ? { value: c } : c));
     const text = context.activity.text ?? '';
-    const index = pickedOption(text, choices.map((c) => c.value), choices.at(-1)?.synonyms ?? []);
+    const index = pickedOption(text, choices);
     if (index === undefined) return { succeeded: false };
     return { succeeded: true, value: { value: choices[index]!.value, index, score: 1 } };
   }

@@ -15,18 +15,24 @@ const POSITIONS: Record<string, number> = {
 // Words around a number or position that do not change it: "option 2", "number 3 please", "the first one".
 const AROUND = /^(?:(?:i ll take|i d like|i want|i choose|pick|choose|option|number|no|choice|the)\s+)*(\S+)(?:\s+(?:one|please|thanks|thank you|ta))*$/;
 
+/** An option as offered: its title (what a button sends) and other words that pick it ("none", "talk to someone"). */
+export interface ReplyOption {
+  value: string;
+  synonyms?: readonly string[];
+}
+
 /**
- * Which of `options` (0-based) a reply picks: its number or position (1 to the count, "last"), or its text
- * (what a button sends, or several words that only one option contains); `alsoLast` are words that pick the
- * last option ("none", "talk to someone"). Undefined when the reply is anything else.
+ * Which of `options` (0-based) a reply picks: its number or position (1 to the count, "last"), its title or one
+ * of its synonyms, or several words that only one title contains. Undefined when the reply is anything else.
  */
-export function pickedOption(text: string, options: readonly string[], alsoLast: readonly string[] = []): number | undefined {
+export function pickedOption(text: string, options: readonly ReplyOption[]): number | undefined {
   const reply = normalisedReply(text);
   if (!reply) return undefined;
-  const titles = options.map(normalisedReply);
+  const titles = options.map((o) => normalisedReply(o.value));
   const exact = titles.indexOf(reply);
   if (exact >= 0) return exact;
-  if (alsoLast.some((words) => normalisedReply(words) === reply)) return options.length - 1;
+  const named = options.findIndex((o) => o.synonyms?.some((words) => normalisedReply(words) === reply));
+  if (named >= 0) return named;
 
   // "no 2" is SMS for "number 2", but "no one" is nobody.
   const position = reply === 'no one' ? undefined : AROUND.exec(reply)?.[1];

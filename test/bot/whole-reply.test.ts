@@ -4,7 +4,7 @@ import { pickedOption } from '../../src/bot/whole-reply.js';
 
 const OPTIONS = ['Kidney diet and fluid', 'Looking after your fistula', 'Haemodialysis', 'None of these: talk to someone'];
 const NONE = ['none', 'none of these', 'no', 'talk to someone'];
-const pick = (text: string) => pickedOption(text, OPTIONS, NONE);
+const pick = (text: string) => pickedOption(text, OPTIONS.map((value, i) => ({ value, synonyms: i === OPTIONS.length - 1 ? NONE : [] })));
 
 describe('a reply read as a pick', () => {
   it('takes a number or position said on its own, with the words people put round it', () => {
