@@ -8,6 +8,7 @@ import { listAudit } from '../../src/concerns/audit/list-audit.js';
 import { onCallAt } from '../../src/oncall/on-call.js';
 import { FULL_ROTA } from '../oncall/fixtures.js';
 import { eventually } from '../support/engines.js';
+import { literally } from '../support/literally.js';
 import { signIn, useConsole } from './support/console-setup.js';
 
 /** The Admin's rota page over HTTP: who is on call, the weeks ahead, and editing the file with the file's own checks. */
@@ -91,7 +92,7 @@ describe('the rota page', () => {
     await writeFile(ROTA, ALEX_ON_WEEKDAYS.replace('backup: sam }', 'backup: sam, extra: 1 }'));
     // The server's own watcher reads it.
     await eventually(async () => (await page()).includes('The rota file has problems'));
-    expect(await page()).toMatch(new RegExp(`${ROTA.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:8: error: .*extra`));
+    expect(await page()).toMatch(new RegExp(`${literally(ROTA)}:8: error: .*extra`));
     expect(inForce()).toMatchObject({ primary: { id: 'alex' } });
     await writeFile(ROTA, ALEX_ON_WEEKDAYS);
     await eventually(async () => !(await page()).includes('The rota file has problems'));

@@ -2,6 +2,7 @@ import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smsTextOf } from '../../src/channels/sms/sms-text.js';
 import { openTestBot, type TestBot } from '../support/test-bot.js';
+import { literally } from '../support/literally.js';
 import { runTranscript } from '../support/transcript.js';
 
 let bot: TestBot;
@@ -80,7 +81,7 @@ describe('choices on chat', () => {
     const adapter = chat();
     const prompt = await offered(adapter, UNSURE);
     const first = prompt.suggestedActions!.actions[0]!.title;
-    await runTranscript(adapter, [['the first one', new RegExp(`Source: ${first.replace(/[()]/g, '\\$&')}, reviewed`)]]);
+    await runTranscript(adapter, [['the first one', new RegExp(`Source: ${literally(first)}, reviewed`)]]);
   });
 
   it('leaves an emergency to the screen while the choices wait: the 999 instruction, then the choices again', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEEKDAY_ROTA, rotaOf } from '../oncall/fixtures.js';
 import { ACCEPTING_PAGER, onCallParts } from '../support/on-call-parts.js';
 import { openTestBot, type TestBot } from '../support/test-bot.js';
+import { literally } from '../support/literally.js';
 import { runTranscript, type Exchange } from '../support/transcript.js';
 
 /**
@@ -23,7 +24,6 @@ afterAll(() => bot.close());
 const GREETING = /not for emergencies/;
 const WHO = /about you, or about someone you care for\?/;
 const SOON_PROMISE = 'A care co-ordinator aims to contact you within 2 working days. If things get worse, call NHS 111, or 999 in an emergency.';
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface Concern { id: string; reference: string; priority: string; details: Record<string, unknown> }
 
@@ -64,7 +64,7 @@ describe('"talk to someone" with no concern open', () => {
     const committed = committedAtEachReply(adapter);
     let reference = '';
     await runTranscript(adapter, [
-      ['talk to someone', GREETING, new RegExp(`^I have asked a care co-ordinator to join this conversation \\(reference (CP-[A-HJ-NP-Z2-9]{6})\\)\\. ${escape(SOON_PROMISE)}\n\nWhile you wait, I can take the details now, so that you do not have to tell them again\\. Shall we do that\\?$`)],
+      ['talk to someone', GREETING, new RegExp(`^I have asked a care co-ordinator to join this conversation \\(reference (CP-[A-HJ-NP-Z2-9]{6})\\)\\. ${literally(SOON_PROMISE)}\n\nWhile you wait, I can take the details now, so that you do not have to tell them again\\. Shall we do that\\?$`)],
     ]);
     const [raised] = await concernsOf(adapter);
     expect(raised).toMatchObject({ priority: 'soon', details: { wantsAPerson: true } });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { literally } from '../support/literally.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
@@ -35,8 +36,7 @@ describe('package.json', () => {
       if (name in NOT_IMPORTED) return false;
       // @types/x is used when x is.
       const used = name.startsWith('@types/') ? name.slice('@types/'.length).replace('__', '/') : name;
-      const escaped = used.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-      return !new RegExp(`['"]${escaped}(/[^'"]*)?['"]`).test(code) && used !== 'node';
+      return !new RegExp(`['"]${literally(used)}(/[^'"]*)?['"]`).test(code) && used !== 'node';
     });
     expect(unused).toEqual([]);
   });
