@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ChoicePrompt, ComponentDialog, ConfirmPrompt, ListStyle, TextPrompt, WaterfallDialog,
+  ComponentDialog, ConfirmPrompt, ListStyle, TextPrompt, WaterfallDialog,
   type Choice, type DialogTurnResult, type FoundChoice, type PromptValidatorContext, type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { MessageFactory } from 'botbuilder';
+import { PickPrompt } from './pick-prompt.js';
 import { z, type ZodType } from 'zod';
 import { concernHintsOf } from '../src/conversation/concern-hints.js';
 import { readBackAnswerOf, type ChangeableField } from '../src/conversation/read-back-change.js';
@@ -71,7 +72,8 @@ type Draft = z.infer<typeof draftSchema>;
 export class ConcernDialog extends ComponentDialog {
   constructor(private readonly deps: ConcernDialogDeps) {
     super(CONCERN_DIALOG);
-    this.addDialog(new ChoicePrompt(CHOICE))
+    // A sentence may name its option ("it's my mum"); a number inside one never picks ("after 3pm" is not option 3).
+    this.addDialog(new PickPrompt(CHOICE, undefined, { findWordsInside: true }))
       .addDialog(new ConfirmPrompt(CONFIRM))
       .addDialog(new TextPrompt(RELATIONSHIP, fieldValidator(concernFields.relationship)))
       .addDialog(new TextPrompt(NAME, fieldValidator(concernFields.name)))

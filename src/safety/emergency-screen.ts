@@ -46,6 +46,8 @@ interface ScreenWord {
 /** Words read, remembered per set; a bound, so made-up words cannot grow it for ever. */
 const REMEMBERED_WORDS = 50_000;
 const MIN_WORDS_FOR_CLASSIFIER = 3;
+/** Below this many words, with no risk words, the classifier alone asks rather than raises. */
+const CLASSIFIER_ALONE_MIN_WORDS = 6;
 
 export function createEmergencyScreen(currentFlags: () => RedFlagSet): EmergencyScreen {
   return screenWith(currentFlags, false);
@@ -235,6 +237,7 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   // on; the concept rules alone screen them.
   const classifier = hasWordsOfLetters(whole, MIN_WORDS_FOR_CLASSIFIER) ? source.classifier : undefined;
   let scored: ScreenResult['classifier'];
+  let classifierAsks = false;
   if (classifier) {
     const features = exhaustive ? undefined : classifier.knownFeaturesOfRead(classifierWords);
     const score = features ? classifier.scoreKnown(features) : classifier.score(text);
@@ -244,7 +247,10 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
     // Either detector can raise; neither can lower what the other found.
     // Its guess at the kind is for the co-ordinators only: advice must not rest on a guess ("do not eat
     // anything high in potassium" for a kind it got wrong), so the person gets the general instruction.
-    if (matches.length === 0 && scored.verdict === 'raise') matches.push({ flag: CLASSIFIER_FLAG, phrase: `(classifier; most like: ${(features ? classifier.kindOfKnown(features) : classifier.libraryKindOf(text)) ?? 'unknown'})`, by: 'classifier' });
+    // Alone, on a short message with no risk words ("she has type 2", "my mum is diabetic"), its
+    // raise rests on little more than who is spoken of: the check question is asked instead (and a person looks).
+    if (matches.length === 0 && scored.verdict === 'raise' && !risk && !hasWordsOfLetters(whole, CLASSIFIER_ALONE_MIN_WORDS)) classifierAsks = true;
+    else if (matches.length === 0 && scored.verdict === 'raise') matches.push({ flag: CLASSIFIER_FLAG, phrase: `(classifier; most like: ${(features ? classifier.kindOfKnown(features) : classifier.libraryKindOf(text)) ?? 'unknown'})`, by: 'classifier' });
   }
   else matches.push(...mentioned.filter((m, i) => mentioned.findIndex((x) => x.flag.id === m.flag.id) === i && !matches.some((x) => x.flag.id === m.flag.id)));
   if (mentioned.length > 0 && matches.length === 0) setAside.push(...mentioned.map((m) => ({ phrase: m.phrase, why: 'question' as const })));
@@ -254,6 +260,6 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   // Not confident either way: the check question is asked (risk words, and the classifier not sure it is calm).
   // A message the rules read as a question about warning signs has had its answer; the safety-net line follows.
   const askedAbout = setAside.some((x) => x.why === 'question');
-  const uncertain = !emergency && risk && !askedAbout && (scored ? scored.verdict !== 'calm' : false);
+  const uncertain = classifierAsks || (!emergency && risk && !askedAbout && (scored ? scored.verdict !== 'calm' : false));
   return { emergency, advice, matches, setAside, risk, uncertain, classifier: scored, aboutOthers: ABOUT_OTHERS.test(whole) && !ABOUT_SELF.test(whole) };
 }

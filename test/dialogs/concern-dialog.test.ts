@@ -100,6 +100,35 @@ describe('concern dialog', () => {
     });
   });
 
+  it('takes an option named inside a sentence, but never a number inside one, and asks again when two are named', async () => {
+    const adapter = bot.conversation();
+    await runTranscript(adapter, [
+      ['I want to raise a concern', GREETING, WHO],
+      ['me and my mum', /Please choose one of the options: 1 Me, 2 Someone I care for/],
+      ["it's about my mum really", RELATIONSHIP],
+      ['my mum', CARER_NAME],
+      ['Ann Jones', NAME],
+      ['Mary Jones', DOB],
+      ['31/01/1950', PATHWAY],
+      ["it's the diabetes one", KIND],
+      // botbuilder's ChoicePrompt took the 3 as option 3, "Symptoms".
+      ['I rang 3 times about it', /Please choose one of the options: 1 Medicines/],
+      ['her tablets', DESCRIBE],
+      ['The pharmacy said her new order would be in three weeks ago and nothing has come.', HOW_SOON],
+      ['next few days', HOW_CONTACT],
+      ['reply here', WHEN],
+      // And the 3 as option 3, "Evening".
+      ['after 3pm', /Please choose one of the options: 1 Morning, 2 Afternoon/],
+      ['afternoon', CONSENT],
+      ['yes', SUMMARY, IS_THAT_RIGHT],
+      ['yes', PASSED_ON],
+    ]);
+    const [concern] = await concernsOf(bot.db, `test:${adapter.conversation.user!.id}`);
+    expect(concern!.details).toMatchObject({
+      subject: 'someone-else', relationship: 'my mum', pathway: 'diabetes', kind: 'medication', contactTime: 'afternoon',
+    });
+  });
+
   it('starts again when the read-back is wrong, and stores nothing until confirmed', async () => {
     const adapter = bot.conversation();
     await runTranscript(adapter, [

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEmergencyScreen, type EmergencyScreen } from '../../src/safety/emergency-screen.js';
+import { fileURLToPath } from 'node:url';
+import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
 import { KnowledgeFileError, loadRedFlags, parseRedFlags, type RedFlagSet } from '../../src/safety/red-flags.js';
 
 let flags: RedFlagSet;
@@ -133,6 +135,31 @@ describe('kinds a mid-conversation set found missing', () => {
     expect(emergency('what do i do if he ever talks about stepping in front of a train').emergency).toBe(false);
     // A train is a means only in "stepping in front of" and its kin, never on its own beside "jump".
     expect(emergency("i'll jump on the train to see mum in hospital").emergency).toBe(false);
+  });
+});
+
+describe('a condition named in a few words (blind set H)', () => {
+  // With the classifier, trained from the corpus as at start-up.
+  let withClassifier: EmergencyScreen;
+  beforeAll(async () => {
+    const { redFlags } = await readKnowledgeFiles(fileURLToPath(new URL('../../knowledge', import.meta.url)));
+    withClassifier = createEmergencyScreen(() => redFlags!);
+  });
+  const screened = (text: string) => withClassifier.screen(text);
+
+  it('is asked about, not met with 999, when only the classifier would raise it', () => {
+    for (const text of ['she has type 2', 'my mum is diabetic', 'she has dementia']) {
+      const result = screened(text);
+      expect(result.classifier?.verdict, `${text}: the classifier would raise it`).toBe('raise');
+      expect(result.emergency, text).toBe(false);
+      expect(result.uncertain, text).toBe(true);
+    }
+  });
+
+  it('still raises a short message the rules or risk words know, and a longer one the classifier raises', () => {
+    expect(screened('she has collapsed').emergency).toBe(true);
+    expect(screened('he has stopped breathing').emergency).toBe(true);
+    expect(screened('she has type 1 and now she is not responding').emergency).toBe(true);
   });
 });
 
