@@ -4,7 +4,6 @@ import {
   type Choice, type DialogTurnResult, type FoundChoice, type PromptValidatorContext, type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { MessageFactory } from 'botbuilder';
-import { PickPrompt } from './pick-prompt.js';
 import { z, type ZodType } from 'zod';
 import { concernHintsOf } from '../src/conversation/concern-hints.js';
 import { readBackAnswerOf, type ChangeableField } from '../src/conversation/read-back-change.js';
@@ -20,6 +19,7 @@ import {
 } from '../src/concerns/model.js';
 import { URGENCIES, expectationFor, priorityFor, type Priority } from '../src/concerns/priority.js';
 import type { WorkingHours } from '../src/concerns/working-hours.js';
+import { PickPrompt } from './pick-prompt.js';
 
 export const CONCERN_DIALOG = 'concernDialog';
 const FLOW = 'concernFlow';

@@ -7,7 +7,7 @@ import { pickedOption } from '../src/bot/whole-reply.js';
 export interface PickPromptOptions {
   /**
    * Also take a reply that names one option inside a longer message, by its title or a synonym ("it's about my
-   * mum", "she has type 2"): for short labelled options, where a sentence is a natural answer. Numbers and
+   * mum", "it's the diabetes one"): for short labelled options, where a sentence is a natural answer. Numbers and
    * ordinals inside a message never pick ("after 3pm" is not option 3), and a reply naming two options picks none.
    */
   findWordsInside?: boolean;

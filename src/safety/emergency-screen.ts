@@ -247,10 +247,12 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
     // Either detector can raise; neither can lower what the other found.
     // Its guess at the kind is for the co-ordinators only: advice must not rest on a guess ("do not eat
     // anything high in potassium" for a kind it got wrong), so the person gets the general instruction.
-    // Alone, on a short message with no risk words ("she has type 2", "my mum is diabetic"), its
-    // raise rests on little more than who is spoken of: the check question is asked instead (and a person looks).
-    if (matches.length === 0 && scored.verdict === 'raise' && !risk && !hasWordsOfLetters(whole, CLASSIFIER_ALONE_MIN_WORDS)) classifierAsks = true;
-    else if (matches.length === 0 && scored.verdict === 'raise') matches.push({ flag: CLASSIFIER_FLAG, phrase: `(classifier; most like: ${(features ? classifier.kindOfKnown(features) : classifier.libraryKindOf(text)) ?? 'unknown'})`, by: 'classifier' });
+    if (matches.length === 0 && scored.verdict === 'raise') {
+      // Alone, on a short message with no risk words ("she has type 2", "my mum is diabetic"), its raise rests
+      // on little more than who is spoken of: the check question is asked instead (and a person looks).
+      if (!risk && !hasWordsOfLetters(whole, CLASSIFIER_ALONE_MIN_WORDS)) classifierAsks = true;
+      else matches.push({ flag: CLASSIFIER_FLAG, phrase: `(classifier; most like: ${(features ? classifier.kindOfKnown(features) : classifier.libraryKindOf(text)) ?? 'unknown'})`, by: 'classifier' });
+    }
   }
   else matches.push(...mentioned.filter((m, i) => mentioned.findIndex((x) => x.flag.id === m.flag.id) === i && !matches.some((x) => x.flag.id === m.flag.id)));
   if (mentioned.length > 0 && matches.length === 0) setAside.push(...mentioned.map((m) => ({ phrase: m.phrase, why: 'question' as const })));

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEmergencyScreen, type EmergencyScreen } from '../../src/safety/emergency-screen.js';
-import { fileURLToPath } from 'node:url';
-import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
 import { KnowledgeFileError, loadRedFlags, parseRedFlags, type RedFlagSet } from '../../src/safety/red-flags.js';
+import { trainedScreen } from '../support/trained-screen.js';
 
 let flags: RedFlagSet;
 let screen: EmergencyScreen;
@@ -142,8 +141,7 @@ describe('a condition named in a few words (blind set H)', () => {
   // With the classifier, trained from the corpus as at start-up.
   let withClassifier: EmergencyScreen;
   beforeAll(async () => {
-    const { redFlags } = await readKnowledgeFiles(fileURLToPath(new URL('../../knowledge', import.meta.url)));
-    withClassifier = createEmergencyScreen(() => redFlags!);
+    withClassifier = await trainedScreen();
   });
   const screened = (text: string) => withClassifier.screen(text);
 
@@ -156,7 +154,7 @@ describe('a condition named in a few words (blind set H)', () => {
     }
   });
 
-  it('still raises a short message the rules or risk words know, and a longer one the classifier raises', () => {
+  it('still raises a short message the rules know, and one that tells of something happening now', () => {
     expect(screened('she has collapsed').emergency).toBe(true);
     expect(screened('he has stopped breathing').emergency).toBe(true);
     expect(screened('she has type 1 and now she is not responding').emergency).toBe(true);

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEmergencyScreen, type EmergencyScreen } from '../../src/safety/emergency-screen.js';
 import { loadRedFlags } from '../../src/safety/red-flags.js';
-import { readKnowledgeFiles } from '../../src/knowledge/load-knowledge.js';
 import { evaluateScreening, readScreeningCases, type ScreeningFigures } from '../../src/safety/screening-evaluation.js';
+import { trainedScreen } from '../support/trained-screen.js';
 
 const EVAL = new URL('../../knowledge/eval/', import.meta.url);
 /**
@@ -50,9 +50,7 @@ describe.each([
 ])('the published blind set %s', (file) => {
   let figures: ScreeningFigures;
   beforeAll(async () => {
-    const files = await readKnowledgeFiles(new URL('../../knowledge', import.meta.url).pathname);
-    const withClassifier = createEmergencyScreen(() => files.redFlags!);
-    figures = evaluateScreening(withClassifier, await readScreeningCases(new URL(`screening/${file}`, EVAL).pathname));
+    figures = evaluateScreening(await trainedScreen(), await readScreeningCases(new URL(`screening/${file}`, EVAL).pathname));
   });
 
   it('catches every life-threatening emergency and every suicidal intent', () => {
