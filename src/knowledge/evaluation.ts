@@ -47,7 +47,7 @@ export interface EvalRow {
   case: EvalCase;
   answer: KnowledgeAnswer;
   ms: number;
-  /** What the emergency screen said, when the case says what it should. */
+  /** What the emergency screen said (a case without `emergency` is a question, which it should leave alone). */
   screenedEmergency?: boolean;
 }
 
@@ -58,7 +58,7 @@ export async function runCases(kb: KnowledgeBase, cases: EvalCase[], screen?: (t
     const answer = await kb.answer(c.q);
     const ms = performance.now() - start;
     const row: EvalRow = { case: c, answer, ms };
-    if (c.emergency !== undefined && screen) row.screenedEmergency = screen(c.q);
+    if (screen) row.screenedEmergency = screen(c.q);
     rows.push(row);
   }
   return rows;
@@ -99,9 +99,11 @@ export function summarise(rows: EvalRow[]): EvalFigures {
   const unanswerable = rows.filter((r) => r.case.expect.length === 0);
   const rank = (r: EvalRow) => r.answer.articles.findIndex((a) => r.case.expect.includes(a.id)) + 1;
   const correctTop = (r: EvalRow) => rank(r) === 1;
-  const flagged = rows.filter((r) => r.case.emergency !== undefined && r.screenedEmergency !== undefined);
-  const positives = flagged.filter((r) => r.case.emergency);
-  const negatives = flagged.filter((r) => !r.case.emergency);
+  // A knowledge question is screened too: a 999 reply to "do they put drops in your eyes at the eye check" is
+  // a question turned away.
+  const flagged = rows.filter((r) => r.screenedEmergency !== undefined);
+  const positives = flagged.filter((r) => r.case.emergency === true);
+  const negatives = flagged.filter((r) => r.case.emergency !== true);
   return {
     cases: rows.length,
     answerable: answerable.length,

@@ -125,7 +125,7 @@ function compile(set: RedFlagSet): CompiledSet {
     flag.readings.map((rule) => ({ flag, rule, measure: rule.measure.map((w) => words(w)), words: rule.words.map((w) => words(w)), with: rule.with.map((w) => words(w)) })),
   );
   const riskWords = alternativesOf(set.riskWords.map((w) => words(w, true)));
-  const tokens = compiler.index();
+  const tokens = compiler.index(set.spelledAsMeant);
   return {
     patterns, needs: Int32Array.from(patterns, needsOf), readings, riskWords, source: set, tokens, startedBy: startersOf(patterns, tokens.tokens.length),
     candidateBits: new Int32Array(Math.ceil(patterns.length / 32)), candidates: new Int32Array(patterns.length),
@@ -206,7 +206,7 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
     const { words, clauseOf } = at;
     if (words.length === 0) continue;
     let tokens: SentenceTokens;
-    if (exhaustive) tokens = SentenceTokens.scanned(words);
+    if (exhaustive) tokens = SentenceTokens.scanned(words, compiled.tokens.spelledAsMeant);
     else {
       const read = words.map((word) => screenWord(compiled, word));
       for (let w = 0; w < read.length; w++) {

@@ -4,7 +4,7 @@
  */
 import type { Reading, RedFlag } from './red-flags.js';
 import { findPhrase, findPhraseInto, type CompiledWords, type SentenceTokens, type Span, type Token } from './phrase-matcher.js';
-import { isNegated, negatorWithin } from './sentence-judging.js';
+import { isNegated, negatorWithin, saidFree } from './sentence-judging.js';
 
 /**
  * One way a red flag is recognised: a phrasing (one group, one alternative), or a `together` rule whose
@@ -153,7 +153,7 @@ function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: num
     for (let from = 0; from < words.length && !hit; ) {
       if (!findPhraseInto(alternative, sentence, from, found)) break;
       // "not" before the words, or between them ("he is not fitting", "face is not drooping").
-      if (isNegated(words, clauseOf, found.start) || negatorWithin(words, found, alternative)) negated = true;
+      if (isNegated(words, clauseOf, found.start) || negatorWithin(words, found, alternative) || saidFree(words, found.end)) negated = true;
       else hit = [found.start, found.end];
       from = found.start + 1;
     }

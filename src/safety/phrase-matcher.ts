@@ -11,6 +11,8 @@ export type CompiledWords = { required: Token[]; gaps: number[]; initials: numbe
 
 /** Little words a phrase may or may not carry ("pain in my chest" = "pain in chest"). */
 export const OPTIONAL = new Set(['a', 'an', 'the', 'my', 'his', 'her', 'their', 'your', 'of', 'in', 'on', 'to', 'for', 'at', 'with', 'up', 'me', 'him', 'them', 'and', 'over']);
+/** Little words that end a phrasal verb, and so are part of its meaning when they end a phrase. */
+const PARTICLES = new Set(['up', 'on', 'in', 'over']);
 export const NEGATORS = new Set(['no', 'not', 'never', 'without', 'denies', 'nor', 'none', 'neither', 'cannot']);
 /** Risk words shorter than this match only as written (or by stem), never with a typo. */
 const STRICT_TYPO_LENGTH = 6;
@@ -21,6 +23,7 @@ const MOST_EDITS = 2;
 /** Words whose matching tokens are remembered, per set; a bound, so made-up words cannot grow it for ever. */
 const REMEMBERED_WORDS = 50_000;
 const NONE: readonly never[] = [];
+const NONE_SET: ReadonlySet<string> = new Set();
 
 /** The words of a red flag set's phrasings, each made a token once. */
 export class PhraseCompiler {
@@ -28,15 +31,17 @@ export class PhraseCompiler {
 
   // `strict`: a short word takes no typo (risk words are a wide net: "paid" must not be "pain").
   words(phrase: string, strict = false): CompiledWords {
-    const required = normaliseWords(phrase).filter((word) => !OPTIONAL.has(word)).map((w) => this.token(w, strict));
+    const all = normaliseWords(phrase);
+    // A phrasal verb's particle is kept: "cannot go on" is not "cannot go anywhere", "cannot get up" not "cannot get".
+    const required = all.filter((word, i) => !OPTIONAL.has(word) || (i === all.length - 1 && i > 0 && PARTICLES.has(word))).map((w) => this.token(w, strict));
     // "not breathing" may be "not really breathing", but never "not short of breath".
     const gaps = required.map((_, k) => (k > 0 && NEGATORS.has(required[k - 1]!.word) ? 1 : MAX_GAP));
     return { required, gaps, initials: initialBits(required.map((t) => t.word)) };
   }
 
   /** Which tokens each word of a message stands for, looked up rather than compared with every token. */
-  index(): TokenIndex {
-    return new TokenIndex([...this.tokens.values()]);
+  index(spelledAsMeant: ReadonlySet<string> = NONE_SET): TokenIndex {
+    return new TokenIndex([...this.tokens.values()], spelledAsMeant);
   }
 
   private token(word: string, strict: boolean): Token {
@@ -72,7 +77,11 @@ export class TokenIndex {
   private stamp = 0;
   private scratchNumbers = new Int32Array(64);
 
-  constructor(readonly tokens: readonly Token[]) {
+  constructor(
+    readonly tokens: readonly Token[],
+    /** Words known to be spelled as meant (see sameWord). */
+    readonly spelledAsMeant: ReadonlySet<string> = NONE_SET,
+  ) {
     this.positionsOf = tokens.map(() => []);
     this.stamps = new Float64Array(tokens.length);
     for (const token of tokens) {
@@ -153,7 +162,8 @@ export class TokenIndex {
       nearLength(this.byLength.get(word[0]!), word.length, candidates);
       if (wordStem.length >= 6) nearLength(this.byStemLength.get(word[0]!), wordStem.length, candidates);
     }
-    const found = [...candidates].filter((token) => sameWord(token, word, wordStem));
+    const asMeant = this.spelledAsMeant.has(word);
+    const found = [...candidates].filter((token) => sameWord(token, word, wordStem, asMeant));
     return found.length === 0 ? NONE : found;
   }
 }
@@ -211,7 +221,10 @@ class ScannedPositions implements Positions {
   private readonly stems: string[];
   private readonly found = new Map<number, number[]>();
 
-  constructor(private readonly words: readonly string[]) {
+  constructor(
+    private readonly words: readonly string[],
+    private readonly spelledAsMeant: ReadonlySet<string>,
+  ) {
     this.stems = words.map(stem);
   }
 
@@ -219,7 +232,7 @@ class ScannedPositions implements Positions {
     let at = this.found.get(token.id);
     if (!at) {
       at = [];
-      for (let i = 0; i < this.words.length; i++) if (sameWord(token, this.words[i]!, this.stems[i]!)) at.push(i);
+      for (let i = 0; i < this.words.length; i++) if (sameWord(token, this.words[i]!, this.stems[i]!, this.spelledAsMeant.has(this.words[i]!))) at.push(i);
       this.found.set(token.id, at);
     }
     return at;
@@ -260,8 +273,8 @@ export class SentenceTokens {
     return new SentenceTokens(words, index.read(matched), index.scratch(words.length + 1));
   }
 
-  static scanned(words: string[]): SentenceTokens {
-    return new SentenceTokens(words, new ScannedPositions(words), new Int32Array(words.length + 1));
+  static scanned(words: string[], spelledAsMeant: ReadonlySet<string> = NONE_SET): SentenceTokens {
+    return new SentenceTokens(words, new ScannedPositions(words, spelledAsMeant), new Int32Array(words.length + 1));
   }
 
   /** The ids of the tokens found in the sentence (indexed sentences only: a scanned one finds them when asked). */
@@ -329,12 +342,16 @@ function firstBetween(positions: readonly number[], from: number, to: number): n
   return -1;
 }
 
-/** Same stem, or one slip of the keyboard in a longer word that keeps its first letter. */
-export function sameWord(token: Token, word: string, wordStem: string): boolean {
+/**
+ * Same stem, or one slip of the keyboard in a longer word that keeps its first letter. A word spelled as
+ * meant (`asMeant`: one the knowledge articles use) is never a slip for another: "struggling" is not
+ * "strangling", "confused" not "convulsing", "cooking" not "choking".
+ */
+export function sameWord(token: Token, word: string, wordStem: string, asMeant = false): boolean {
   if (token.stem === wordStem || token.word === word) return true;
   // "39" in a rule matches a reading of "39.2" (written 39dot2 by then), never "0.4" for "4".
   if (token.numeric) return word.startsWith(`${token.word}dot`);
-  if (!takesTypo(token) || word.length < 4 || token.word[0] !== word[0]) return false;
+  if (asMeant || !takesTypo(token) || word.length < 4 || token.word[0] !== word[0]) return false;
   const allowed = token.word.length >= 10 ? MOST_EDITS : 1;
   if (editDistance(token.word, word, allowed) <= allowed) return true;
   // Longer stems only: "wee" and "we", or "drop" and "drip", are one letter apart but nothing alike.

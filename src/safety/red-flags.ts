@@ -64,6 +64,11 @@ export interface RedFlagSet {
   riskWords: string[];
   /** The second, statistical detector, trained from the corpus beside the red flags (absent in some tests). */
   classifier?: RiskClassifier;
+  /**
+   * Words spelled as meant, never read as a typo of a phrasing word: the words of the knowledge articles'
+   * bodies (see spelledAsMeantIn), which the content team writes and checks.
+   */
+  spelledAsMeant?: ReadonlySet<string>;
 }
 
 /** A content file that cannot be served, with where the problem is, for the content team. */

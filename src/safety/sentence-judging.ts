@@ -127,6 +127,11 @@ export function negatorWithin(words: string[], { start: from, end: to }: Span, p
   return false;
 }
 
+/** "Fit free for two years", "seizure-free", "pain free now": the words found are what is absent. */
+export function saidFree(words: string[], end: number): boolean {
+  return words[end + 1] === 'free';
+}
+
 export function isNegated(words: string[], clauseOf: number[], start: number): boolean {
   for (let i = start - 1; i >= 0 && i >= start - 4; i--) {
     const word = words[i]!;

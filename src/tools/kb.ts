@@ -260,7 +260,7 @@ function printMisses(rows: EvalRow[]): void {
     const wantDecline = r.case.expect.length === 0;
     const offered = r.answer.outcome === 'choices' && (r.answer.choices ?? []).some((c) => r.case.expect.includes(c.id));
     const ok = wantDecline ? r.answer.outcome === 'declined' : (r.answer.answered && r.case.expect.includes(top)) || offered;
-    const screenMiss = r.screenedEmergency !== undefined && r.screenedEmergency !== r.case.emergency;
+    const screenMiss = r.screenedEmergency !== undefined && r.screenedEmergency !== (r.case.emergency === true);
     if (ok && !screenMiss) continue;
     const expected = wantDecline ? '(decline)' : r.case.expect.join('|');
     const got = r.answer.answered ? top : r.answer.outcome === 'choices' ? `(choices ${(r.answer.choices ?? []).map((c) => c.id).join(', ')})` : `(declined; top ${top})`;

@@ -161,6 +161,41 @@ describe('a condition named in a few words (blind set H)', () => {
   });
 });
 
+describe('questions asked of the knowledge base (blind set G3)', () => {
+  // The screen as at start-up: red flags, classifier, and the words of the articles, spelled as meant.
+  let asRun: EmergencyScreen;
+  beforeAll(async () => {
+    asRun = await trainedScreen();
+  });
+  const flagsOf = (text: string) => asRun.screen(text).matches.map((m) => m.flag.id);
+
+  it('never takes a word the articles use for a typo of another ("struggling" is not "strangling")', () => {
+    expect(flagsOf('Can my husband tablets for parkinson be crush in yoghurt? He is struggling to swallow them now')).not.toContain('safeguarding-danger');
+    // Without the articles' words, the same message is read as someone being strangled now.
+    const withoutArticles = createEmergencyScreen(() => flags);
+    expect(withoutArticles.screen('He is struggling to swallow them now').matches.map((m) => m.flag.id)).toContain('safeguarding-danger');
+    // A slip in a word that is not a real one is still a slip: "stranglin", "brething".
+    expect(asRun.screen('he is stranglin me right now').emergency).toBe(true);
+    expect(asRun.screen('my dad is not brething').emergency).toBe(true);
+  });
+
+  it('keeps the particle of a phrasal verb ("cannot go on" is not "cannot go anywhere")', () => {
+    expect(flagsOf('im weeing all morning so i cant go anywhere, can i take the water tablet later')).not.toContain('suicidal-crisis');
+    expect(flagsOf('i cannot go on, i have the tablets here')).toContain('suicidal-crisis');
+  });
+
+  it('reads "fit free" and "seizure-free" as no seizure', () => {
+    expect(asRun.screen('ive been fit free for ages can i just come off my epilepsy tablets').emergency).toBe(false);
+    expect(asRun.screen('seizure-free for 2 years now, can i drive').emergency).toBe(false);
+    expect(flagsOf('he has been fitting for 10 minutes')).toContain('seizure-emergency');
+  });
+
+  it('does not take eye drops for a sugar that is dropping', () => {
+    expect(flagsOf('do they put drops in your eyes at the diabetes eye check')).not.toContain('severe-hypo');
+    expect(flagsOf('her sugar is 2.1 and she is dropping off, cant keep her awake')).toContain('severe-hypo');
+  });
+});
+
 describe('word groups that must appear together', () => {
   it('match in any order within a sentence, and not when one group is negated or missing', () => {
     expect(emergency('hes hypo and really drowsy').matches.map((m) => m.flag.id)).toContain('severe-hypo');

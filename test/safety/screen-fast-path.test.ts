@@ -38,7 +38,7 @@ beforeAll(async () => {
   for (const phrase of phrases) compiler.words(phrase);
   for (const word of flags.riskWords) compiler.words(word, true);
   phrases.push(...flags.riskWords);
-  index = compiler.index();
+  index = compiler.index(flags.spelledAsMeant);
   words = [...new Set(phrases.flatMap((p) => p.split(/\s+/)))];
 });
 
@@ -79,7 +79,7 @@ describe('the fast emergency screen', () => {
     fc.assert(
       fc.property(fc.constantFrom(...words), fc.option(slip, { freq: 2 }), (word, s) => {
         for (const w of (s ? slipped(word, s) : word).toLowerCase().match(/[a-z0-9]+/g) ?? []) {
-          const everyToken = index.tokens.filter((t) => sameWord(t, w, stem(w)));
+          const everyToken = index.tokens.filter((t) => sameWord(t, w, stem(w), index.spelledAsMeant.has(w)));
           expect(new Set(index.matches(w))).toEqual(new Set(everyToken));
         }
       }),
@@ -99,7 +99,7 @@ describe('the fast emergency screen', () => {
       }
     }
     const missed = [...variants].filter((w) => {
-      const everyToken = index.tokens.filter((t) => sameWord(t, w, stem(w)));
+      const everyToken = index.tokens.filter((t) => sameWord(t, w, stem(w), index.spelledAsMeant.has(w)));
       const found = new Set(index.matches(w));
       return everyToken.length !== found.size || everyToken.some((t) => !found.has(t));
     });
