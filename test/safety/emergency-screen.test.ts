@@ -190,6 +190,26 @@ describe('questions asked of the knowledge base (blind set G3)', () => {
     expect(flagsOf('he has been fitting for 10 minutes')).toContain('seizure-emergency');
   });
 
+  it('asks, rather than raises 999, when only the classifier would raise a question that says nothing of now', () => {
+    for (const text of ['this mole on my back has gone darker, is it skin cancer', 'what r the face arm speech signs']) {
+      const result = asRun.screen(text);
+      expect(result.classifier?.verdict, `${text}: the classifier would raise it`).toBe('raise');
+      expect(result.emergency, text).toBe(false);
+      expect(result.uncertain, text).toBe(true);
+    }
+    // A clinician's "?urosepsis" is not a question: the classifier's raise stands.
+    expect(asRun.screen('Resident new confusion, T 38.9, HR 122, RR 26, BP 92/55, mottled knees, ?urosepsis, NEWS2 9').emergency).toBe(true);
+  });
+
+  it('reads an ending told in a later sentence, but not a "was fine" before it began', () => {
+    // The rules set the seizure aside as over (the classifier, a detector of its own, may still raise it).
+    const over = asRun.screen('He had a seizure at the dinner table, it lasted two minutes. He came round after and was chatting.');
+    expect(over.matches.map((m) => m.flag.id)).not.toContain('seizure-emergency');
+    expect(over.setAside).toContainEqual(expect.objectContaining({ why: 'past' }));
+    expect(flagsOf('He had a seizure at the dinner table, it lasted two minutes. He is still not with it.')).toContain('seizure-emergency');
+    expect(asRun.screen('dad is suddenly really confused, doesnt know who i am, he was totally fine at breakfast').emergency).toBe(true);
+  });
+
   it('does not take eye drops for a sugar that is dropping', () => {
     expect(flagsOf('do they put drops in your eyes at the diabetes eye check')).not.toContain('severe-hypo');
     expect(flagsOf('her sugar is 2.1 and she is dropping off, cant keep her awake')).toContain('severe-hypo');
