@@ -3,7 +3,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { KnowledgeFileError, parseRedFlags, type RedFlagSet } from '../safety/red-flags.js';
 import { readScreeningFiles } from '../safety/screening-files.js';
-import { normaliseWords } from '../safety/text-normalise.js';
 import type { Article } from './article.js';
 import { parseArticle, type Problem } from './article-file.js';
 
@@ -51,7 +50,6 @@ export async function readKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
   for (const { file, text } of screening.read) hash.update(file).update('\0').update(text).update('\0');
   problems.push(...screening.problems);
   if (redFlags && screening.classifier) redFlags = { ...redFlags, classifier: screening.classifier };
-  if (redFlags) redFlags = { ...redFlags, spelledAsMeant: spelledAsMeantIn(articles) };
 
   problems.push(...checkLinks(articles, redFlags));
   // A second article with the same id is an error already reported; leave it out so the rest can be indexed.
@@ -106,13 +104,3 @@ async function listMarkdown(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile() && e.name.endsWith('.md') && !e.name.startsWith('.')).map((e) => join(e.parentPath, e.name));
 }
 
-/**
- * The words of the articles' bodies, as the screen normalises them. The content team writes and checks them,
- * so each is a real word spelled as meant: "struggling" in a message is struggling, not a typo of
- * "strangling". Only the bodies: example questions are written with people's misspellings on purpose.
- */
-export function spelledAsMeantIn(articles: readonly Article[]): ReadonlySet<string> {
-  const words = new Set<string>();
-  for (const article of articles) for (const word of normaliseWords(article.body)) if (/^\p{L}+$/u.test(word)) words.add(word);
-  return words;
-}

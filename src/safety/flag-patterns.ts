@@ -153,7 +153,7 @@ function findGroup(group: CompiledGroup, sentence: SentenceTokens, clauseOf: num
     for (let from = 0; from < words.length && !hit; ) {
       if (!findPhraseInto(alternative, sentence, from, found)) break;
       // "not" before the words, or between them ("he is not fitting", "face is not drooping").
-      if (isNegated(words, clauseOf, found.start) || negatorWithin(words, found, alternative) || saidFree(words, found.end)) negated = true;
+      if (isNegated(words, clauseOf, found.start) || negatorWithin(words, found, alternative) || saidFree(words, clauseOf, found.end)) negated = true;
       else hit = [found.start, found.end];
       from = found.start + 1;
     }

@@ -11,8 +11,11 @@ export type CompiledWords = { required: Token[]; gaps: number[]; initials: numbe
 
 /** Little words a phrase may or may not carry ("pain in my chest" = "pain in chest"). */
 export const OPTIONAL = new Set(['a', 'an', 'the', 'my', 'his', 'her', 'their', 'your', 'of', 'in', 'on', 'to', 'for', 'at', 'with', 'up', 'me', 'him', 'them', 'and', 'over']);
-/** Little words that end a phrasal verb, and so are part of its meaning when they end a phrase. */
-const PARTICLES = new Set(['up', 'on', 'in', 'over']);
+/**
+ * Little words kept when they end a phrase, being its meaning: "cannot go on" is not "cannot go anywhere".
+ * Only "on": "face swelling up" must still match "face swelling", "cannot get up" "cannot get off the floor".
+ */
+const PARTICLES = new Set(['on']);
 export const NEGATORS = new Set(['no', 'not', 'never', 'without', 'denies', 'nor', 'none', 'neither', 'cannot']);
 /** Risk words shorter than this match only as written (or by stem), never with a typo. */
 const STRICT_TYPO_LENGTH = 6;
@@ -32,8 +35,9 @@ export class PhraseCompiler {
   // `strict`: a short word takes no typo (risk words are a wide net: "paid" must not be "pain").
   words(phrase: string, strict = false): CompiledWords {
     const all = normaliseWords(phrase);
-    // A phrasal verb's particle is kept: "cannot go on" is not "cannot go anywhere", "cannot get up" not "cannot get".
-    const required = all.filter((word, i) => !OPTIONAL.has(word) || (i === all.length - 1 && i > 0 && PARTICLES.has(word))).map((w) => this.token(w, strict));
+    // A phrase of several words never shrinks to one: "all of them" is not "all", nor "throwing up" "throwing".
+    const kept = (word: string, i: number) => !OPTIONAL.has(word) || (i === all.length - 1 && i > 0 && (PARTICLES.has(word) || all.filter((w) => !OPTIONAL.has(w)).length < 2));
+    const required = all.filter(kept).map((w) => this.token(w, strict));
     // "not breathing" may be "not really breathing", but never "not short of breath".
     const gaps = required.map((_, k) => (k > 0 && NEGATORS.has(required[k - 1]!.word) ? 1 : MAX_GAP));
     return { required, gaps, initials: initialBits(required.map((t) => t.word)) };
@@ -344,7 +348,7 @@ function firstBetween(positions: readonly number[], from: number, to: number): n
 
 /**
  * Same stem, or one slip of the keyboard in a longer word that keeps its first letter. A word spelled as
- * meant (`asMeant`: one the knowledge articles use) is never a slip for another: "struggling" is not
+ * meant (`asMeant`: one of red-flags.yaml's `notTypos`) is never a slip for another: "struggling" is not
  * "strangling", "confused" not "convulsing", "cooking" not "choking".
  */
 export function sameWord(token: Token, word: string, wordStem: string, asMeant = false): boolean {

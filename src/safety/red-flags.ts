@@ -52,6 +52,8 @@ const fileSchema = z.object({
   concepts: z.record(z.string().regex(/^[a-z0-9-]+$/), z.array(term).min(1)).default({}),
   /** Words of symptoms and risk: a message with any of them never gets a bare "I'm not sure". */
   riskWords: z.array(term).default([]),
+  /** Real words one slip from a phrasing word that mean something else: never read as that slip. */
+  notTypos: z.array(z.string().trim().regex(/^[a-z]+$/, 'one lower-case word')).default([]),
   flags: z.array(redFlagSchema).min(1),
 });
 
@@ -64,10 +66,7 @@ export interface RedFlagSet {
   riskWords: string[];
   /** The second, statistical detector, trained from the corpus beside the red flags (absent in some tests). */
   classifier?: RiskClassifier;
-  /**
-   * Words spelled as meant, never read as a typo of a phrasing word: the words of the knowledge articles'
-   * bodies (see spelledAsMeantIn), which the content team writes and checks.
-   */
+  /** Words spelled as meant, never read as a typo of a phrasing word (the file's `notTypos`). */
   spelledAsMeant?: ReadonlySet<string>;
 }
 
@@ -105,7 +104,7 @@ export function parseRedFlags(text: string, file: string): RedFlagSet {
   }
   const seen = new Set<string>();
   const flagsNode = doc.get('flags', true);
-  const { concepts, riskWords } = result.data;
+  const { concepts, riskWords, notTypos } = result.data;
   const flags = result.data.flags.map((flag, index): RedFlag => {
     const node = isSeq(flagsNode) ? flagsNode.items[index] : undefined;
     const at = lineOf(isMap(node) ? node : undefined);
@@ -124,5 +123,5 @@ export function parseRedFlags(text: string, file: string): RedFlagSet {
     );
     return { ...flag, together };
   });
-  return { flags, riskWords };
+  return { flags, riskWords, spelledAsMeant: new Set(notTypos) };
 }

@@ -21,7 +21,7 @@ export function prefiltered(cue: RegExp, needles: readonly string[]): (text: str
   };
 }
 /** "not bleeding now", "I'm fine now": a "now" that says it is not happening. */
-export const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better|safe|well|settled|calm|calmer|cleared|gone|passed|stopped|over|sorted|recovered|normal|herself|himself|themselves)\b(\s+\w+){0,3}?\s+(right )?now\b|\bnow (he|she|they|i|we)( is| are| am|s|m)? (fine|ok|okay|alright|better|settled|calm|himself|herself|themselves|myself|back to normal|absolutely fine|totally fine|completely fine)\b/g;
+export const NOT_NOW = /\b(not|no|fine|ok|okay|alright|better|safe|well|settled|calm|calmer|cleared|gone|passed|stopped|over|sorted|recovered|normal|herself|himself|themselves)\b(\s+\w+){0,3}?\s+(right )?now\b/g;
 /** Long ago, stated anywhere in a message: the message is history unless it also speaks of now. */
 export const LONG_AGO = /\b(been fine since|fine since|since then)\b|\b(\d+|few|couple of|many|several)? ?years? ago\b|\bused to\b|\bhistory of\b|\b(back )?in (19|20)\d\d\b/;
 export const isLongAgo = prefiltered(LONG_AGO, ['since', 'ago', 'used to', 'history of', 'in 19', 'in 20']);
@@ -33,8 +33,8 @@ export const isPastOnly = prefiltered(PAST_ONLY, ['since', 'recovered', 'last ',
  * a&e, ct scan clear and they discharged me"). Read only after the flag, and only in a message that says
  * nothing of now: "discharged yesterday, he has collapsed" tells of something new.
  */
-export const RESOLVED = /\b(back to (normal|herself|himself|themselves|myself|her usual|his usual)|discharged (me|him|her|them|us)|sent (me|him|her|them|us) (home|away)|(ct|scan|scans|x ?ray|tests?|bloods?|ecg)( was| were| came back| all)? (clear|fine|normal|ok|okay)|brought (her|him|them) (back|home)|found (her|him|them) (safe|fine|ok|okay)|(said|told (me|us|him|her)) it was (muscular|nothing|fine|anxiety|indigestion|a panic attack|a virus|wind)|came round|(absolutely|totally|completely|perfectly) (fine|normal)(?! (at|before|until|earlier|yesterday|this|last|when|an hour|a minute|minutes))|(himself|herself|myself) again|been fine since|fine since then)\b/;
-export const isResolved = prefiltered(RESOLVED, ['back to', 'discharged', 'sent ', 'clear', 'fine', 'normal', 'ok', 'brought', 'found', 'it was', 'came round', 'self again']);
+export const RESOLVED = /\b(back to (normal|herself|himself|themselves|myself|her usual|his usual)|discharged (me|him|her|them|us)|sent (me|him|her|them|us) (home|away)|(ct|scan|scans|x ?ray|tests?|bloods?|ecg)( was| were| came back| all)? (clear|fine|normal|ok|okay)|brought (her|him|them) (back|home)|found (her|him|them) (safe|fine|ok|okay)|(said|told (me|us|him|her)) it was (muscular|nothing|fine|anxiety|indigestion|a panic attack|a virus|wind))\b/;
+export const isResolved = prefiltered(RESOLVED, ['back to', 'discharged', 'sent ', 'clear', 'fine', 'normal', 'ok', 'brought', 'found', 'it was']);
 /** Anywhere in the sentence, these make it a question about warning signs rather than a report. */
 export const ASKING_ONLY = [
   /\bhow (do|would|can|could|will) (i|you|we) (know|tell)\b/, /\bis (that|it|this) (an emergency|serious|normal)\b/,

@@ -29,8 +29,6 @@ export interface MessageJudging {
   past: boolean | undefined;
   asking: boolean | undefined;
   exhaustive: boolean;
-  /** The message's sentences, in order: an ending may be told in a later one ("...now he's himself again"). */
-  sentences: readonly Sentence[];
 }
 
 /**
@@ -58,7 +56,7 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   const happeningNow = once(`now ${clauseSpan(clauseOf, start, end)}`, () => isHappeningNow(withoutNotNow(clauseText(at, start, end))));
   // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
   // Or over and seen to, told after it: "had a seizure on tuesday, all back to normal now".
-  const resolved = !saysNow && (once(`resolved ${end}`, () => isResolved(words.slice(end + 1).join(' '))) || once('resolved later', () => isResolved(laterSentences(message, at))));
+  const resolved = !saysNow && once(`resolved ${end}`, () => isResolved(words.slice(end + 1).join(' ')));
   const past = pastMessage || resolved || found.every(([from, to]) => once(`past ${clauseSpan(clauseOf, from, to)}`, () => isPastOnly(clauseText(at, from, to))));
   if (!happeningNow && once('figure', () => isFigureOfSpeech(words.join(' ')))) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
@@ -66,11 +64,6 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   else if (!happeningNow && askingMessage) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && mention) mentioned.push({ flag, phrase, by: 'rules' });
   else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
-}
-
-/** The words of the sentences after `at`. */
-function laterSentences({ sentences }: MessageJudging, at: Sentence): string {
-  return sentences.slice(sentences.indexOf(at) + 1).map((later) => later.words.join(' ')).join(' ');
 }
 
 /** The clauses the words stand in: "he had chest pain last month, and now..." is about last month. */
@@ -134,9 +127,12 @@ export function negatorWithin(words: string[], { start: from, end: to }: Span, p
   return false;
 }
 
-/** "Fit free for two years", "seizure-free", "pain free now": the words found are what is absent. */
-export function saidFree(words: string[], end: number): boolean {
-  return words[end + 1] === 'free';
+/** What "free" after it says is absent: "fit free for two years", "seizure-free", "pain free". */
+const FREE_OF = new Set(['fit', 'fits', 'seizure', 'seizures', 'pain', 'symptom', 'symptoms']);
+
+/** "Fit free", "seizure-free": the words found, a seizure or pain, are what is absent. Never across a comma. */
+export function saidFree(words: string[], clauseOf: number[], end: number): boolean {
+  return words[end + 1] === 'free' && FREE_OF.has(words[end]!) && clauseOf[end + 1] === clauseOf[end];
 }
 
 export function isNegated(words: string[], clauseOf: number[], start: number): boolean {

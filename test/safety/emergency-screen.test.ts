@@ -169,12 +169,71 @@ describe('questions asked of the knowledge base (blind set G3)', () => {
   });
   const flagsOf = (text: string) => asRun.screen(text).matches.map((m) => m.flag.id);
 
-  it('never takes a word the articles use for a typo of another ("struggling" is not "strangling")', () => {
+  // A reviewer's probes of this set's changes, each raised by the screen before them: every one still is
+  // (questions asking what to do, endings about someone else, "free" after a comma, slips of real words).
+  it.each([
+    "Am struggling to breathe and my lips are going blue",
+    "Dad has collapsed and isnt breathing. Mum is absolutely fine.",
+    "Do I ring 999? He fell and banged his head and now keeps being sick",
+    "Has been really drowsy and confused since he fell off the ladder and hit his head",
+    "Have had crushing chest pain for an hour and my left arm is numb",
+    "He took loads of his pills. He's hurting himself again.",
+    "He took loads of his pills. He's hurting himself again. Should I call someone?",
+    "How do I get help, my friend took a load of pills",
+    "I have taken 40 paracetamol. I hate myself again.",
+    "I took all my pills, free at last",
+    "I want to die, free from all of it",
+    "Is it normal for a baby to be this floppy and grey? shes breathing really fast",
+    "Is it normal that my baby is grey and limp and breathing really fast",
+    "Mum collapsed on the kitchen floor and she won't wake up. My neighbour came round and is with her.",
+    "Mum collapsed on the kitchen floor and she won't wake up. My neighbour came round and is with her. What do we do?",
+    "My dad suddenly can't move his left arm and his face is drooping. He was completely fine 10 minutes ago.",
+    "My dad suddenly can't move his left arm and his face is drooping. He was completely fine 10 minutes ago. What should I do?",
+    "My son is having a seizure and his lips are blue. His brother is totally fine, what do I do?",
+    "She is having a fit and it won't stop. She was perfectly normal yesterday evening.",
+    "She took 30 paracetamol. She says she did it to herself again because nobody listens.",
+    "When I got home she was on the floor and wouldnt wake up",
+    "When we got back from the shops grandad was grey and sweaty and clutching his chest",
+    "Where do I go, my son swallowed a button battery",
+    "Who do I call, my wife took all her sertraline and a bottle of vodka",
+    "has been fitting for 10 mins",
+    "he fell and cant get off the floor",
+    "he fell and cant get off the floor, what should i do?",
+    "he has been fitting for 5 minutes, free of fits for years before this",
+    "he is foaming at the month and jerking",
+    "he is foaming at the month and jerking, what do i do?",
+    "he is struggling to breath",
+    "he will not wake, ive been shaking him",
+    "her face and tongue are selling up after a bee sting",
+    "her face has drop on one side and her speech is slurred",
+    "her sugar wont come up even after 3 jelly babies and she is confused",
+    "his face is swelling and he cant swallow",
+    "his face is swelling and he cant swallow, what do i do?",
+    "his lips have gone blur and he is gasping",
+    "i feel like i cant go anymore, i have the pills ready",
+    "i feel like i cant go anymore, i have the pills ready. what is the point?",
+    "i have my pills lined out on the table ready",
+    "i think my dad is having a hear attack",
+    "i think my dad is having a heat attack",
+    "im going to kill myself, free of this pain forever",
+    "im sort of breath and my chest is tight",
+    "ive saved all my tablets and im taking them tonight",
+    "my baby is floppy and wont feed and has a rash that doesnt fade, what do i do?",
+    "my husband has crushing chest pain going down his arm. he was absolutely fine on the phone an hour ago",
+    "my husband has crushing chest pain going down his arm. he was absolutely fine on the phone an hour ago, should i call 999",
+    "my husband is struggling, cant breathe properly",
+    "my nan had a fall and hit her head and is being sick",
+    "my son drank some bleach, is it dangerous?",
+  ])('still raises "%s"', (text) => {
+    expect(asRun.screen(text).emergency).toBe(true);
+  });
+
+  it('never takes a word of notTypos for a slip of another ("struggling" is not "strangling")', () => {
     expect(flagsOf('Can my husband tablets for parkinson be crush in yoghurt? He is struggling to swallow them now')).not.toContain('safeguarding-danger');
-    // Without the articles' words, the same message is read as someone being strangled now.
-    const withoutArticles = createEmergencyScreen(() => flags);
-    expect(withoutArticles.screen('He is struggling to swallow them now').matches.map((m) => m.flag.id)).toContain('safeguarding-danger');
-    // A slip in a word that is not a real one is still a slip: "stranglin", "brething".
+    // Without the list, the same message is read as someone being strangled now.
+    const withoutList = createEmergencyScreen(() => ({ ...flags, spelledAsMeant: undefined }));
+    expect(withoutList.screen('He is struggling to swallow them now').matches.map((m) => m.flag.id)).toContain('safeguarding-danger');
+    // A slip that is not a listed word is still a slip: "stranglin", "brething", "heat attack".
     expect(asRun.screen('he is stranglin me right now').emergency).toBe(true);
     expect(asRun.screen('my dad is not brething').emergency).toBe(true);
   });
@@ -184,9 +243,10 @@ describe('questions asked of the knowledge base (blind set G3)', () => {
     expect(flagsOf('i cannot go on, i have the tablets here')).toContain('suicidal-crisis');
   });
 
-  it('reads "fit free" and "seizure-free" as no seizure', () => {
+  it('reads "fit free" and "seizure-free" as no seizure, and only those', () => {
     expect(asRun.screen('ive been fit free for ages can i just come off my epilepsy tablets').emergency).toBe(false);
     expect(asRun.screen('seizure-free for 2 years now, can i drive').emergency).toBe(false);
+    expect(asRun.screen('I want to die, free from all of it').emergency).toBe(true);
     expect(flagsOf('he has been fitting for 10 minutes')).toContain('seizure-emergency');
   });
 
@@ -199,15 +259,6 @@ describe('questions asked of the knowledge base (blind set G3)', () => {
     }
     // A clinician's "?urosepsis" is not a question: the classifier's raise stands.
     expect(asRun.screen('Resident new confusion, T 38.9, HR 122, RR 26, BP 92/55, mottled knees, ?urosepsis, NEWS2 9').emergency).toBe(true);
-  });
-
-  it('reads an ending told in a later sentence, but not a "was fine" before it began', () => {
-    // The rules set the seizure aside as over (the classifier, a detector of its own, may still raise it).
-    const over = asRun.screen('He had a seizure at the dinner table, it lasted two minutes. He came round after and was chatting.');
-    expect(over.matches.map((m) => m.flag.id)).not.toContain('seizure-emergency');
-    expect(over.setAside).toContainEqual(expect.objectContaining({ why: 'past' }));
-    expect(flagsOf('He had a seizure at the dinner table, it lasted two minutes. He is still not with it.')).toContain('seizure-emergency');
-    expect(asRun.screen('dad is suddenly really confused, doesnt know who i am, he was totally fine at breakfast').emergency).toBe(true);
   });
 
   it('does not take eye drops for a sugar that is dropping', () => {
