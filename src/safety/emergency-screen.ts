@@ -1,7 +1,7 @@
 import type { RedFlag, RedFlagSet } from './red-flags.js';
 import { CLASSIFIER_FLAG, type ClassifierWord, type RiskVerdict } from './risk-classifier.js';
 import { findPhraseInto, PhraseCompiler, SentenceTokens, type Token, type TokenIndex } from './phrase-matcher.js';
-import { ABOUT_OTHERS, ABOUT_SELF, hasWordsOfLetters, isHappeningNow, NOW_IN_MESSAGE, withoutNotNow } from './screen-cues.js';
+import { ABOUT_OTHERS, ABOUT_SELF, hasWordsOfLetters, withoutNotNow } from './screen-cues.js';
 import { markDecimals, normaliseWords, wordsWithoutDecimalMarks } from './text-normalise.js';
 import { alternativesOf, findPattern, findReading, FOUND, mayBeIn, type Alternatives, type CompiledGroup, type CompiledPattern, type CompiledReading, type GroupFound } from './flag-patterns.js';
 import { judge, tokenise, type MessageJudging } from './sentence-judging.js';
@@ -250,9 +250,7 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
     if (matches.length === 0 && scored.verdict === 'raise') {
       // Alone, on a short message with no risk words ("she has type 2", "my mum is diabetic"), its raise rests
       // on little more than who is spoken of: the check question is asked instead (and a person looks).
-      // So, with no risk words and nothing the rules set aside, is a question that says nothing of now ("found
-      // a lump in my armpit, is it cancer"): such things are far more often asked about than told of.
-      if (!risk && (!hasWordsOfLetters(whole, CLASSIFIER_ALONE_MIN_WORDS) || (setAside.length === 0 && asksAndSaysNothingOfNow(text, whole)))) classifierAsks = true;
+      if (!risk && !hasWordsOfLetters(whole, CLASSIFIER_ALONE_MIN_WORDS)) classifierAsks = true;
       else matches.push({ flag: CLASSIFIER_FLAG, phrase: `(classifier; most like: ${(features ? classifier.kindOfKnown(features) : classifier.libraryKindOf(text)) ?? 'unknown'})`, by: 'classifier' });
     }
   }
@@ -266,18 +264,4 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
   const askedAbout = setAside.some((x) => x.why === 'question');
   const uncertain = classifierAsks || (!emergency && risk && !askedAbout && (scored ? scored.verdict !== 'calm' : false));
   return { emergency, advice, matches, setAside, risk, uncertain, classifier: scored, aboutOthers: ABOUT_OTHERS.test(whole) && !ABOUT_SELF.test(whole) };
-}
-
-/** Words that open a question and not a statement ("when I got home she was on the floor" is a statement). */
-const QUESTION_OPENING = /^\W*(what|whats|how|which|why|is|are|can|could|should|does|will|would)\b/i;
-/** Asking what to do, or for help, is asking for help now, whatever else it says. */
-const ASKS_WHAT_TO_DO = /\b(what (do|should|shall|can|must) (i|we) do|what to do|help|please)\b/;
-/** A question mark closing the message: not a clinician's "?urosepsis". */
-const QUESTION_MARK = /\w\s*\?+\W*$/;
-/** A question at the end without its mark: "... gone darker, is it skin cancer". */
-const CLOSING_QUESTION = /[,.]\s*(is it|is that|is this|could it be|should i|should we|can i|can we|do i|do we|will it)\b[^,.!]*$/i;
-
-/** A question (closed by its mark, opened by a question word, or ", is it..." at the end) with no word of now. */
-function asksAndSaysNothingOfNow(text: string, whole: string): boolean {
-  return !ASKS_WHAT_TO_DO.test(whole) && (QUESTION_MARK.test(text) || QUESTION_OPENING.test(text) || CLOSING_QUESTION.test(text)) && !NOW_IN_MESSAGE.test(whole) && !isHappeningNow(whole);
 }

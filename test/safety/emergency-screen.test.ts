@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEmergencyScreen, type EmergencyScreen } from '../../src/safety/emergency-screen.js';
@@ -169,63 +170,12 @@ describe('questions asked of the knowledge base (blind set G3)', () => {
   });
   const flagsOf = (text: string) => asRun.screen(text).matches.map((m) => m.flag.id);
 
-  // A reviewer's probes of this set's changes, each raised by the screen before them: every one still is
-  // (questions asking what to do, endings about someone else, "free" after a comma, slips of real words).
-  it.each([
-    "Am struggling to breathe and my lips are going blue",
-    "Dad has collapsed and isnt breathing. Mum is absolutely fine.",
-    "Do I ring 999? He fell and banged his head and now keeps being sick",
-    "Has been really drowsy and confused since he fell off the ladder and hit his head",
-    "Have had crushing chest pain for an hour and my left arm is numb",
-    "He took loads of his pills. He's hurting himself again.",
-    "He took loads of his pills. He's hurting himself again. Should I call someone?",
-    "How do I get help, my friend took a load of pills",
-    "I have taken 40 paracetamol. I hate myself again.",
-    "I took all my pills, free at last",
-    "I want to die, free from all of it",
-    "Is it normal for a baby to be this floppy and grey? shes breathing really fast",
-    "Is it normal that my baby is grey and limp and breathing really fast",
-    "Mum collapsed on the kitchen floor and she won't wake up. My neighbour came round and is with her.",
-    "Mum collapsed on the kitchen floor and she won't wake up. My neighbour came round and is with her. What do we do?",
-    "My dad suddenly can't move his left arm and his face is drooping. He was completely fine 10 minutes ago.",
-    "My dad suddenly can't move his left arm and his face is drooping. He was completely fine 10 minutes ago. What should I do?",
-    "My son is having a seizure and his lips are blue. His brother is totally fine, what do I do?",
-    "She is having a fit and it won't stop. She was perfectly normal yesterday evening.",
-    "She took 30 paracetamol. She says she did it to herself again because nobody listens.",
-    "When I got home she was on the floor and wouldnt wake up",
-    "When we got back from the shops grandad was grey and sweaty and clutching his chest",
-    "Where do I go, my son swallowed a button battery",
-    "Who do I call, my wife took all her sertraline and a bottle of vodka",
-    "has been fitting for 10 mins",
-    "he fell and cant get off the floor",
-    "he fell and cant get off the floor, what should i do?",
-    "he has been fitting for 5 minutes, free of fits for years before this",
-    "he is foaming at the month and jerking",
-    "he is foaming at the month and jerking, what do i do?",
-    "he is struggling to breath",
-    "he will not wake, ive been shaking him",
-    "her face and tongue are selling up after a bee sting",
-    "her face has drop on one side and her speech is slurred",
-    "her sugar wont come up even after 3 jelly babies and she is confused",
-    "his face is swelling and he cant swallow",
-    "his face is swelling and he cant swallow, what do i do?",
-    "his lips have gone blur and he is gasping",
-    "i feel like i cant go anymore, i have the pills ready",
-    "i feel like i cant go anymore, i have the pills ready. what is the point?",
-    "i have my pills lined out on the table ready",
-    "i think my dad is having a hear attack",
-    "i think my dad is having a heat attack",
-    "im going to kill myself, free of this pain forever",
-    "im sort of breath and my chest is tight",
-    "ive saved all my tablets and im taking them tonight",
-    "my baby is floppy and wont feed and has a rash that doesnt fade, what do i do?",
-    "my husband has crushing chest pain going down his arm. he was absolutely fine on the phone an hour ago",
-    "my husband has crushing chest pain going down his arm. he was absolutely fine on the phone an hour ago, should i call 999",
-    "my husband is struggling, cant breathe properly",
-    "my nan had a fall and hit her head and is being sick",
-    "my son drank some bleach, is it dangerous?",
-  ])('still raises "%s"', (text) => {
-    expect(asRun.screen(text).emergency).toBe(true);
+  // Reviewers' probes of this set's changes, each raised by the screen before them: every one still is.
+  const probes = readFileSync(new URL('fixtures/review-probes-2026-12-03.txt', import.meta.url), 'utf8')
+    .split('\n').filter((line) => line.trim() && !line.startsWith('#'));
+  it('still raises every emergency the reviewers wrote to catch the changes out', () => {
+    expect(probes.length).toBeGreaterThan(300);
+    expect(probes.filter((text) => !asRun.screen(text).emergency)).toEqual([]);
   });
 
   it('never takes a word of notTypos for a slip of another ("struggling" is not "strangling")', () => {
@@ -248,17 +198,6 @@ describe('questions asked of the knowledge base (blind set G3)', () => {
     expect(asRun.screen('seizure-free for 2 years now, can i drive').emergency).toBe(false);
     expect(asRun.screen('I want to die, free from all of it').emergency).toBe(true);
     expect(flagsOf('he has been fitting for 10 minutes')).toContain('seizure-emergency');
-  });
-
-  it('asks, rather than raises 999, when only the classifier would raise a question that says nothing of now', () => {
-    for (const text of ['this mole on my back has gone darker, is it skin cancer', 'what r the face arm speech signs']) {
-      const result = asRun.screen(text);
-      expect(result.classifier?.verdict, `${text}: the classifier would raise it`).toBe('raise');
-      expect(result.emergency, text).toBe(false);
-      expect(result.uncertain, text).toBe(true);
-    }
-    // A clinician's "?urosepsis" is not a question: the classifier's raise stands.
-    expect(asRun.screen('Resident new confusion, T 38.9, HR 122, RR 26, BP 92/55, mottled knees, ?urosepsis, NEWS2 9').emergency).toBe(true);
   });
 
   it('does not take eye drops for a sugar that is dropping', () => {
