@@ -103,4 +103,3 @@ async function listMarkdown(dir: string): Promise<string[]> {
   }
   return entries.filter((e) => e.isFile() && e.name.endsWith('.md') && !e.name.startsWith('.')).map((e) => join(e.parentPath, e.name));
 }
-

@@ -35,9 +35,11 @@ export class PhraseCompiler {
   // `strict`: a short word takes no typo (risk words are a wide net: "paid" must not be "pain").
   words(phrase: string, strict = false): CompiledWords {
     const all = normaliseWords(phrase);
-    // A phrase of several words never shrinks to one: "all of them" is not "all", nor "throwing up" "throwing".
-    const kept = (word: string, i: number) => !OPTIONAL.has(word) || (i === all.length - 1 && i > 0 && (PARTICLES.has(word) || all.filter((w) => !OPTIONAL.has(w)).length < 2));
-    const required = all.filter(kept).map((w) => this.token(w, strict));
+    const last = all.length - 1;
+    // The last word is kept when it is a particle ("cannot go on"), or when a phrase of several words would
+    // otherwise shrink to one: "all of them" is not "all", nor "throwing up" "throwing".
+    const keepsLast = last > 0 && (PARTICLES.has(all[last]!) || all.filter((w) => !OPTIONAL.has(w)).length < 2);
+    const required = all.filter((word, i) => !OPTIONAL.has(word) || (keepsLast && i === last)).map((w) => this.token(w, strict));
     // "not breathing" may be "not really breathing", but never "not short of breath".
     const gaps = required.map((_, k) => (k > 0 && NEGATORS.has(required[k - 1]!.word) ? 1 : MAX_GAP));
     return { required, gaps, initials: initialBits(required.map((t) => t.word)) };

@@ -7,9 +7,12 @@ import { trainedScreen } from '../support/trained-screen.js';
 
 let flags: RedFlagSet;
 let screen: EmergencyScreen;
+/** The screen as at start-up: the red flags with the classifier trained from the corpus. */
+let asRun: EmergencyScreen;
 beforeAll(async () => {
   flags = await loadRedFlags(new URL('../../knowledge/red-flags.yaml', import.meta.url).pathname);
   screen = createEmergencyScreen(() => flags);
+  asRun = await trainedScreen();
 });
 
 const emergency = (text: string) => screen.screen(text);
@@ -139,12 +142,7 @@ describe('kinds a mid-conversation set found missing', () => {
 });
 
 describe('a condition named in a few words (blind set H)', () => {
-  // With the classifier, trained from the corpus as at start-up.
-  let withClassifier: EmergencyScreen;
-  beforeAll(async () => {
-    withClassifier = await trainedScreen();
-  });
-  const screened = (text: string) => withClassifier.screen(text);
+  const screened = (text: string) => asRun.screen(text);
 
   it('is asked about, not met with 999, when only the classifier would raise it', () => {
     for (const text of ['she has type 2', 'my mum is diabetic', 'she has dementia']) {
@@ -163,11 +161,6 @@ describe('a condition named in a few words (blind set H)', () => {
 });
 
 describe('questions asked of the knowledge base (blind set G3)', () => {
-  // The screen as at start-up: red flags, classifier, and the words of the articles, spelled as meant.
-  let asRun: EmergencyScreen;
-  beforeAll(async () => {
-    asRun = await trainedScreen();
-  });
   const flagsOf = (text: string) => asRun.screen(text).matches.map((m) => m.flag.id);
 
   // Reviewers' probes of this set's changes, each raised by the screen before them: every one still is.
@@ -186,11 +179,17 @@ describe('questions asked of the knowledge base (blind set G3)', () => {
     // A slip that is not a listed word is still a slip: "stranglin", "brething", "heat attack".
     expect(asRun.screen('he is stranglin me right now').emergency).toBe(true);
     expect(asRun.screen('my dad is not brething').emergency).toBe(true);
+    expect(flagsOf('i think my dad is having a heat attack')).toContain('chest-pain');
   });
 
   it('keeps the particle of a phrasal verb ("cannot go on" is not "cannot go anywhere")', () => {
     expect(flagsOf('im weeing all morning so i cant go anywhere, can i take the water tablet later')).not.toContain('suicidal-crisis');
     expect(flagsOf('i cannot go on, i have the tablets here')).toContain('suicidal-crisis');
+  });
+
+  it('never lets a phrase of several words shrink to one ("all of them" is not "all")', () => {
+    expect(flagsOf('my furosemide makes me wee all morning, can i take it later in the day')).not.toContain('poisoning-swallowed');
+    expect(flagsOf('he took all of them, the whole lot of his tablets')).toContain('poisoning-swallowed');
   });
 
   it('reads "fit free" and "seizure-free" as no seizure, and only those', () => {
