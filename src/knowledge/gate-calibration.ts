@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Article } from './article.js';
+import { withoutCourtesies } from './courtesies.js';
 import { ANSWER_THRESHOLD, CHOICE_THRESHOLD, MAX_PHRASES, PHRASE_BONUS } from './confidence.js';
 import { runCases, type EvalRow } from './evaluation.js';
 import { buildKnowledgeBase, nearBest } from './knowledge-base.js';
@@ -49,7 +50,8 @@ export function gateCases(set: string, rows: EvalRow[], phrases: KnownPhrases): 
         set,
         expect: r.case.expect,
         confidence: r.answer.confidence ?? 0,
-        phrases: phrases.count(r.case.q),
+        // As the gate counts them: on the question without its courtesies.
+        phrases: phrases.count(withoutCourtesies(r.case.q)),
         ...(servable ? { top: r.answer.articles[0]!.id } : {}),
         near: servable ? nearBest(r.answer.articles).map((m) => m.id) : [],
         personal: r.answer.declined === 'personal-decision',

@@ -9,6 +9,7 @@ import { asksForPersonalAdvice } from '../conversation/intents.js';
 import type { Logger } from '../logging.js';
 import type { Article } from './article.js';
 import { answerText, choicesText, notSureText, smsMoreText } from './answer-text.js';
+import { withoutCourtesies } from './courtesies.js';
 import { ANSWER_THRESHOLD, CHOICE_SCORE_SHARE, CHOICE_THRESHOLD, MAX_CHOICES, scopeScore } from './confidence.js';
 import { KnownPhrases } from './known-phrases.js';
 import { LexicalRetriever, type RetrievedMetadata } from './lexical-retriever.js';
@@ -97,7 +98,8 @@ export class ArticleKnowledgeBase implements KnowledgeBase {
     return answer;
   }
 
-  private async work(question: string, today: string): Promise<KnowledgeAnswer> {
+  private async work(asked: string, today: string): Promise<KnowledgeAnswer> {
+    const question = withoutCourtesies(asked);
     const docs = await this.retrieve(question);
     const articles = docs.map((d) => ({ id: d.metadata.id, title: d.metadata.title, score: d.metadata.score }));
     const top = docs[0];

@@ -10,6 +10,9 @@ import { termsForWord, tokenize } from './search-terms.js';
  */
 const CORRECTIONS_MAX = 10_000;
 
+/** The most pieces a split word is rebuilt from ("h b a 1 c" is past it, "c o p d" is not). */
+const MAX_PIECES = 4;
+
 export class Vocabulary {
   /** Term -> number of articles using it. */
   private readonly documentFrequency = new Map<string, number>();
@@ -52,12 +55,52 @@ export class Vocabulary {
   /** The question's words, each unknown one replaced by the nearest article word when one is near enough. */
   correct(text: string): { words: string[]; corrected: Set<string> } {
     const corrected = new Set<string>();
-    const words = tokenize(text).map((word) => {
+    const words = this.joinSplitWords(tokenize(text)).map((word) => {
       const fixed = this.correctWord(word);
       if (fixed !== word) corrected.add(fixed);
       return fixed;
     });
     return { words, corrected };
+  }
+
+  /**
+   * Voice-to-text and hesitant typing split long words into pieces: "fist ula", "tack row limus", "p i p",
+   * "c o p d", "pull monary re hab". A run of 2 to 4 neighbouring pieces is joined when at least one piece is
+   * not an article word (or is a lone letter) and the joined word is one, as typed or within the usual
+   * correction. Real words standing side by side ("blood test") are never joined: each is already known.
+   */
+  private joinSplitWords(words: string[]): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < words.length; ) {
+      let joined: string | undefined;
+      let used = 1;
+      for (let n = Math.min(MAX_PIECES, words.length - i); n >= 2 && joined === undefined; n--) {
+        const pieces = words.slice(i, i + n);
+        if (!pieces.some((p) => this.isFragment(p))) continue;
+        joined = this.knownJoin(pieces.join(''));
+        used = n;
+      }
+      out.push(joined ?? words[i]!);
+      i += joined === undefined ? 1 : used;
+    }
+    return out;
+  }
+
+  /** A lone letter other than "a" and "i", or a word of letters whose terms no article uses. */
+  private isFragment(word: string): boolean {
+    if (/\d/.test(word)) return false;
+    if (word.length === 1) return word !== 'a' && word !== 'i';
+    const terms = termsForWord(word);
+    return terms.length > 0 && !terms.some((t) => this.documentFrequency.has(t));
+  }
+
+  /** The article word that the joined pieces spell, if any. */
+  private knownJoin(word: string): string | undefined {
+    if (word.length < 3) return undefined;
+    const terms = termsForWord(word);
+    if (terms.length > 0 && terms.every((t) => this.documentFrequency.has(t))) return word;
+    const fixed = this.correctWord(word);
+    return fixed !== word ? fixed : undefined;
   }
 
   private correctWord(word: string): string {
