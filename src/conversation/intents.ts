@@ -73,6 +73,17 @@ export function asksForPersonalAdvice(text: string): boolean {
     /(?<!\bhow )\b(should|shall|can|could|do|must) (i|we|he|she|they|my \w+) (stop|start|skip|double|halve|increase|reduce|change|miss|come off|cut down|up|take (more|less|extra|another|two|double|half|it|them))\b/.test(t) ||
     /\b(is it|would it be) (safe|ok|okay|alright|fine) (for (me|him|her|them) )?to (stop|skip|double|take|miss|change|come off|drink|drive)\b/.test(t) ||
     /\b(how much|how many|what dose|which dose) (of )?[\w' ]{0,30}(should|can|shall|do) (i|we|he|she) (take|give|have)\b/.test(t) ||
-    /\b(do i have|have i got|is it|could it be|does (he|she|it) have|is this) (cancer|a stroke|diabetes|dementia|sepsis|an infection|serious)\b/.test(t)
+    /\b(do i have|have i got|is it|could it be|does (he|she|it) have|is this) (cancer|a stroke|diabetes|dementia|sepsis|an infection|serious)\b/.test(t) ||
+    // Asking Carepoint to diagnose: "what do you think it is", "what could this be", "what's wrong with him".
+    /\b(what do you think (it|this|that) (is|could be|might be)|what (could|might) (it|this|that) be|what'?s wrong with (me|him|her|them|my \w+)|do you think (it'?s|it is|this is|i'?ve got|i have|(he|she|they) (has|have|'s got|has got)))\b/.test(t) ||
+    // Asking Carepoint to choose: "what would you choose", "which one should she pick".
+    /\bwhat would you (choose|pick|go for|recommend|take)\b|\bwhat would you do( in my (place|shoes)| if you were (me|him|her|them))?$/.test(t) ||
+    /\bwhich (one |of them |of the two )?(should|would|shall) (i|we|he|she|they|my \w+) (pick|choose|go for|have|take)\b/.test(t) ||
+    // A carer changing a dose: "you think I should give her one more tablet", "just give him half his furosemide".
+    /\b(do you think|you think|would you say) (i|we|he|she|they|my \w+) (should|ought to|need to) (give|take|stop|start|up|double|increase|reduce|change|skip|come off|go on)\b/.test(t) ||
+    /\bgive (him|her|them|my \w+) (just )?(half|double|an extra|one more|another|less|more|two|a smaller|a bigger)\b/.test(t) ||
+    // Whether to start or stop a treatment now: "should he be starting dialysis or can he hold off".
+    /\b(should|shall) (i|we|he|she|they|my \w+) (be )?(starting|stopping|coming off|going on)\b/.test(t) ||
+    /\b(can|could|should) (i|we|he|she|they) (hold off|wait|put it off)\b.*\b(start|starting|dialysis|treatment|tablets|insulin|operation)\b/.test(t)
   );
 }

@@ -114,6 +114,11 @@ const PUBLISHED_BLIND_SETS = [
   { file: 'knowledge-blind-2026-12-03-g1.jsonl', floors: { rightAnsweredOrOffered: 0.78, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.88 } },
   // Held out until the gate was finished and measured once (88.0%, 0.0%, 97.8%); never tuned on.
   { file: 'knowledge-heldout-2026-12-03-g2.jsonl', floors: { rightAnsweredOrOffered: 0.85, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.93 } },
+  // Measured once on 289e75e (G3), 00e82d6 (G4, the holdout) and 03d16e1 (G5), then tuned on; floors under what the
+  // gate of 2026-12-04 gives them (G3 76.2%, 1.6%, 93.3%; G4 74.9%, 0.6%, 97.8%; G5 87.1%, 0.0%, 86.0%).
+  { file: 'knowledge-blind-2026-12-03-g3.jsonl', floors: { rightAnsweredOrOffered: 0.73, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.9 } },
+  { file: 'knowledge-blind-2026-12-03-g4.jsonl', floors: { rightAnsweredOrOffered: 0.72, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.94 } },
+  { file: 'knowledge-blind-2026-12-04-g5.jsonl', floors: { rightAnsweredOrOffered: 0.84, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.83 } },
 ];
 
 describe.each(PUBLISHED_BLIND_SETS)('$file (published since it was measured)', ({ file, floors }) => {
