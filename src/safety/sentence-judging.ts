@@ -6,12 +6,14 @@ import type { FlagMatch, ScreenResult } from './emergency-screen.js';
 import type { RedFlag } from './red-flags.js';
 import { NEGATORS, type CompiledWords, type Span } from './phrase-matcher.js';
 import {
-  ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, isFigureOfSpeech, isHappeningNow, isLongAgo, isPastOnly, isResolved, NOW_IN_MESSAGE, withoutNotNow,
+  ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, isFigureOfSpeech, isHappeningNow, isLongAgo, isPastOnly, isResolved, NOW_BLOCKS_RESOLUTION, NOW_IN_MESSAGE, STILL_GOING, withoutNotNow,
 } from './screen-cues.js';
 import { normaliseWords, normaliseWordsByComma } from './text-normalise.js';
 
 /** Words that may sit between a negator and what it negates ("not having any chest pain"). */
-const NEGATION_FILLERS = new Set(['hit', 'her', 'his', 'my', 'banged', 'bumped', 'any', 'have', 'has', 'had', 'got', 'feel', 'feeling', 'having', 'a', 'an', 'the', 'real', 'really', 'more', 'signs', 'sign', 'of', 'symptoms', 'do', 'does', 'did', 'is', 'are', 'was', 'were', 'he', 'she', 'they', 'i', 'it', 'been', 'experiencing', 'noticed', 'seen', 'obvious', 'actual', 'bad', 'much', 'thinking', 'going', 'gonna', 'planning', 'to', 'about', 'want', 'wanting', 'like']);
+const NEGATION_FILLERS = new Set(['hit', 'her', 'his', 'my', 'banged', 'bumped', 'any', 'have', 'has', 'had', 'got', 'feel', 'feeling', 'having', 'a', 'an', 'the', 'real', 'really', 'more', 'signs', 'sign', 'of', 'symptoms', 'do', 'does', 'did', 'is', 'are', 'was', 'were', 'he', 'she', 'they', 'i', 'it', 'been', 'experiencing', 'noticed', 'seen', 'obvious', 'actual', 'bad', 'much', 'thinking', 'going', 'gonna', 'planning', 'to', 'about', 'want', 'wanting', 'like',
+  // Ruling out FAST: "no face droop", "no arm weakness" deny the droop and the weakness.
+  'face', 'facial', 'arm', 'arms', 'leg', 'legs', 'speech', 'mouth']);
 /** Words that open a new clause. */
 const CONJUNCTIONS = new Set(['and', 'but', 'or', 'so', 'though', 'although', 'however', 'because', 'while', 'yet']);
 /** Negation does not reach back across these. */
@@ -27,6 +29,7 @@ export interface MessageJudging {
   /** What the message says of itself, worked out when a phrasing is first judged (most messages have none). */
   saysNow: boolean | undefined;
   past: boolean | undefined;
+  nowBlocksResolution: boolean | undefined;
   asking: boolean | undefined;
   exhaustive: boolean;
 }
@@ -56,7 +59,8 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   const happeningNow = once(`now ${clauseSpan(clauseOf, start, end)}`, () => isHappeningNow(withoutNotNow(clauseText(at, start, end))));
   // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
   // Or over and seen to, told after it: "had a seizure on tuesday, all back to normal now".
-  const resolved = !saysNow && once(`resolved ${end}`, () => isResolved(words.slice(end + 1).join(' ')));
+  const nowBlocksResolution = (message.nowBlocksResolution ??= NOW_BLOCKS_RESOLUTION.test(whole));
+  const resolved = !nowBlocksResolution && once(`resolved ${end}`, () => isOverAfter(words.slice(end + 1).join(' ')));
   const past = pastMessage || resolved || found.every(([from, to]) => once(`past ${clauseSpan(clauseOf, from, to)}`, () => isPastOnly(clauseText(at, from, to))));
   if (!happeningNow && once('figure', () => isFigureOfSpeech(words.join(' ')))) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
@@ -64,6 +68,11 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   else if (!happeningNow && askingMessage) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && mention) mentioned.push({ flag, phrase, by: 'rules' });
   else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
+}
+
+/** Told as over after the flag, with nothing after it saying it goes on. */
+function isOverAfter(after: string): boolean {
+  return isResolved(after) && !STILL_GOING.test(withoutNotNow(after));
 }
 
 /** The clauses the words stand in: "he had chest pain last month, and now..." is about last month. */
