@@ -70,7 +70,7 @@ export function intentOf(text: string): Intent {
 export function asksForPersonalAdvice(text: string): boolean {
   const t = clean(text);
   return (
-    /(?<!\bhow )\b(should|shall|can|could|do|must) (i|we|he|she|they|my \w+) (stop|start|skip|double|halve|increase|reduce|change|miss|come off|cut down|up|take (more|less|extra|another|two|double|half|it|them))\b/.test(t) ||
+    /(?<!\b(how|where|who) )\b(should|shall|can|could|do|must) (i|we|he|she|they|my \w+) (stop|start|skip|double|halve|increase|reduce|change|miss|come off|cut down|up|take (more|less|extra|another|two|double|half|it|them))\b/.test(t) ||
     /\b(is it|would it be) (safe|ok|okay|alright|fine) (for (me|him|her|them) )?to (stop|skip|double|take|miss|change|come off|drink|drive)\b/.test(t) ||
     /\b(how much|how many|what dose|which dose) (of )?[\w' ]{0,30}(should|can|shall|do) (i|we|he|she) (take|give|have)\b/.test(t) ||
     /\b(do i have|have i got|is it|could it be|does (he|she|it) have|is this) (cancer|a stroke|diabetes|dementia|sepsis|an infection|serious)\b/.test(t) ||

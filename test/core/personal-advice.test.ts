@@ -22,6 +22,7 @@ describe('asksForPersonalAdvice', () => {
     'what could cause swollen ankles with heart failure',
     'which inhaler is the brown one for',
     'how can we stop her falling',
+    "I complained to the surgery two months ago and heard nothing back. Where can I take it now?",
     'what do I do if I miss a dose of my epilepsy medicine',
   ])('leaves a general question alone: %j', (text) => {
     expect(asksForPersonalAdvice(text)).toBe(false);
