@@ -72,18 +72,38 @@ export class Vocabulary {
   private joinSplitWords(words: string[]): string[] {
     const out: string[] = [];
     for (let i = 0; i < words.length; ) {
-      let joined: string | undefined;
-      let used = 1;
-      for (let n = Math.min(MAX_PIECES, words.length - i); n >= 2 && joined === undefined; n--) {
-        const pieces = words.slice(i, i + n);
-        if (!pieces.some((p) => this.isFragment(p))) continue;
-        joined = this.knownJoin(pieces.join(''));
-        used = n;
-      }
-      out.push(joined ?? words[i]!);
-      i += joined === undefined ? 1 : used;
+      const join = this.exactJoin(words, i) ?? this.correctedJoin(words, i);
+      out.push(join?.word ?? words[i]!);
+      i += join?.pieces ?? 1;
     }
     return out;
+  }
+
+  /** The longest run from i, of 2 to MAX_PIECES pieces with a fragment among them, that spells an article word. */
+  private exactJoin(words: string[], i: number): { word: string; pieces: number } | undefined {
+    for (let n = Math.min(MAX_PIECES, words.length - i); n >= 2; n--) {
+      const pieces = words.slice(i, i + n);
+      if (!pieces.some((p) => this.isFragment(p))) continue;
+      const word = pieces.join('');
+      const terms = termsForWord(word);
+      if (terms.length > 0 && terms.every((t) => this.documentFrequency.has(t))) return { word, pieces: n };
+    }
+    return undefined;
+  }
+
+  /**
+   * As exactJoin, within the usual correction ("tack row limus" is tacrolimus), tried only where an exact join
+   * failed, on a long enough word with a short piece in it: a fuzzy look-up costs far more than an exact one.
+   */
+  private correctedJoin(words: string[], i: number): { word: string; pieces: number } | undefined {
+    for (let n = Math.min(MAX_PIECES, words.length - i); n >= 2; n--) {
+      const pieces = words.slice(i, i + n);
+      const word = pieces.join('');
+      if (word.length < 7 || !pieces.some((p) => p.length <= 4) || !pieces.some((p) => this.isFragment(p))) continue;
+      const fixed = this.correctWord(word);
+      if (fixed !== word) return { word: fixed, pieces: n };
+    }
+    return undefined;
   }
 
   /** A lone letter other than "a" and "i", or a word of letters whose terms no article uses. */
@@ -92,15 +112,6 @@ export class Vocabulary {
     if (word.length === 1) return word !== 'a' && word !== 'i';
     const terms = termsForWord(word);
     return terms.length > 0 && !terms.some((t) => this.documentFrequency.has(t));
-  }
-
-  /** The article word that the joined pieces spell, if any. */
-  private knownJoin(word: string): string | undefined {
-    if (word.length < 3) return undefined;
-    const terms = termsForWord(word);
-    if (terms.length > 0 && terms.every((t) => this.documentFrequency.has(t))) return word;
-    const fixed = this.correctWord(word);
-    return fixed !== word ? fixed : undefined;
   }
 
   private correctWord(word: string): string {
