@@ -199,7 +199,7 @@ function screenText(text: string, compiled: CompiledSet, exhaustive: boolean): S
     : decimalsMarked === text ? messageWords
     : (wordsWithoutDecimalMarks(text, messageWords) ?? normaliseWords(text));
   const whole = withoutNotNow(wordsAsWritten.join(' '));
-  const judging: MessageJudging = { matches, setAside, mentioned, whole, saysNow: undefined, past: undefined, nowBlocksResolution: undefined, asking: undefined, exhaustive };
+  const judging: MessageJudging = { matches, setAside, mentioned, whole, saysNow: undefined, past: undefined, asking: undefined, exhaustive };
   /** The message's words as the classifier reads them (fast path), sentence after sentence, as messageWords. */
   const classifierWords: ClassifierWord[] = [];
   for (const at of sentences) {

@@ -6,7 +6,7 @@ import type { FlagMatch, ScreenResult } from './emergency-screen.js';
 import type { RedFlag } from './red-flags.js';
 import { NEGATORS, type CompiledWords, type Span } from './phrase-matcher.js';
 import {
-  ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, isFigureOfSpeech, isHappeningNow, isLongAgo, isPastOnly, isResolved, NOW_BLOCKS_RESOLUTION, NOW_IN_MESSAGE, STILL_GOING, withoutNotNow,
+  ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, isFigureOfSpeech, isHappeningNow, isLongAgo, isPastOnly, FOUND, isResolved, NOW_IN_MESSAGE, STILL_GOING, withoutNotNow,
 } from './screen-cues.js';
 import { normaliseWords, normaliseWordsByComma } from './text-normalise.js';
 
@@ -29,7 +29,6 @@ export interface MessageJudging {
   /** What the message says of itself, worked out when a phrasing is first judged (most messages have none). */
   saysNow: boolean | undefined;
   past: boolean | undefined;
-  nowBlocksResolution: boolean | undefined;
   asking: boolean | undefined;
   exhaustive: boolean;
 }
@@ -59,8 +58,7 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   const happeningNow = once(`now ${clauseSpan(clauseOf, start, end)}`, () => isHappeningNow(withoutNotNow(clauseText(at, start, end))));
   // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
   // Or over and seen to, told after it: "had a seizure on tuesday, all back to normal now".
-  const nowBlocksResolution = (message.nowBlocksResolution ??= NOW_BLOCKS_RESOLUTION.test(whole));
-  const resolved = !nowBlocksResolution && once(`resolved ${end}`, () => isOverAfter(words.slice(end + 1).join(' ')));
+  const resolved = !saysNow && once(`resolved ${end}`, () => isOverAfter(words.slice(end + 1).join(' '), flag));
   const past = pastMessage || resolved || found.every(([from, to]) => once(`past ${clauseSpan(clauseOf, from, to)}`, () => isPastOnly(clauseText(at, from, to))));
   if (!happeningNow && once('figure', () => isFigureOfSpeech(words.join(' ')))) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
@@ -70,9 +68,10 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
 }
 
-/** Told as over after the flag, with nothing after it saying it goes on. */
-function isOverAfter(after: string): boolean {
-  return isResolved(after) && !STILL_GOING.test(withoutNotNow(after));
+/** Told as over after the flag (a missing person found, for that flag alone), with nothing after it saying it goes on. */
+function isOverAfter(after: string, flag: RedFlag): boolean {
+  const over = isResolved(after) || (flag.kinds.includes('missing-person') && FOUND.test(after));
+  return over && !STILL_GOING.test(withoutNotNow(after));
 }
 
 /** The clauses the words stand in: "he had chest pain last month, and now..." is about last month. */

@@ -50,14 +50,13 @@ function lowered(text: string): string {
   return text.toLowerCase().replace(APOSTROPHES, "'");
 }
 
-/** An age written short: "3yo", "4yr", "2yrs" (a child's age, as parents text it). */
-const SHORT_AGE = /^(\d{1,2})(yo|yr|yrs|yro)$/;
+/** A child's age written short, as parents text it: "3yo" is "3 year old" ("2yrs" may be "2yrs ago": not read). */
+const SHORT_AGE = /^(\d{1,2})(yo|yro)$/;
 
 function addNormalised(token: string, words: string[]): void {
   const age = token.charCodeAt(0) <= 57 ? SHORT_AGE.exec(token) : null;
   if (age) {
-    words.push(age[1]!, 'year');
-    if (age[2] === 'yo' || age[2] === 'yro') words.push('old');
+    words.push(age[1]!, 'year', 'old');
     return;
   }
   // Most words carry no apostrophe: then the bare word is the word, and one look-up is enough.

@@ -126,6 +126,40 @@ describe('an episode told as over and seen to', () => {
   });
 });
 
+describe('an episode told as over: what else may follow, and what is never over', () => {
+  it('sets aside a missing person found, and only a missing person', () => {
+    const found = emergency('Mum with dementia went missing last night, the police found her at the bus station, safe and well');
+    expect(found.emergency).toBe(false);
+    expect(found.setAside.map((s) => s.why)).toContain('past');
+    // Where someone is says nothing of how they are after an overdose.
+    const overdose = emergency('My son overdosed on his antidepressants, police found him safe and well');
+    expect(overdose.emergency).toBe(true);
+    expect(overdose.setAside.map((s) => s.phrase)).not.toContain('overdosed');
+  });
+
+  it('is not over where anything after the ending says it goes on or came back', () => {
+    expect(emergency('he fell and hit his head, ct scan clear and they discharged him, but he has been sick twice').emergency).toBe(true);
+    expect(emergency('mum went missing last night, police found her, and she has gone missing again').emergency).toBe(true);
+    // "How do we stop it happening again" asks about the future.
+    expect(emergency('mum went wandering last night but the neighbour brought her back within 10 mins, any tips to stop it happening again').emergency).toBe(false);
+  });
+
+  it('reads "blood clot" as a condition, and clots with bleeding as bleeding', () => {
+    expect(emergency("He's been on rivaroxaban since his blood clot on the lung. Can he have a glass of wine at Christmas?").emergency).toBe(false);
+    expect(emergency('she is bleeding heavily and passing clots').emergency).toBe(true);
+    expect(emergency("after my miscarriage I'm losing blood clots the size of a plum").emergency).toBe(true);
+  });
+
+  it('hears FAST ruled out ("no face droop, arms fine") as ruled out', () => {
+    expect(emergency('no face droop, arms fine, speech normal, she just has a headache from the heat. is paracetamol ok with her clopidogrel?').emergency).toBe(false);
+    expect(emergency('his face has dropped and his arm is weak').emergency).toBe(true);
+  });
+
+  it('reads a child\'s age written short and a dosette box as what they are', () => {
+    expect(emergency("the 3yo got into his nan's dosette box and ate a few").emergency).toBe(true);
+  });
+});
+
 describe('kinds a mid-conversation set found missing', () => {
   it('reports a method of dying thought about now, and a child with someone\'s tablets', () => {
     expect(emergency("i'm on the platform and i keep thinking about stepping in front of the next train").matches.map((m) => m.flag.id)).toContain('suicidal-crisis');
@@ -169,6 +203,14 @@ describe('questions asked of the knowledge base (blind set G3)', () => {
   it('still raises every emergency the reviewers wrote to catch the changes out', () => {
     expect(probes.length).toBeGreaterThan(300);
     expect(probes.filter((text) => !asRun.screen(text).emergency)).toEqual([]);
+  });
+
+  // The same for the changes of 2026-12-04, which read more episodes as over.
+  const overProbes = readFileSync(new URL('fixtures/review-probes-2026-12-04.txt', import.meta.url), 'utf8')
+    .split('\n').filter((line) => line.trim() && !line.startsWith('#'));
+  it('still raises every emergency written to catch out the reading of episodes as over', () => {
+    expect(overProbes.length).toBeGreaterThan(400);
+    expect(overProbes.filter((text) => !asRun.screen(text).emergency)).toEqual([]);
   });
 
   it('never takes a word of notTypos for a slip of another ("struggling" is not "strangling")', () => {
