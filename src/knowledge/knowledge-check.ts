@@ -62,7 +62,8 @@ export async function checkKnowledge(dir: string, clock: Clock, warnDays = REVIE
   problems.sort((x, y) => (x.severity === y.severity ? 0 : x.severity === 'error' ? -1 : 1) || x.file.localeCompare(y.file) || x.line - y.line);
   const flagExplanations = (files.redFlags?.flags ?? []).map((f) => {
     const ways = [`${f.phrases.length} phrasings`, `${f.together.length} concept rules`, `${f.readings.length} readings`, `${f.mentions.length} condition names`];
-    return `${f.id} (call ${f.advice}${f.kinds.length ? `; kinds ${f.kinds.join(', ')}` : ''}): ${f.explain ?? '(no explanation: add `explain:`)'} [${ways.join(', ')}]`;
+    const over = f.wellIsNotOver ? '; seeming well afterwards does not end it' : '';
+    return `${f.id} (call ${f.advice}${f.kinds.length ? `; kinds ${f.kinds.join(', ')}` : ''}${over}): ${f.explain ?? '(no explanation: add `explain:`)'} [${ways.join(', ')}]`;
   });
   return {
     articles: files.articles.length, redFlags: files.redFlags?.flags.length ?? 0, flagExplanations,

@@ -45,6 +45,7 @@ export const MODEL_ASSESSED_FLAG: RedFlag = {
   mentions: [],
   together: [],
   readings: [],
+  wellIsNotOver: false,
   owner: 'Carepoint clinical safety lead',
   clinicalReviewer: 'Urgent care clinician (to be named at sign-off)',
   clinicalSignOff: 'pending',

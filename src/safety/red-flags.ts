@@ -40,6 +40,11 @@ export const redFlagSchema = z.object({
   /** Rules of groups of words that must all appear in one sentence, e.g. [[hypo], [not making sense, drowsy]] or [@breathing, @stopped]. */
   together: z.array(z.array(group).min(2)).default([]),
   readings: z.array(readingSchema).default([]),
+  /**
+   * Seeming well afterwards does not end it ("took 50 paracetamol, feel fine", "used the epipen, back to normal"):
+   * only being seen to does (discharged, told it was nothing).
+   */
+  wellIsNotOver: z.boolean().default(false),
   owner: z.string().min(3),
   clinicalReviewer: z.string().min(3),
   clinicalSignOff: z.enum(['pending', 'signed-off']),

@@ -29,15 +29,17 @@ export const NOW_IN_MESSAGE = /\b(now|right now|at the moment|currently|today|to
 export const PAST_ONLY = /\b(been fine since|fine since|since then|recovered)\b|\blast (monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b|\b(\d+|few|couple of|many|several)? ?(years?|months?|weeks?) (ago|back)\b|\blast (year|month|week)\b|\bin the past\b|\bused to\b|\bhistory of\b|\bpreviously\b|\b(back )?in (19|20)\d\d\b/;
 export const isPastOnly = prefiltered(PAST_ONLY, ['since', 'recovered', 'last ', 'ago', 'back', 'in the past', 'used to', 'history of', 'previously', 'in 19', 'in 20']);
 /**
- * After a red flag in its sentence, these say the episode is over and was seen to ("...hit my head, went to
- * a&e, ct scan clear and they discharged me"). Read only after the flag, only where nothing after it says it
- * goes on or came back (STILL_GOING), and only in a message that says nothing of now: "discharged yesterday, he
- * has collapsed" tells of something new. Never "it stopped", "safe and well" or "came round" for any flag: the
- * breathing may be what stopped, and an overdose, a swallowed battery, a long fit or a knock-out still need 999
- * when the person seems well (a review of 484 such messages, 2026-12-04).
+ * After a red flag in its sentence, these say the episode was seen to ("...hit my head, went to a&e, ct scan clear
+ * and they discharged me"), or (WELL_AGAIN) is over ("all back to normal"). Read only after the flag, only where
+ * nothing after it says it goes on or came back (STILL_GOING), and only in a message that says nothing of now:
+ * "discharged yesterday, he has collapsed" tells of something new. Never "it stopped", "safe and well" or "came
+ * round" for any flag: the breathing may be what stopped, and an overdose, a swallowed battery, a long fit or a
+ * knock-out still need 999 when the person seems well (a review of 484 such messages, 2026-12-04).
  */
-export const RESOLVED = /\b(back to (normal|herself|himself|themselves|myself|her usual|his usual)|discharged (me|him|her|them|us)|sent (me|him|her|them|us) (home|away)|(ct|scan|scans|x ?ray|tests?|bloods?|ecg)( was| were| came back| all)? (clear|fine|normal|ok|okay)|(ct|scan|scans|x ?ray|tests?|bloods?|ecg) and (it|they) (was|were|came back) (all )?(clear|fine|normal)|brought (her|him|them) (back|home)|(said|told (me|us|him|her)) it was (muscular|nothing|fine|anxiety|indigestion|a panic attack|a virus|wind))\b/;
-export const isResolved = prefiltered(RESOLVED, ['back to', 'discharged', 'sent ', 'clear', 'fine', 'normal', 'ok', 'brought', 'it was']);
+export const SEEN_TO = /\b(discharged (me|him|her|them|us)|sent (me|him|her|them|us) (home|away)|(ct|scan|scans|x ?ray|tests?|bloods?|ecg)( was| were| came back| all)? (clear|fine|normal|ok|okay)|(ct|scan|scans|x ?ray|tests?|bloods?|ecg) and (it|they) (was|were|came back) (all )?(clear|fine|normal)|brought (her|him|them) (back|home)|(said|told (me|us|him|her)) it was (muscular|nothing|fine|anxiety|indigestion|a panic attack|a virus|wind)|(they|the doctor|the doctors|the gp|the hospital|a&e|the paramedics?) (said|told (me|us|him|her)) (it was )?(a )?(mini stroke|tia))\b/;
+export const isSeenTo = prefiltered(SEEN_TO, ['discharged', 'sent ', 'clear', 'fine', 'normal', 'ok', 'brought', 'it was', 'mini stroke', 'tia']);
+/** Over, and well again: not enough for a flag whose harm comes later (`wellIsNotOver`: an overdose, adrenaline used). */
+export const WELL_AGAIN = /\bback to (normal|herself|himself|themselves|myself|her usual|his usual)\b/;
 /**
  * For a missing person only, being found is the end of it: "police found her at the bus station", "home safe".
  * (For anything else these say where someone is, not how they are.)

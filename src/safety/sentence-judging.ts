@@ -6,7 +6,7 @@ import type { FlagMatch, ScreenResult } from './emergency-screen.js';
 import type { RedFlag } from './red-flags.js';
 import { NEGATORS, type CompiledWords, type Span } from './phrase-matcher.js';
 import {
-  ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, isFigureOfSpeech, isHappeningNow, isLongAgo, isPastOnly, FOUND, isResolved, NOW_IN_MESSAGE, STILL_GOING, withoutNotNow,
+  ANY_ASKING_ONLY, ANY_MESSAGE_ASKS, ANY_QUESTION_CUE, isFigureOfSpeech, isHappeningNow, isLongAgo, isPastOnly, FOUND, isSeenTo, NOW_IN_MESSAGE, STILL_GOING, WELL_AGAIN, withoutNotNow,
 } from './screen-cues.js';
 import { normaliseWords, normaliseWordsByComma } from './text-normalise.js';
 
@@ -68,9 +68,12 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
 }
 
-/** Told as over after the flag (a missing person found, for that flag alone), with nothing after it saying it goes on. */
+/**
+ * Told as over after the flag, with nothing after it saying it goes on: seen to; or well again, unless the flag's
+ * harm comes later; or, for a missing person alone, found.
+ */
 function isOverAfter(after: string, flag: RedFlag): boolean {
-  const over = isResolved(after) || (flag.kinds.includes('missing-person') && FOUND.test(after));
+  const over = isSeenTo(after) || (!flag.wellIsNotOver && WELL_AGAIN.test(after)) || (flag.kinds.includes('missing-person') && FOUND.test(after));
   return over && !STILL_GOING.test(withoutNotNow(after));
 }
 

@@ -144,6 +144,23 @@ describe('an episode told as over: what else may follow, and what is never over'
     expect(emergency('mum went wandering last night but the neighbour brought her back within 10 mins, any tips to stop it happening again').emergency).toBe(false);
   });
 
+  it('never reads seeming well as the end of what harms later or comes back (wellIsNotOver)', () => {
+    expect(emergency("I gave my daughter the epipen this afternoon, she's back to her normal self, swelling gone").emergency).toBe(true);
+    // A passing stroke (a TIA) is still 999; 03d16e1 read this one as over.
+    expect(emergency('his face dropped on one side for ten minutes, all back to normal after, should I tell the GP').emergency).toBe(true);
+    // Seen to is still over: a TIA diagnosed, a fit that ended.
+    expect(emergency('had a funny turn last week, face went droopy for 10 mins then back to normal, they said mini stroke. do i still need to be seen').emergency).toBe(false);
+    expect(emergency('she had a seizure on tuesday, lasted 1 minute, all back to normal now, do I need to ring the epilepsy nurse').emergency).toBe(false);
+    // Asking how to use adrenaline is not having used it.
+    expect(emergency('how do i use my epipen properly').emergency).toBe(false);
+  });
+
+  it('hears fits one after another, a swallowed magnet and an attempt told in the past', () => {
+    expect(emergency('The epilepsy meds are giving him fits, 4 since lunch').emergency).toBe(true);
+    expect(emergency('my 3yo swallowed two magnets, he seems fine').emergency).toBe(true);
+    expect(emergency('She tried to hang herself this afternoon, we found her').emergency).toBe(true);
+  });
+
   it('reads "blood clot" as a condition, and clots with bleeding as bleeding', () => {
     expect(emergency("He's been on rivaroxaban since his blood clot on the lung. Can he have a glass of wine at Christmas?").emergency).toBe(false);
     expect(emergency('she is bleeding heavily and passing clots').emergency).toBe(true);
