@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 // A covered question for which retrieval finds three plausible articles and none clearly.
-const UNSURE = 'agency carer never came today';
+const UNSURE = 'carer late again today';
 const RIGHT = 'When a home carer does not turn up';
 const GREETING = /Hello, I am Carepoint/;
 const CHOICES = /I found a few articles that might answer that/;

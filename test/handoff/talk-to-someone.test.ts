@@ -124,7 +124,7 @@ describe('"talk to someone" with no concern open', () => {
 
   it('the choices\' "none of these" and "yes" to a decline\'s offer are the same path: committed with the question, then told', async () => {
     bot.clock.set(new Date('2026-11-24T10:00:00Z'));
-    for (const [question, take] of [['agency carer never came today', 'None of these: talk to someone'], ['what is the capital of france', 'yes']] as const) {
+    for (const [question, take] of [['carer late again today', 'None of these: talk to someone'], ['what is the capital of france', 'yes']] as const) {
       const adapter = bot.conversation();
       const committed = committedAtEachReply(adapter);
       await runTranscript(adapter, [[question, GREETING, /./]]);

@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 const DECLINED = 'what is the capital of france';
-const CHOICES = 'agency carer never came today';
+const CHOICES = 'carer late again today';
 
 describe('knowledge gaps', () => {
   it('counts every decline and every choice offered, per day, by digest; never an answer, never the text', async () => {
