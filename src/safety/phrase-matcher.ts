@@ -349,12 +349,14 @@ function firstBetween(positions: readonly number[], from: number, to: number): n
 }
 
 /**
- * Same stem, or one slip of the keyboard in a longer word that keeps its first letter. A word spelled as
+ * Same word or stem, or one slip of the keyboard in a longer word that keeps its first letter. A word spelled as
  * meant (`asMeant`: one of red-flags.yaml's `notTypos`) is never a slip for another: "struggling" is not
  * "strangling", "confused" not "convulsing", "cooking" not "choking".
  */
 export function sameWord(token: Token, word: string, wordStem: string, asMeant = false): boolean {
-  if (token.stem === wordStem || token.word === word) return true;
+  if (token.word === word) return true;
+  // A stem of one or two letters stands for too many words: "ate" and "at" are both "at".
+  if (token.stem === wordStem) return token.stem.length >= 3;
   // "39" in a rule matches a reading of "39.2" (written 39dot2 by then), never "0.4" for "4".
   if (token.numeric) return word.startsWith(`${token.word}dot`);
   if (asMeant || !takesTypo(token) || word.length < 4 || token.word[0] !== word[0]) return false;

@@ -57,7 +57,7 @@ export const ASKING_ONLY = [
   /\bjust (want|wanted|asking|wondering)\b/, /\bdifference between\b/, /\bwhat (does|do) .* mean\b/, /\brecogni[sz]ing\b/,
   /\b(any advice|advice on|information on|info on|tell me about|learn about|read about)\b/,
   /\b(first aid|course|training|class|workshop|talk on|leaflet|support group)\b/,
-  /\b(die at home|when the time comes|end of life|palliative|hospice)\b/,
+  /\b(die at home|when the time comes|end of life|end of (her|his|their) life|palliative|hospice)\b/,
   /\b(reading up|want to know|what to watch for|what to look out for|just curious)\b/,
   /\b(can|could|does|do|would) [\w ]{1,30} cause\b/, /\b(in the film|in a film|on tv|on the telly|in a book)\b/,
   /\b(if it ever|one day|in future|in the future|i will|worried i will)\b/, /\bhow (much|many)\b.*\b(would|is|be|too)\b/,
@@ -103,8 +103,8 @@ export function hasWordsOfLetters(text: string, n: number): boolean {
 }
 
 /** Figures of speech that borrow red-flag words: "collapsed with laughter", "nearly choked on my coffee". */
-export const FIGURE_OF_SPEECH = /\b((with|from|of) laughter|laugh(ed|ing)? (so|too) (much|hard)|laughing|lol|lmao|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring|blood (is )?boiling|(would|will|going to) have (a|kittens|a fit) (if|when)|(fit|attack|stroke) (bc|because|cos|coz) (i|my|he|she|of)|choking on the (price|cost|bill)|banging (my|your|our) head (against|on)|nearly had a heart attack|(threw|throw|throws|throwing|thrown) a (right |real |proper |massive |big |bit of a )?(fit|wobbly|wobbler|tantrum)|lowkey|literally dying|dead 💀)\b|😂|🤣|💀/u;
+export const FIGURE_OF_SPEECH = /\b((with|from|of) laughter|laugh(ed|ing)? (so|too) (much|hard)|laughing|lol|lmao|haha|nearly choked|joke|joking|overdid it|hazard|snores?|snoring|blood (is )?boiling|(would|will|going to) have (a|kittens|a fit) (if|when)|(fit|attack|stroke) (bc|because|cos|coz) (i|my|he|she|of)|choking on the (price|cost|bill)|banging (my|your|our) head (against|on)|nearly had a heart attack|(a|such a|quite a) (big|huge) jump|(threw|throw|throws|throwing|thrown) a (right |real |proper |massive |big |bit of a )?(fit|wobbly|wobbler|tantrum)|lowkey|literally dying|dead 💀)\b|😂|🤣|💀/u;
 export const isFigureOfSpeech = prefiltered(FIGURE_OF_SPEECH, [
   'laugh', 'lol', 'lmao', 'haha', 'nearly choked', 'jok', 'overdid it', 'hazard', 'snor', 'boiling', 'have a', 'have kittens',
-  'fit b', 'fit c', 'attack b', 'attack c', 'stroke b', 'stroke c', 'choking on the', 'banging', 'heart attack', 'threw a', 'throw a', 'throws a', 'throwing a', 'thrown a', 'lowkey', 'literally dying', '💀', '😂', '🤣',
+  'fit b', 'fit c', 'attack b', 'attack c', 'stroke b', 'stroke c', 'choking on the', 'banging', 'heart attack', 'jump', 'threw a', 'throw a', 'throws a', 'throwing a', 'thrown a', 'lowkey', 'literally dying', '💀', '😂', '🤣',
 ]);

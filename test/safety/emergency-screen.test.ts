@@ -177,6 +177,25 @@ describe('an episode told as over: what else may follow, and what is never over'
   });
 });
 
+describe('words that are not what a rule looks for (example questions written 2026-12-04)', () => {
+  const flagsOf = (text: string) => emergency(text).matches.map((m) => m.flag.id);
+
+  it('never reads "could" as cold, "confusing" as convulsing, or "at" as ate', () => {
+    expect(flagsOf('my dad has been getting muddled with his bills, could something else be causing it')).not.toContain('sepsis-signs');
+    expect(flagsOf('the letter is very confusing, is there another way she can book it')).not.toContain('seizure-emergency');
+    expect(flagsOf('she takes a lot of tablets at bedtime, is that the right way')).not.toContain('overdose');
+    // The words themselves still count: shivering and muddled, a toddler who ate tablets.
+    expect(flagsOf('she is shivering and cold and muddled')).toContain('sepsis-signs');
+    expect(emergency('my toddler ate a lot of tablets').emergency).toBe(true);
+  });
+
+  it('hears the end of someone else\'s life as care, and a big jump as a change', () => {
+    expect(emergency('the doctors think she may be nearing the end of her life and she wants to go home, what funding is there').emergency).toBe(false);
+    expect(emergency('we have heard moving to adult services can be a big jump, who should we ask about planning').emergency).toBe(false);
+    expect(emergency('I want to end my life tonight').emergency).toBe(true);
+  });
+});
+
 describe('kinds a mid-conversation set found missing', () => {
   it('reports a method of dying thought about now, and a child with someone\'s tablets', () => {
     expect(emergency("i'm on the platform and i keep thinking about stepping in front of the next train").matches.map((m) => m.flag.id)).toContain('suicidal-crisis');
