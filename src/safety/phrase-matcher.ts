@@ -355,8 +355,9 @@ function firstBetween(positions: readonly number[], from: number, to: number): n
  */
 export function sameWord(token: Token, word: string, wordStem: string, asMeant = false): boolean {
   if (token.word === word) return true;
-  // A stem of one or two letters stands for too many words: "ate" and "at" are both "at".
-  if (token.stem === wordStem) return token.stem.length >= 3;
+  // A stem of one or two letters stands for too many words ("ate" and "at" are both "at", "one" and "on" both "on",
+  // "use" and "us"): it joins only a word and its plural ("eye" and "eyes").
+  if (token.stem === wordStem) return token.stem.length >= 3 || word === `${token.word}s` || token.word === `${word}s`;
   // "39" in a rule matches a reading of "39.2" (written 39dot2 by then), never "0.4" for "4".
   if (token.numeric) return word.startsWith(`${token.word}dot`);
   if (asMeant || !takesTypo(token) || word.length < 4 || token.word[0] !== word[0]) return false;

@@ -126,6 +126,8 @@ const PUBLISHED_BLIND_SETS = [
   { file: 'knowledge-blind-2026-12-03-g3.jsonl', floors: { rightAnsweredOrOffered: 0.76, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.88 } },
   { file: 'knowledge-blind-2026-12-03-g4.jsonl', floors: { rightAnsweredOrOffered: 0.78, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.95 } },
   { file: 'knowledge-blind-2026-12-04-g5.jsonl', floors: { rightAnsweredOrOffered: 0.85, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.8 } },
+  // The holdout of 2026-12-04, measured once at the end (82.9%, 0.0%, 84.0%).
+  { file: 'knowledge-blind-2026-12-04-g6.jsonl', floors: { rightAnsweredOrOffered: 0.79, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.8 } },
 ];
 
 describe.each(PUBLISHED_BLIND_SETS)('$file (published since it was measured)', ({ file, floors }) => {

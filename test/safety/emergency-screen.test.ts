@@ -183,7 +183,9 @@ describe('words that are not what a rule looks for (example questions written 20
   it('never reads "could" as cold, "confusing" as convulsing, or "at" as ate', () => {
     expect(flagsOf('my dad has been getting muddled with his bills, could something else be causing it')).not.toContain('sepsis-signs');
     expect(flagsOf('the letter is very confusing, is there another way she can book it')).not.toContain('seizure-emergency');
-    expect(flagsOf('she takes a lot of tablets at bedtime, is that the right way')).not.toContain('overdose');
+    expect(flagsOf('she is on a lot of tablets at bedtime, is that the right way')).not.toContain('overdose');
+    // "take" stays a slip for "taken": in second-language English it is often the past ("he take 30 paracetamol").
+    expect(emergency('my son takes a whole box of pills').emergency).toBe(true);
     // The words themselves still count: shivering and muddled, a toddler who ate tablets.
     expect(flagsOf('she is shivering and cold and muddled')).toContain('sepsis-signs');
     expect(emergency('my toddler ate a lot of tablets').emergency).toBe(true);
