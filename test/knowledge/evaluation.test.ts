@@ -128,6 +128,8 @@ const PUBLISHED_BLIND_SETS = [
   { file: 'knowledge-blind-2026-12-04-g5.jsonl', floors: { rightAnsweredOrOffered: 0.85, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.8 } },
   // The holdout of 2026-12-04, measured once at the end (82.9%, 0.0%, 84.0%).
   { file: 'knowledge-blind-2026-12-04-g6.jsonl', floors: { rightAnsweredOrOffered: 0.79, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.8 } },
+  // Measured once after the holdout, on e668e9e (90.9%, 0.0%, 88.9%).
+  { file: 'knowledge-blind-2026-12-04-g7.jsonl', floors: { rightAnsweredOrOffered: 0.87, answeredWronglyAtMost: 0.03, noAnswerAccuracyNonEmergency: 0.84 } },
 ];
 
 describe.each(PUBLISHED_BLIND_SETS)('$file (published since it was measured)', ({ file, floors }) => {

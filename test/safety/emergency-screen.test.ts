@@ -161,6 +161,13 @@ describe('an episode told as over: what else may follow, and what is never over'
     expect(emergency('She tried to hang herself this afternoon, we found her').emergency).toBe(true);
   });
 
+  it('hears self-harm going on told about someone else, or in a few words (blind set M)', () => {
+    expect(emergency('hes cutting himself now door locked').emergency).toBe(true);
+    expect(emergency('cutting right now cant stop').emergency).toBe(true);
+    expect(emergency('2yo drank dishwasher liquid').emergency).toBe(true);
+    expect(emergency('can i cut my tablets in half').emergency).toBe(false);
+  });
+
   it('reads "blood clot" as a condition, and clots with bleeding as bleeding', () => {
     expect(emergency("He's been on rivaroxaban since his blood clot on the lung. Can he have a glass of wine at Christmas?").emergency).toBe(false);
     expect(emergency('she is bleeding heavily and passing clots').emergency).toBe(true);
