@@ -58,7 +58,9 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   const happeningNow = once(`now ${clauseSpan(clauseOf, start, end)}`, () => isHappeningNow(withoutNotNow(clauseText(at, start, end))));
   // History only when every part is: "transplant 3 weeks ago, temp is 38.6" is a fever now.
   // Or over and seen to, told after it: "had a seizure on tuesday, all back to normal now".
-  const resolved = !saysNow && once(`resolved ${end}`, () => isOverAfter(words.slice(end + 1).join(' '), flag));
+  // What ends an episode depends on the flag as well as on the words after it, so the flag's kind is in the key.
+  const endings = endingsOf(flag);
+  const resolved = !saysNow && once(`resolved ${end} ${endings.wellEnds} ${endings.foundEnds}`, () => isOverAfter(words.slice(end + 1).join(' '), endings));
   const past = pastMessage || resolved || found.every(([from, to]) => once(`past ${clauseSpan(clauseOf, from, to)}`, () => isPastOnly(clauseText(at, from, to))));
   if (!happeningNow && once('figure', () => isFigureOfSpeech(words.join(' ')))) setAside.push({ phrase, why: 'question' });
   else if (!happeningNow && once(`question ${start}`, () => isQuestion(words.slice(0, start).join(' '), words.join(' '), sentence))) setAside.push({ phrase, why: 'question' });
@@ -68,12 +70,19 @@ export function judge(message: MessageJudging, at: Sentence, flag: RedFlag, phra
   else if (!matches.some((m) => m.flag.id === flag.id)) matches.push({ flag, phrase, by: 'rules' });
 }
 
-/**
- * Told as over after the flag, with nothing after it saying it goes on: seen to; or well again, unless the flag's
- * harm comes later; or, for a missing person alone, found.
- */
-function isOverAfter(after: string, flag: RedFlag): boolean {
-  const over = isSeenTo(after) || (!flag.wellIsNotOver && WELL_AGAIN.test(after)) || (flag.kinds.includes('missing-person') && FOUND.test(after));
+/** What, besides being seen to, ends an episode of this flag: well again (unless its harm comes later), found. */
+interface Endings {
+  wellEnds: boolean;
+  foundEnds: boolean;
+}
+
+function endingsOf(flag: RedFlag): Endings {
+  return { wellEnds: !flag.wellIsNotOver, foundEnds: flag.kinds.includes('missing-person') };
+}
+
+/** Told as over after the flag, with nothing after it saying it goes on. */
+function isOverAfter(after: string, { wellEnds, foundEnds }: Endings): boolean {
+  const over = isSeenTo(after) || (wellEnds && WELL_AGAIN.test(after)) || (foundEnds && FOUND.test(after));
   return over && !STILL_GOING.test(withoutNotNow(after));
 }
 

@@ -155,6 +155,14 @@ describe('an episode told as over: what else may follow, and what is never over'
     expect(emergency('how do i use my epipen properly').emergency).toBe(false);
   });
 
+  it('judges each flag by its own endings where two flags end on the same word', () => {
+    // Breathing difficulty (well again ends it) is judged before not breathing (it never does), on the same words:
+    // the second must not take the first one's answer.
+    const stopped = emergency('he stopped breathing, back to normal');
+    expect(stopped.matches.map((m) => m.flag.id)).toContain('not-breathing');
+    expect(stopped.emergency).toBe(true);
+  });
+
   it('hears fits one after another, a swallowed magnet and an attempt told in the past', () => {
     expect(emergency('The epilepsy meds are giving him fits, 4 since lunch').emergency).toBe(true);
     expect(emergency('my 3yo swallowed two magnets, he seems fine').emergency).toBe(true);
