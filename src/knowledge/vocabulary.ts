@@ -72,38 +72,37 @@ export class Vocabulary {
   private joinSplitWords(words: string[]): string[] {
     const out: string[] = [];
     for (let i = 0; i < words.length; ) {
-      const join = this.exactJoin(words, i) ?? this.correctedJoin(words, i);
+      // An exact join first; the fuzzy look-up, which costs far more, only where none is exact, and only on a
+      // long enough word with a short piece in it ("tack row limus" is tacrolimus).
+      const join = this.joinFrom(words, i, (word) => (this.isKnown(word) ? word : undefined))
+        ?? this.joinFrom(words, i, (word, pieces) => (word.length >= 7 && pieces.some((p) => p.length <= 4) ? this.corrected(word) : undefined));
       out.push(join?.word ?? words[i]!);
       i += join?.pieces ?? 1;
     }
     return out;
   }
 
-  /** The longest run from i, of 2 to MAX_PIECES pieces with a fragment among them, that spells an article word. */
-  private exactJoin(words: string[], i: number): { word: string; pieces: number } | undefined {
+  /** The longest run from i, of 2 to MAX_PIECES pieces with a fragment among them, that `spell` makes a word of. */
+  private joinFrom(words: string[], i: number, spell: (word: string, pieces: string[]) => string | undefined): { word: string; pieces: number } | undefined {
     for (let n = Math.min(MAX_PIECES, words.length - i); n >= 2; n--) {
       const pieces = words.slice(i, i + n);
       if (!pieces.some((p) => this.isFragment(p))) continue;
-      const word = pieces.join('');
-      const terms = termsForWord(word);
-      if (terms.length > 0 && terms.every((t) => this.documentFrequency.has(t))) return { word, pieces: n };
+      const word = spell(pieces.join(''), pieces);
+      if (word !== undefined) return { word, pieces: n };
     }
     return undefined;
   }
 
-  /**
-   * As exactJoin, within the usual correction ("tack row limus" is tacrolimus), tried only where an exact join
-   * failed, on a long enough word with a short piece in it: a fuzzy look-up costs far more than an exact one.
-   */
-  private correctedJoin(words: string[], i: number): { word: string; pieces: number } | undefined {
-    for (let n = Math.min(MAX_PIECES, words.length - i); n >= 2; n--) {
-      const pieces = words.slice(i, i + n);
-      const word = pieces.join('');
-      if (word.length < 7 || !pieces.some((p) => p.length <= 4) || !pieces.some((p) => this.isFragment(p))) continue;
-      const fixed = this.correctWord(word);
-      if (fixed !== word) return { word: fixed, pieces: n };
-    }
-    return undefined;
+  /** Every term of the word is one the articles use. */
+  private isKnown(word: string): boolean {
+    const terms = termsForWord(word);
+    return terms.length > 0 && terms.every((t) => this.documentFrequency.has(t));
+  }
+
+  /** The article word an unknown word corrects to, if it corrects to one. */
+  private corrected(word: string): string | undefined {
+    const fixed = this.correctWord(word);
+    return fixed !== word ? fixed : undefined;
   }
 
   /** A lone letter other than "a" and "i", or a word of letters whose terms no article uses. */
